@@ -3,9 +3,7 @@
 import { z } from 'zod';
 
 const id = (prefix: string) =>
-  z
-    .string()
-    .regex(new RegExp(`^${prefix}-[A-Z0-9][A-Z0-9-]*$`), { message: `must look like ${prefix}-xx` });
+  z.string().regex(new RegExp(`^${prefix}-[A-Z0-9][A-Z0-9-]*$`), { message: `must look like ${prefix}-xx` });
 
 const text = z.string().min(1);
 export const durationPattern = /^(\d+)(s|m|h|d)$/;
@@ -43,9 +41,13 @@ const triggerSchema = z.discriminatedUnion('on', [
     .strict(),
   z.object({ on: z.literal('tag'), tags: z.array(text).min(1), text: text.optional() }).strict(),
   z.object({ on: z.literal('schedule'), cron: text, text: text.optional() }).strict(),
-  z.object({ on: z.literal('manual'), after: z.array(laneIdSchema).optional(), text: text.optional() }).strict(),
+  z
+    .object({ on: z.literal('manual'), after: z.array(laneIdSchema).optional(), text: text.optional() })
+    .strict(),
   z.object({ on: z.literal('after'), lane: laneIdSchema, text: text.optional() }).strict(),
-  z.object({ on: z.literal('approval'), after: z.array(laneIdSchema).min(1), text: text.optional() }).strict(),
+  z
+    .object({ on: z.literal('approval'), after: z.array(laneIdSchema).min(1), text: text.optional() })
+    .strict(),
   z.object({ on: z.literal('hold'), lane: laneIdSchema, hold: duration, text: text.optional() }).strict(),
 ]);
 
@@ -76,9 +78,9 @@ const workflowSchema = z
   .object({
     id: workflowIdSchema,
     name: text,
-    file: z
-      .string()
-      .regex(/^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/, { message: 'must be a file under .github/workflows/' }),
+    file: z.string().regex(/^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/, {
+      message: 'must be a file under .github/workflows/',
+    }),
     runner: z.object({ kind: z.enum(runnerKinds), labels: z.array(text).default([]) }).strict(),
     environment: z.array(text).default([]),
     evidence: text.optional(),
@@ -204,5 +206,9 @@ export function catalogJsonSchema(): Record<string, unknown> {
     string,
     unknown
   >;
-  return { ...schema, title: 'Lanes catalog (lanes.yaml)', $id: 'https://lanes.dev/schema/lanes.schema.json' };
+  return {
+    ...schema,
+    title: 'Lanes catalog (lanes.yaml)',
+    $id: 'https://lanes.dev/schema/lanes.schema.json',
+  };
 }

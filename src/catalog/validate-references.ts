@@ -17,7 +17,8 @@ export function validateReferences(c: Catalog): ReferenceIssue[] {
     const seen = new Map<string, number>();
     items.forEach((item, i) => {
       const first = seen.get(item.id);
-      if (first !== undefined) add([section, i, 'id'], `duplicate id ${item.id} (first defined at ${section}[${first}])`);
+      if (first !== undefined)
+        add([section, i, 'id'], `duplicate id ${item.id} (first defined at ${section}[${first}])`);
       else seen.set(item.id, i);
     });
     return new Set(items.map((x) => x.id));
@@ -77,7 +78,8 @@ export function validateReferences(c: Catalog): ReferenceIssue[] {
       if (!envs.has(e)) add(['lanes', i, 'environment', j], `unknown environment ${e}`);
     });
     lane.run_by.forEach((b, j) => {
-      if (!workflows.has(b.workflow)) add(['lanes', i, 'run_by', j, 'workflow'], `unknown workflow ${b.workflow}`);
+      if (!workflows.has(b.workflow))
+        add(['lanes', i, 'run_by', j, 'workflow'], `unknown workflow ${b.workflow}`);
       b.environment?.forEach((e, k) => glob(['lanes', i, 'run_by', j, 'environment', k], e));
     });
   });
@@ -97,7 +99,10 @@ export function validateReferences(c: Catalog): ReferenceIssue[] {
     g.blocks.forEach((l, j) => laneRef(['gates', i, 'blocks', j], l));
     const seat = c.seats.find((s) => s.id === g.owner);
     if (seat && g.approvals > seat.members.length)
-      add(['gates', i, 'approvals'], `gate ${g.id} needs ${g.approvals} approvals but ${g.owner} has ${seat.members.length} members`);
+      add(
+        ['gates', i, 'approvals'],
+        `gate ${g.id} needs ${g.approvals} approvals but seat ${g.owner} has only ${plural(seat.members.length, 'member')}`,
+      );
   });
 
   c.branch_policy.forEach((r, i) => {
@@ -106,24 +111,36 @@ export function validateReferences(c: Catalog): ReferenceIssue[] {
   });
 
   if (c.promotion) {
-    const kindOf = new Map(c.lanes.map((l) => [l.id, l.kind]));
+    // First definition wins, as everywhere else (a duplicate id is reported on its own).
+    const kindOf = new Map<string, Catalog['lanes'][number]['kind']>();
+    for (const l of c.lanes) if (!kindOf.has(l.id)) kindOf.set(l.id, l.kind);
     c.promotion.flow.forEach((l, j) => {
       laneRef(['promotion', 'flow', j], l);
       const kind = kindOf.get(l);
-      if (kind && kind !== 'delivery') add(['promotion', 'flow', j], `promotion flow names ${kind} lane ${l}; rollback lanes belong under promotion.rollback`);
+      if (kind && kind !== 'delivery')
+        add(
+          ['promotion', 'flow', j],
+          `promotion flow names ${kind} lane ${l}; rollback lanes belong under promotion.rollback`,
+        );
     });
     c.promotion.rollback.forEach((l, j) => {
       laneRef(['promotion', 'rollback', j], l);
       const kind = kindOf.get(l);
-      if (kind === 'delivery') add(['promotion', 'rollback', j], `lane ${l} is not a rollback lane (set kind: rollback or rollback-drill)`);
+      if (kind === 'delivery')
+        add(
+          ['promotion', 'rollback', j],
+          `lane ${l} is not a rollback lane (set kind: rollback or rollback-drill)`,
+        );
     });
   }
 
   c.freeze_windows.forEach((f, i) => {
     if (f.cron) cron(['freeze_windows', i, 'cron'], f.cron);
     if (f.cron && !f.duration) add(['freeze_windows', i], 'a cron freeze window needs a duration');
-    if (!f.cron && !(f.from && f.until)) add(['freeze_windows', i], 'a freeze window needs cron + duration or from + until');
-    if (f.from && f.until && Date.parse(f.from) >= Date.parse(f.until)) add(['freeze_windows', i, 'until'], 'until must be after from');
+    if (!f.cron && !(f.from && f.until))
+      add(['freeze_windows', i], 'a freeze window needs cron + duration or from + until');
+    if (f.from && f.until && Date.parse(f.from) >= Date.parse(f.until))
+      add(['freeze_windows', i, 'until'], 'until must be after from');
     f.lanes.forEach((l, j) => laneRef(['freeze_windows', i, 'lanes', j], l));
     f.override_seats.forEach((s, j) => {
       if (!seats.has(s)) add(['freeze_windows', i, 'override_seats', j], `unknown seat ${s}`);
@@ -134,6 +151,10 @@ export function validateReferences(c: Catalog): ReferenceIssue[] {
     if (!r.url && !r.url_env) add(['alert_routes', i], 'an alert route needs url or url_env');
   });
   return issues;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export function lanePredecessors(t: Catalog['lanes'][number]['trigger']): string[] {

@@ -47,7 +47,8 @@ export function globMatch(patterns: readonly string[], value: string): boolean {
 export function inferEvent(c: Catalog, ref: string): RefEvent {
   const { name, isTag } = normaliseRef(ref);
   if (isTag) return 'tag';
-  const ruleFor = (event: RefEvent) => c.branch_policy.some((r) => r.event === event && globMatch(r.refs, name));
+  const ruleFor = (event: RefEvent) =>
+    c.branch_policy.some((r) => r.event === event && globMatch(r.refs, name));
   if (ruleFor('push')) return 'push';
   if (ruleFor('pull_request')) return 'pull_request';
   if (ruleFor('tag')) return 'tag';
@@ -75,7 +76,15 @@ export function explainRef(c: Catalog, input: ExplainInput): Explanation {
   const applied = new Set(ordered.map((l) => l.id));
 
   const phases = PHASES_BY_EVENT[event];
-  const relevant = c.gates.filter((g) => phases.includes(g.phase) && !gateSkipped(g, applied));
+  // Gates only block a ref that enters some lane; a ref no rule covers is not gated.
+  // A gate applies when its phase belongs to the event, or when it explicitly blocks a lane this ref enters.
+  const relevant =
+    applied.size === 0
+      ? []
+      : c.gates.filter(
+          (g) =>
+            (phases.includes(g.phase) || g.blocks.some((l) => applied.has(l))) && !gateSkipped(g, applied),
+        );
   const gateBlocks = (g: Gate): string => {
     const lane = g.blocks.find((l) => applied.has(l));
     if (lane) return lane;
@@ -104,7 +113,15 @@ export function explainRef(c: Catalog, input: ExplainInput): Explanation {
     if (lane.trigger.on === 'hold' && applied.has(lane.trigger.lane)) {
       steps.push({ kind: 'hold', after: lane.trigger.lane, duration: lane.trigger.hold, before: lane.id });
     }
-    steps.push({ kind: 'lane', lane: lane.id, name: lane.name, why: laneWhy(lane, rules.map((r) => r.id)) });
+    steps.push({
+      kind: 'lane',
+      lane: lane.id,
+      name: lane.name,
+      why: laneWhy(
+        lane,
+        rules.map((r) => r.id),
+      ),
+    });
   }
   const rest = relevant.filter((g) => !placed.has(g.id));
   for (const phase of new Set(rest.map((g) => g.phase))) {
@@ -124,7 +141,11 @@ export function explainRef(c: Catalog, input: ExplainInput): Explanation {
 }
 
 function gateSkipped(g: Gate, applied: Set<string>): boolean {
-  return g.optional_when_lanes_skipped && g.criteria.lanes.length > 0 && g.criteria.lanes.every((l) => !applied.has(l));
+  return (
+    g.optional_when_lanes_skipped &&
+    g.criteria.lanes.length > 0 &&
+    g.criteria.lanes.every((l) => !applied.has(l))
+  );
 }
 
 function laneSkipReason(lane: Lane, ref: string, changed: string[], migrations: boolean): string | undefined {
@@ -143,7 +164,8 @@ function laneSkipReason(lane: Lane, ref: string, changed: string[], migrations: 
 
 function laneWhy(lane: Lane, rules: string[]): string {
   const t = lane.trigger;
-  if ((t.on === 'pull_request' || t.on === 'push') && t.paths) return `changed paths match ${t.paths.join(', ')}`;
+  if ((t.on === 'pull_request' || t.on === 'push') && t.paths)
+    return `changed paths match ${t.paths.join(', ')}`;
   if (lane.when?.migrations) return 'release includes migrations';
   return `branch policy ${rules.join(', ')}`;
 }

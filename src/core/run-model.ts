@@ -104,7 +104,15 @@ export interface ProtectionRequest {
 /** The result of normalising one delivery: zero or more facts. */
 export type NormalisedFact =
   | { kind: 'run'; run: RunRecord }
-  | { kind: 'job'; job: JobRecord; repo: string; workflowName: string | null }
+  | {
+      kind: 'job';
+      job: JobRecord;
+      repo: string;
+      workflowName: string | null;
+      /** The job's deployment environment when the payload names one (workflow_job carries a top-level
+       * `deployment` for jobs that target an environment); null/absent when unknown. Added for run.environment. */
+      environment?: string | null;
+    }
   | { kind: 'evidence'; evidence: EvidenceRecord }
   | { kind: 'ref'; ref: RefRecord }
   | { kind: 'deployment'; deployment: DeploymentRecord }

@@ -1,6 +1,8 @@
 // The Store: one interface, two implementations (SQLite by default, PostgreSQL with DATABASE_URL).
 // Both share one Kysely query code (kysely-store.ts); only connection set-up, locking and
 // notification differ. The behavioural suite in test/store.test.ts runs against both.
+// Times: any ISO 8601 string is accepted; the store keeps and returns them canonical
+// (`new Date(t).toISOString()`, e.g. 2024-05-01T10:00:00.000Z), so compare times with Date.parse.
 import type {
   DeploymentRecord,
   EvidenceRecord,
@@ -101,6 +103,124 @@ export interface ChangeEvent {
 
 export type Upsert = 'applied' | 'stale';
 
+export type TokenScope = 'read' | 'operate' | 'admin';
+
+export interface TokenRecord {
+  id: string; // public id, e.g. tok_ab12cd34
+  personId: string; // person (catalog seat member id)
+  name: string;
+  hash: string; // sha256 of the secret; the secret itself is never stored
+  scope: TokenScope;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export type NotifyChannel = 'changes' | 'inbox' | 'outbox';
+
+export type ProtectionAnswer = 'approved' | 'rejected';
+
+export interface ProtectionRequestState extends ProtectionRequest {
+  answeredAt: string | null;
+  answer: ProtectionAnswer | null;
+  answerComment: string | null;
+}
+
+/** A workflow run's artifact (the evidence pack is one of them). */
+export interface ArtifactRecord {
+  runId: number;
+  name: string;
+  artifactId: number | null;
+  size: number;
+  url: string | null;
+  expired: boolean;
+  createdAt: string | null;
+  updatedAt: string;
+}
+
+/** A release candidate moving through the promotion flow. */
+export interface ReleaseRecord {
+  id: string;
+  repo: string | null;
+  tag: string;
+  version: string;
+  sha: string;
+  manifest: unknown; // artifacts / images
+  changeSummary: string | null;
+  includesMigrations: boolean;
+  state: string; // engine-defined: candidate, promoting, released, failed, rolled_back, superseded ...
+  currentLane: string | null;
+  previousReleaseId: string | null; // rollback target
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  data: unknown;
+}
+
+/** One lane's progress for one release. */
+export interface ReleaseLaneRecord {
+  releaseId: string;
+  laneId: string;
+  position: number;
+  state: string; // waiting | running | passed | failed | skipped
+  runId: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  detail: unknown;
+  updatedAt: string;
+}
+
+/** The current decision of one gate for one release. */
+export interface GateDecisionRecord {
+  releaseId: string;
+  gateId: string;
+  state: string; // passed | pending | blocked
+  detail: unknown; // criteria and their evidence
+  waitsUntil: string | null;
+  decidedAt: string;
+}
+
+export interface ApprovalRecord {
+  releaseId: string;
+  gateId: string;
+  person: string;
+  at: string;
+  comment: string | null;
+}
+
+export interface AlertInput {
+  key: string; // dedup key: one live alert per key
+  rule: string;
+  severity: string;
+  title: string;
+  at: string;
+  data: unknown;
+}
+
+export interface AlertRecord {
+  id: number;
+  key: string;
+  rule: string;
+  severity: string;
+  title: string;
+  status: 'open' | 'acked' | 'resolved';
+  count: number;
+  firstAt: string;
+  lastAt: string;
+  ackedBy: string | null;
+  ackedAt: string | null;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+  data: unknown;
+}
+
+export interface PersonRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
 /** Writes done inside one transaction: state, audit, outbox and timers commit together. */
 export interface StoreTx {
   upsertRun(run: RunRecord): Promise<Upsert>;
@@ -108,6 +228,8 @@ export interface StoreTx {
   upsertEvidence(e: EvidenceRecord): Promise<Upsert>;
   upsertRef(ref: RefRecord): Promise<Upsert>;
   upsertDeployment(d: DeploymentRecord): Promise<Upsert>;
+  /** Record the deployment environment of a run (learned from deployment events). */
+  setRunEnvironment(runId: number, environment: string): Promise<void>;
   saveProtectionRequest(r: ProtectionRequest): Promise<Upsert>;
   markDelivery(guid: string, status: DeliveryStatus, at: string, error?: string | null): Promise<void>;
   appendAudit(e: AuditEvent): Promise<void>;
@@ -117,6 +239,39 @@ export interface StoreTx {
   appendChange(topic: string, data: unknown, at: string): Promise<number>;
   /** Read inside the transaction (sees its own writes). */
   getRun(runId: number): Promise<RunRecord | undefined>;
+
+  /** Sets a run's deployment environment learnt from its jobs or deployments (upsertRun keeps it). */
+  setRunEnvironment(runId: number, environment: string): Promise<void>;
+  /** Records our answer; false when there is no such unanswered request. */
+  answerProtectionRequest(
+    key: { repo: string; runId: number; environment: string },
+    answer: ProtectionAnswer,
+    comment: string | null,
+    at: string,
+  ): Promise<boolean>;
+  upsertArtifact(a: ArtifactRecord): Promise<void>;
+  createRelease(r: ReleaseRecord): Promise<'created' | 'duplicate'>;
+  updateRelease(
+    id: string,
+    patch: { state?: string; currentLane?: string | null; data?: unknown; updatedAt: string },
+  ): Promise<boolean>;
+  upsertReleaseLane(l: ReleaseLaneRecord): Promise<void>;
+  saveGateDecision(g: GateDecisionRecord): Promise<void>;
+  /** One approval per person per release and gate. */
+  addApproval(a: ApprovalRecord): Promise<'added' | 'duplicate'>;
+  /** Creates the live alert for this key, or bumps its count and last_at. */
+  raiseAlert(a: AlertInput): Promise<{ alert: AlertRecord; created: boolean }>;
+  /** undefined when not open. */
+  ackAlert(id: number, by: string, at: string): Promise<AlertRecord | undefined>;
+  /** undefined when already resolved or missing. */
+  resolveAlert(id: number, by: string, at: string): Promise<AlertRecord | undefined>;
+  upsertPerson(p: PersonRecord): Promise<void>;
+  createToken(t: TokenRecord): Promise<void>;
+  revokeToken(id: string, at: string): Promise<boolean>;
+  touchToken(id: string, at: string): Promise<void>;
+  /** Small engine state (JSON). */
+  kvSet(key: string, value: unknown, at: string): Promise<void>;
+  kvGet(key: string): Promise<unknown>;
 }
 
 export interface Store extends Omit<StoreTx, 'getRun'> {
@@ -137,22 +292,72 @@ export interface Store extends Omit<StoreTx, 'getRun'> {
   getRun(runId: number): Promise<RunRecord | undefined>;
   listRuns(filter: RunFilter): Promise<RunRecord[]>;
   listJobs(runIds: number[]): Promise<JobRecord[]>;
-  listEvidence(filter: { shas?: string[]; runIds?: number[]; laneId?: string; limit?: number }): Promise<EvidenceRecord[]>;
-  listDeployments(filter: { runId?: number; sha?: string; environment?: string }): Promise<DeploymentRecord[]>;
-  listProtectionRequests(filter: { pendingOnly?: boolean }): Promise<(ProtectionRequest & { answeredAt: string | null })[]>;
-  listAudit(filter: { limit?: number; before?: number; objectType?: string; objectId?: string }): Promise<StoredAuditEvent[]>;
+  listEvidence(filter: {
+    shas?: string[];
+    runIds?: number[];
+    laneId?: string;
+    limit?: number;
+  }): Promise<EvidenceRecord[]>;
+  listDeployments(filter: {
+    runId?: number;
+    sha?: string;
+    environment?: string;
+    limit?: number;
+  }): Promise<DeploymentRecord[]>;
+  listProtectionRequests(filter: {
+    pendingOnly?: boolean;
+    runId?: number;
+  }): Promise<ProtectionRequestState[]>;
+  listAudit(filter: {
+    limit?: number;
+    before?: number;
+    objectType?: string;
+    objectId?: string;
+  }): Promise<StoredAuditEvent[]>;
   changesSince(seq: number, limit: number): Promise<ChangeEvent[]>;
+
+  // API tokens (hashed at rest)
+  createToken(t: TokenRecord): Promise<void>;
+  findTokenByHash(hash: string): Promise<TokenRecord | undefined>;
+  listTokens(personId?: string): Promise<TokenRecord[]>;
+  revokeToken(id: string, at: string): Promise<boolean>;
+  touchToken(id: string, at: string): Promise<void>;
   latestChangeSeq(): Promise<number>;
 
   // Outbox and timers (claimed with row locks / SKIP LOCKED on PostgreSQL; leases on SQLite)
   claimOutbox(opts: { limit: number; now: string; leaseMs: number }): Promise<OutboxItem[]>;
   completeOutbox(id: number, at: string): Promise<void>;
   failOutbox(id: number, error: string, retryAt: string | null): Promise<void>;
-  listOutbox(filter: { status?: OutboxItem['status']; kind?: string }): Promise<OutboxItem[]>;
+  listOutbox(filter: { status?: OutboxItem['status']; kind?: string; limit?: number }): Promise<OutboxItem[]>;
   claimDueTimers(opts: { limit: number; now: string }): Promise<TimerItem[]>;
-  listTimers(filter: { status?: TimerItem['status'] }): Promise<TimerItem[]>;
+  listTimers(filter: { status?: TimerItem['status']; kind?: string; limit?: number }): Promise<TimerItem[]>;
+
+  // Releases, gates, alerts, artifacts, people and tokens
+  listArtifacts(runIds: number[]): Promise<ArtifactRecord[]>;
+  getRelease(id: string): Promise<ReleaseRecord | undefined>;
+  listReleases(filter: {
+    state?: string;
+    tag?: string;
+    limit?: number;
+    before?: string;
+  }): Promise<ReleaseRecord[]>;
+  listReleaseLanes(releaseId: string): Promise<ReleaseLaneRecord[]>;
+  listGateDecisions(filter: { releaseId?: string; gateId?: string }): Promise<GateDecisionRecord[]>;
+  listApprovals(filter: { releaseId?: string; gateId?: string }): Promise<ApprovalRecord[]>;
+  getAlert(id: number): Promise<AlertRecord | undefined>;
+  listAlerts(filter: {
+    status?: AlertRecord['status'] | 'live';
+    key?: string;
+    limit?: number;
+  }): Promise<AlertRecord[]>;
+  /** Open or acked (not resolved): the header's "Alerts N". */
+  countOpenAlerts(): Promise<number>;
+  listPeople(): Promise<PersonRecord[]>;
+  getRef(repo: string, ref: string): Promise<RefRecord | undefined>;
+  /** refs/heads/..., refs/tags/...: filter by repo and ref prefix; deleted refs (sha null) included. */
+  listRefs(filter: { repo?: string; prefix?: string; limit?: number }): Promise<RefRecord[]>;
 
   /** Cross-replica wake-ups (PostgreSQL LISTEN/NOTIFY; in-process on SQLite). */
-  onNotify(channel: 'changes' | 'inbox' | 'outbox', fn: () => void): () => void;
-  notify(channel: 'changes' | 'inbox' | 'outbox'): Promise<void>;
+  onNotify(channel: NotifyChannel, fn: () => void): () => void;
+  notify(channel: NotifyChannel): Promise<void>;
 }

@@ -1,0 +1,255 @@
+// Generates examples/ops/demo-history.jsonl: realistic GitHub deliveries (shapes taken from
+// @octokit/webhooks-examples, fields set for the ops catalog) that reproduce the reference screen.
+// Run: node --import tsx examples/ops/generate-demo-history.ts
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as { name: string; examples: Record<string, unknown>[] }[];
+const template = (name: string, i = 0): Record<string, unknown> => {
+  const ex = examples.find((e) => e.name === name)?.examples[i];
+  if (!ex) throw new Error(`no example ${name}`);
+  return structuredClone(ex);
+};
+
+const OWNER = 'nata-onl';
+const REPO = 'ops';
+const FULL = `${OWNER}/${REPO}`;
+const repository = (() => {
+  const r = template('workflow_run').repository as Record<string, unknown>;
+  return {
+    ...r,
+    id: 734112233,
+    name: REPO,
+    full_name: FULL,
+    html_url: `https://github.com/${FULL}`,
+    url: `https://api.github.com/repos/${FULL}`,
+    owner: { ...(r.owner as object), login: OWNER, id: 90011 },
+  };
+})();
+
+export interface DemoDelivery {
+  event: string;
+  guid: string;
+  payload: Record<string, unknown>;
+}
+const out: DemoDelivery[] = [];
+let n = 0;
+const guid = () => {
+  const h = createHash('sha1').update(`lanes-demo-${n++}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+const sha = (s: string) => createHash('sha1').update(s).digest('hex');
+const iso = (s: string, plusSec = 0) => new Date(Date.parse(s) + plusSec * 1000).toISOString().replace('.000Z', 'Z');
+
+const WORKFLOWS: Record<string, { name: string; file: string; id: number }> = {
+  'WF-01': { name: 'ci-pr-fast', file: 'ci-pr-fast.yml', id: 5001 },
+  'WF-02': { name: 'ci-pr-contracts', file: 'ci-pr-contracts.yml', id: 5002 },
+  'WF-03': { name: 'build-main-release-assets', file: 'build-main-release-assets.yml', id: 5003 },
+  'WF-04': { name: 'deploy-staging', file: 'deploy-staging.yml', id: 5004 },
+  'WF-05': { name: 'open-release-candidate', file: 'open-release-candidate.yml', id: 5005 },
+  'WF-06': { name: 'prod-db-preflight', file: 'prod-db-preflight.yml', id: 5006 },
+  'WF-07': { name: 'release-prod-ops', file: 'release-prod-ops.yml', id: 5007 },
+  'WF-08': { name: 'release-prod-pulse', file: 'release-prod-pulse.yml', id: 5008 },
+  'WF-09': { name: 'post-release-verify', file: 'post-release-verify.yml', id: 5009 },
+  'WF-10': { name: 'rollback-prod-ops', file: 'rollback-prod-ops.yml', id: 5010 },
+  'WF-11': { name: 'rollback-prod-pulse', file: 'rollback-prod-pulse.yml', id: 5011 },
+};
+
+let runSeq = 8_100_000_000;
+let jobSeq = 23_000_000_000;
+let runNumber = 400;
+let deploymentSeq = 1_900_000_000;
+
+interface JobSpec {
+  name: string;
+  conclusion: 'success' | 'failure' | null; // null = still running
+  status?: 'queued' | 'in_progress' | 'waiting' | 'completed';
+  seconds?: number;
+}
+interface RunSpec {
+  wf: keyof typeof WORKFLOWS;
+  start: string;
+  event: string;
+  branch: string;
+  headSha: string;
+  /** final state of the run */
+  status: 'completed' | 'in_progress' | 'queued' | 'waiting';
+  conclusion?: 'success' | 'failure';
+  jobs?: JobSpec[];
+  environment?: string;
+  actor?: string;
+  seconds?: number;
+}
+
+function run(spec: RunSpec): void {
+  const wf = WORKFLOWS[spec.wf];
+  if (!wf) throw new Error(spec.wf);
+  const id = runSeq++;
+  const number = runNumber++;
+  const actor = { ...(template('workflow_run').sender as object), login: spec.actor ?? 'release-bot' };
+  const base = template('workflow_run', 0);
+  const wr = (status: string, conclusion: string | null, updated: string) => ({
+    ...(base.workflow_run as object),
+    id,
+    name: wf.name,
+    path: `.github/workflows/${wf.file}`,
+    display_title: `${wf.name} #${number}`,
+    workflow_id: wf.id,
+    run_number: number,
+    run_attempt: 1,
+    event: spec.event,
+    head_branch: spec.branch,
+    head_sha: spec.headSha,
+    status,
+    conclusion,
+    actor,
+    triggering_actor: actor,
+    html_url: `https://github.com/${FULL}/actions/runs/${id}`,
+    url: `https://api.github.com/repos/${FULL}/actions/runs/${id}`,
+    jobs_url: `https://api.github.com/repos/${FULL}/actions/runs/${id}/jobs`,
+    artifacts_url: `https://api.github.com/repos/${FULL}/actions/runs/${id}/artifacts`,
+    created_at: spec.start,
+    run_started_at: spec.start,
+    updated_at: updated,
+    repository,
+    head_repository: repository,
+    pull_requests: [],
+  });
+  const emitRun = (action: string, status: string, conclusion: string | null, at: string) =>
+    out.push({
+      event: 'workflow_run',
+      guid: guid(),
+      payload: { action, workflow_run: wr(status, conclusion, at), workflow: { id: wf.id, name: wf.name, path: `.github/workflows/${wf.file}` }, repository, sender: actor },
+    });
+  emitRun('requested', 'queued', null, spec.start);
+  if (spec.environment) {
+    const dep = template('deployment', 1);
+    const depId = deploymentSeq++;
+    out.push({
+      event: 'deployment',
+      guid: guid(),
+      payload: {
+        ...dep,
+        action: 'created',
+        deployment: {
+          ...(dep.deployment as object),
+          id: depId,
+          sha: spec.headSha,
+          ref: spec.branch,
+          environment: spec.environment,
+          original_environment: spec.environment,
+          created_at: iso(spec.start, 5),
+          updated_at: iso(spec.start, 5),
+          url: `https://api.github.com/repos/${FULL}/deployments/${depId}`,
+          statuses_url: `https://api.github.com/repos/${FULL}/deployments/${depId}/statuses`,
+          repository_url: `https://api.github.com/repos/${FULL}`,
+        },
+        workflow: { id: wf.id, name: wf.name, path: `.github/workflows/${wf.file}` },
+        workflow_run: wr('waiting', null, iso(spec.start, 5)),
+        repository,
+        sender: actor,
+      },
+    });
+  }
+  if (spec.status === 'queued') return;
+  if (spec.status === 'waiting') {
+    emitRun('in_progress', 'waiting', null, iso(spec.start, 8));
+    return;
+  }
+  emitRun('in_progress', 'in_progress', null, iso(spec.start, 10));
+  let t = 12;
+  const jobTemplate = template('workflow_job', 1);
+  for (const j of spec.jobs ?? []) {
+    const jobId = jobSeq++;
+    const job = (status: string, conclusion: string | null, started: string | null, completed: string | null) => ({
+      ...(jobTemplate.workflow_job as object),
+      id: jobId,
+      run_id: id,
+      run_attempt: 1,
+      run_url: `https://api.github.com/repos/${FULL}/actions/runs/${id}`,
+      html_url: `https://github.com/${FULL}/actions/runs/${id}/job/${jobId}`,
+      url: `https://api.github.com/repos/${FULL}/actions/jobs/${jobId}`,
+      head_sha: spec.headSha,
+      head_branch: spec.branch,
+      workflow_name: wf.name,
+      name: j.name,
+      status,
+      conclusion,
+      created_at: iso(spec.start, t - 2),
+      started_at: started,
+      completed_at: completed,
+      labels: spec.wf === 'WF-01' || spec.wf === 'WF-02' || spec.wf === 'WF-03' || spec.wf === 'WF-05' ? ['ubuntu-latest'] : ['self-hosted', 'linux'],
+      runner_name: spec.wf === 'WF-01' ? 'GitHub Actions 12' : `ops-runner-${(jobId % 7) + 1}`,
+      steps: [],
+    });
+    const emitJob = (action: string, status: string, conclusion: string | null, started: string | null, completed: string | null) =>
+      out.push({ event: 'workflow_job', guid: guid(), payload: { action, workflow_job: job(status, conclusion, started, completed), repository, sender: actor } });
+    const started = iso(spec.start, t);
+    emitJob('queued', 'queued', null, null, null);
+    if (j.status === 'queued') continue;
+    emitJob('in_progress', 'in_progress', null, started, null);
+    t += j.seconds ?? 40;
+    if (j.conclusion === null) continue;
+    emitJob('completed', 'completed', j.conclusion, started, iso(spec.start, t));
+  }
+  if (spec.status === 'completed') {
+    emitRun('completed', 'completed', spec.conclusion ?? 'success', iso(spec.start, Math.max(t + 5, spec.seconds ?? 0)));
+  }
+}
+
+const ok = (names: string[], seconds = 30): JobSpec[] => names.map((name) => ({ name, conclusion: 'success', seconds }));
+
+// ---- Older history (for the workflow catalog and lane pages) ----
+const prevRelease = sha('release v1.3.2');
+const release = sha('release v1.4.0');
+run({ wf: 'WF-03', start: '2026-03-09T10:02:11Z', event: 'push', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['container build', 'image scan', 'SBOM', 'release manifest']) });
+run({ wf: 'WF-01', start: '2026-03-09T09:12:40Z', event: 'pull_request', branch: 'feature/queue-metrics', headSha: sha('pr-1'), status: 'completed', conclusion: 'failure', jobs: [...ok(['lint', 'typecheck']), { name: 'unit', conclusion: 'failure' }] });
+run({ wf: 'WF-01', start: '2026-03-09T11:40:02Z', event: 'pull_request', branch: 'feature/queue-metrics', headSha: sha('pr-1b'), status: 'completed', conclusion: 'success', jobs: ok(['lint', 'typecheck', 'unit', 'schema drift', 'secret scan']) });
+run({ wf: 'WF-02', start: '2026-03-09T11:41:15Z', event: 'pull_request', branch: 'feature/queue-metrics', headSha: sha('pr-1b'), status: 'completed', conclusion: 'success', jobs: ok(['contract diff', 'migration dry-run', 'ws handshake smoke']) });
+// The weekly rollback drill (PL-12) on staging: both rollback workflows on schedule.
+run({ wf: 'WF-10', start: '2026-03-02T16:00:04Z', event: 'schedule', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['simulate bad deploy', 'rollback', 'smoke verify']) });
+run({ wf: 'WF-11', start: '2026-03-02T16:00:09Z', event: 'schedule', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['rollback', 'smoke verify']) });
+// PL-11: an incident rollback on 6 March.
+run({ wf: 'WF-10', start: '2026-03-06T14:22:00Z', event: 'workflow_dispatch', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', environment: 'prod-ops', actor: 'elena', jobs: ok(['incident declared', 'previous version healthy', 'owner assigned', 'rollback']) });
+run({ wf: 'WF-11', start: '2026-03-06T14:22:30Z', event: 'workflow_dispatch', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', environment: 'prod-pulse', actor: 'elena', jobs: ok(['rollback']) });
+run({ wf: 'WF-10', start: '2026-03-09T16:00:00Z', event: 'schedule', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['simulate bad deploy', 'rollback', 'smoke verify', 'lessons learned']) });
+run({ wf: 'WF-11', start: '2026-03-09T16:00:00Z', event: 'schedule', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['rollback', 'smoke verify']) });
+
+// ---- Release v1.4.0 through staging and production on 10 March ----
+run({ wf: 'WF-03', start: '2026-03-10T15:05:00Z', event: 'push', branch: 'main', headSha: release, status: 'completed', conclusion: 'success', jobs: ok(['container build', 'image scan', 'SBOM', 'release manifest']) });
+run({ wf: 'WF-04', start: '2026-03-10T15:20:00Z', event: 'workflow_run', branch: 'main', headSha: release, status: 'completed', conclusion: 'success', environment: 'staging', jobs: [...ok(['deploy preflight', 'env diff', 'secrets present', 'config validation', 'deploy']), ...ok(['overview smoke', 'ws connect', 'queue', 'memory', 'reports', 'alerts', 'smoke'])] });
+run({ wf: 'WF-05', start: '2026-03-10T16:02:00Z', event: 'workflow_dispatch', branch: 'main', headSha: release, status: 'completed', conclusion: 'success', actor: 'hana', jobs: ok(['change summary', 'freeze window', 'rollback target exists']) });
+run({ wf: 'WF-06', start: '2026-03-10T20:14:00Z', event: 'workflow_dispatch', branch: 'v1.4.0', headSha: release, status: 'waiting', environment: 'prod-db', actor: 'chiara' });
+run({ wf: 'WF-07', start: '2026-03-10T20:32:00Z', event: 'workflow_dispatch', branch: 'v1.4.0', headSha: release, status: 'completed', conclusion: 'success', environment: 'prod-ops', jobs: ok(['ops checklist', 'canary health', 'queue backlog threshold', 'deploy'], 60) });
+run({ wf: 'WF-08', start: '2026-03-10T20:48:00Z', event: 'workflow_dispatch', branch: 'v1.4.0', headSha: release, status: 'completed', conclusion: 'failure', environment: 'prod-pulse', jobs: [{ name: '15 min green after ops', conclusion: 'success' }, { name: 'workspace isolation', conclusion: 'success' }, { name: 'feed freshness', conclusion: 'failure', seconds: 90 }] });
+run({ wf: 'WF-09', start: '2026-03-10T21:03:00Z', event: 'workflow_run', branch: 'v1.4.0', headSha: release, status: 'waiting', environment: 'prod-ops' });
+run({ wf: 'WF-09', start: '2026-03-10T21:06:00Z', event: 'workflow_run', branch: 'v1.4.0', headSha: release, status: 'completed', conclusion: 'failure', environment: 'prod-pulse', jobs: [{ name: 'feed freshness', conclusion: 'failure' }, { name: 'workspace isolation', conclusion: 'success' }] });
+
+// ---- 11 and 12 March: the next candidate and the current main line ----
+run({ wf: 'WF-05', start: '2026-03-11T18:05:00Z', event: 'workflow_dispatch', branch: 'main', headSha: sha('main-0311'), status: 'queued', actor: 'ivan' });
+const main0312a = sha('main-0312-a');
+const main0312b = sha('main-0312-b');
+run({ wf: 'WF-04', start: '2026-03-12T09:19:00Z', event: 'workflow_run', branch: 'main', headSha: main0312a, status: 'completed', conclusion: 'success', environment: 'staging', jobs: [...ok(['deploy']), ...ok(['overview smoke', 'ws connect', 'queue', 'memory', 'reports', 'alerts', 'smoke'], 20)] });
+run({ wf: 'WF-04', start: '2026-03-12T09:26:00Z', event: 'workflow_run', branch: 'main', headSha: main0312b, status: 'in_progress', environment: 'staging', jobs: [...ok(['deploy preflight', 'env diff'], 20), { name: 'deploy', conclusion: null }] });
+run({ wf: 'WF-03', start: '2026-03-12T09:31:00Z', event: 'push', branch: 'main', headSha: sha('main-0312-c'), status: 'completed', conclusion: 'success', jobs: ok(['container build', 'image scan', 'SBOM', 'release manifest']) });
+run({ wf: 'WF-02', start: '2026-03-12T09:39:00Z', event: 'pull_request', branch: 'fix/ws-handshake', headSha: sha('pr-2'), status: 'completed', conclusion: 'success', jobs: ok(['contract diff', 'migration dry-run', 'ws handshake smoke']) });
+run({ wf: 'WF-01', start: '2026-03-12T09:42:00Z', event: 'pull_request', branch: 'fix/ws-handshake', headSha: sha('pr-2'), status: 'completed', conclusion: 'success', jobs: ok(['lint', 'typecheck', 'unit', 'schema drift', 'secret scan']) });
+
+// GitHub delivers out of order: swap some neighbours deterministically (the result must not change).
+for (let i = 3; i < out.length - 1; i += 7) {
+  const a = out[i];
+  const b = out[i + 1];
+  if (a && b) {
+    out[i] = b;
+    out[i + 1] = a;
+  }
+}
+// And it delivers some twice (same GUID).
+const dupes = out.filter((_, i) => i % 23 === 5).map((d) => ({ ...d }));
+out.push(...dupes);
+
+const file = new URL('./demo-history.jsonl', import.meta.url);
+writeFileSync(file, `${out.map((d) => JSON.stringify(d)).join('\n')}\n`);
+process.stdout.write(`wrote ${out.length} deliveries to ${file.pathname}\n`);

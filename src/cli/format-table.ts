@@ -1,0 +1,127 @@
+// Plain-text output for the CLI: compact aligned tables, status words (optionally coloured), UTC times.
+// Widths are measured on the plain text; colour is applied after padding, so columns stay aligned.
+
+export interface Column<Row> {
+  header: string;
+  value: (row: Row) => string;
+  /** Colour for a cell's text (applied after padding); only used when colour is on. */
+  style?: (value: string) => ((s: string) => string) | undefined;
+  /** Longest cell text; longer values are cut with an ellipsis. */
+  max?: number;
+}
+
+export interface TableOptions {
+  color?: boolean;
+  indent?: string;
+  gap?: string;
+}
+
+export function formatTable<Row>(columns: Column<Row>[], rows: readonly Row[], opts: TableOptions = {}): string {
+  const indent = opts.indent ?? '';
+  const gap = opts.gap ?? '  ';
+  const cells = rows.map((row) => columns.map((c) => clip(oneLine(c.value(row)), c.max)));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] ?? '').length)));
+  const lines: string[] = [];
+  const header = columns.map((c, i) => pad(c.header, widths[i] ?? 0, i === columns.length - 1)).join(gap);
+  lines.push(indent + (opts.color ? bold(header) : header));
+  for (const row of cells) {
+    const parts = row.map((text, i) => {
+      const col = columns[i];
+      const padded = pad(text, widths[i] ?? 0, i === columns.length - 1);
+      const paint = opts.color && col?.style ? col.style(text) : undefined;
+      if (!paint) return padded;
+      return paint(text) + padded.slice(text.length);
+    });
+    lines.push(indent + parts.join(gap));
+  }
+  return lines.map((l) => l.trimEnd()).join('\n');
+}
+
+function pad(s: string, width: number, last: boolean): string {
+  return last ? s : s.padEnd(width);
+}
+
+function oneLine(s: string): string {
+  return s.replace(/[\r\n\t]+/g, ' ');
+}
+
+function clip(s: string, max: number | undefined): string {
+  if (max === undefined || s.length <= max) return s;
+  return `${s.slice(0, Math.max(0, max - 1))}…`;
+}
+
+// ---- colour -------------------------------------------------------------------------------------
+
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function useColor(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return stream.isTTY === true;
+}
+
+const ansi = (code: string) => (s: string) => `\u001b[${code}m${s}\u001b[0m`;
+export const green = ansi('32');
+export const yellow = ansi('33');
+export const red = ansi('31');
+export const cyan = ansi('36');
+export const dim = ansi('2');
+export const bold = ansi('1');
+
+/** The colour of a status word (lanes, workflows, gates, checks, alerts, releases). */
+export function statusStyle(word: string): ((s: string) => string) | undefined {
+  switch (word) {
+    case 'green':
+    case 'success':
+    case 'passed':
+    case 'resolved':
+    case 'released':
+    case 'recorded':
+      return green;
+    case 'pending':
+    case 'waiting':
+    case 'acked':
+    case 'candidate':
+    case 'promoting':
+      return yellow;
+    case 'running':
+      return cyan;
+    case 'failed':
+    case 'blocked':
+    case 'open':
+    case 'missing':
+    case 'rolled_back':
+      return red;
+    case 'idle':
+    case 'skipped':
+    case 'superseded':
+      return dim;
+    default:
+      return undefined;
+  }
+}
+
+export function paintStatus(word: string, color: boolean): string {
+  const paint = color ? statusStyle(word) : undefined;
+  return paint ? paint(word) : word;
+}
+
+// ---- values -------------------------------------------------------------------------------------
+
+/** ISO 8601 → "YYYY-MM-DD HH:MM UTC" (the reference screen's form); "-" when absent or unreadable. */
+export function utcMinute(iso: string | null | undefined): string {
+  if (!iso) return '-';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const s = new Date(t).toISOString();
+  return `${s.slice(0, 10)} ${s.slice(11, 16)} UTC`;
+}
+
+export function text(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '-';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

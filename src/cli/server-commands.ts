@@ -1,0 +1,86 @@
+// `lanes up` (serve) and `lanes replay <file>` (feed recorded deliveries through the signed HTTP path).
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, DEMO_WEBHOOK_SECRET } from '../config.ts';
+import { progressBar, readDeliveries, replayDeliveries } from './replay.ts';
+
+export const DEMO_HISTORY = fileURLToPath(new URL('../../examples/ops/demo-history.jsonl', import.meta.url));
+
+export function registerServerCommands(program: Command): void {
+  program
+    .command('up')
+    .description('serve the dashboard, API and webhook receiver')
+    .option('--catalog <file>', 'catalog file (LANES_CATALOG)')
+    .option('--data <dir>', 'data directory for the SQLite default (LANES_DATA_DIR)')
+    .option('--port <n>', 'port (PORT)')
+    .option('--host <host>', 'bind address (LANES_HOST)')
+    .option('--demo', 'example catalog, open reads, and the demo history replayed into a fresh data directory')
+    .option('--open-reads', 'allow unauthenticated GET on the API (trusted networks only)')
+    .action(async (opts: { catalog?: string; data?: string; port?: string; host?: string; demo?: boolean; openReads?: boolean }) => {
+      const r = loadConfig({ ...opts });
+      if (!r.ok) {
+        for (const e of r.errors) process.stderr.write(`lanes: configuration error: ${e}\n`);
+        process.exit(2);
+      }
+      const config = r.config;
+      const { startLanes } = await import('../server.ts');
+      let lanes;
+      try {
+        lanes = await startLanes(config);
+      } catch (e) {
+        process.stderr.write(`lanes: cannot start: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exit(1);
+      }
+      if (config.demo) {
+        const stats = await lanes.store.inboxStats();
+        if (stats.received === 0 && existsSync(DEMO_HISTORY)) {
+          const deliveries = readDeliveries(DEMO_HISTORY);
+          process.stderr.write(`replaying the demo history (${deliveries.length} GitHub deliveries)\n`);
+          const res = await replayDeliveries(lanes.url, config.webhookSecrets[0] ?? DEMO_WEBHOOK_SECRET, deliveries, {
+            onProgress: progressBar(),
+          });
+          await lanes.worker.drain();
+          process.stderr.write(`demo history: ${res.accepted} accepted, ${res.duplicate} duplicates, ${res.failed.length} failed\n`);
+        }
+      }
+      process.stderr.write(`Lanes is serving ${lanes.url}  (dashboard /, API /api/v1, webhooks /webhooks/github)\n`);
+      const shutdown = (signal: string) => {
+        process.stderr.write(`${signal}: shutting down\n`);
+        const t = setTimeout(() => process.exit(0), 5000);
+        t.unref();
+        void lanes.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+    });
+
+  program
+    .command('replay')
+    .argument('<file>', 'JSONL file of recorded deliveries: {"event","guid","payload"} per line')
+    .option('--url <url>', 'server URL', process.env.LANES_URL ?? 'http://127.0.0.1:8080')
+    .option('--secret <secret>', 'webhook secret (LANES_WEBHOOK_SECRET)')
+    .option('--concurrency <n>', 'parallel requests', '1')
+    .description('feed recorded GitHub deliveries through the signed webhook endpoint')
+    .action(async (file: string, opts: { url: string; secret?: string; concurrency: string }) => {
+      const secret = opts.secret ?? process.env.LANES_WEBHOOK_SECRET;
+      if (!secret) {
+        process.stderr.write('lanes replay: --secret or LANES_WEBHOOK_SECRET is required\n');
+        process.exit(2);
+      }
+      let deliveries;
+      try {
+        deliveries = readDeliveries(file);
+      } catch (e) {
+        process.stderr.write(`lanes replay: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exit(1);
+      }
+      const res = await replayDeliveries(opts.url, secret, deliveries, {
+        concurrency: Math.max(1, Number(opts.concurrency) || 1),
+        onProgress: progressBar(),
+      });
+      process.stdout.write(`${res.accepted} accepted, ${res.duplicate} duplicates, ${res.failed.length} failed\n`);
+      for (const f of res.failed.slice(0, 10)) process.stdout.write(`  ${f.guid}: HTTP ${f.status} ${f.body}\n`);
+      process.exit(res.failed.length > 0 ? 1 : 0);
+    });
+}

@@ -1,0 +1,71 @@
+// Configuration from flags and environment variables, validated at start with a clear message.
+import { z } from 'zod';
+
+const configSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  catalog: z.string().min(1),
+  dataDir: z.string().min(1),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must start with postgres:// (leave it unset for SQLite)' })
+    .optional(),
+  webhookSecrets: z.array(z.string().min(8, { message: 'LANES_WEBHOOK_SECRET must be at least 8 characters' })).min(1),
+  openReads: z.boolean(),
+  demo: z.boolean(),
+  githubApiUrl: z.url(),
+  githubToken: z.string().optional(),
+  githubAppId: z.string().optional(),
+  githubAppPrivateKey: z.string().optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  maxBodyBytes: z.number().int().positive(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export const DEMO_WEBHOOK_SECRET = 'lanes-demo-secret-not-for-production';
+
+export interface ConfigFlags {
+  port?: string;
+  host?: string;
+  catalog?: string;
+  data?: string;
+  demo?: boolean;
+  openReads?: boolean;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  const demo = flags.demo === true;
+  const secretText = env.LANES_WEBHOOK_SECRET ?? (demo ? DEMO_WEBHOOK_SECRET : undefined);
+  const raw = {
+    port: flags.port ?? env.PORT ?? '8080',
+    host: flags.host ?? env.LANES_HOST ?? '0.0.0.0',
+    catalog: flags.catalog ?? env.LANES_CATALOG ?? (demo ? 'examples/ops/lanes.yaml' : 'lanes.yaml'),
+    dataDir: flags.data ?? env.LANES_DATA_DIR ?? '.lanes-data',
+    databaseUrl: env.DATABASE_URL || undefined,
+    webhookSecrets: secretText === undefined ? [] : secretText.split(',').map((s) => s.trim()).filter(Boolean),
+    openReads: flags.openReads === true || env.LANES_OPEN_READS === '1' || env.LANES_OPEN_READS === 'true' || demo,
+    demo,
+    githubApiUrl: env.LANES_GITHUB_API_URL ?? 'https://api.github.com',
+    githubToken: env.LANES_GITHUB_TOKEN || undefined,
+    githubAppId: env.LANES_GITHUB_APP_ID || undefined,
+    githubAppPrivateKey: env.LANES_GITHUB_APP_PRIVATE_KEY || undefined,
+    logLevel: env.LANES_LOG_LEVEL ?? 'info',
+    maxBodyBytes: 25 * 1024 * 1024,
+  };
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => {
+        const key = i.path.join('.');
+        if (key === 'webhookSecrets' && raw.webhookSecrets.length === 0)
+          return 'LANES_WEBHOOK_SECRET is required (the secret configured on the GitHub webhook)';
+        return `${key}: ${i.message}`;
+      }),
+    };
+  }
+  return { ok: true, config: parsed.data };
+}

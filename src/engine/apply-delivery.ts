@@ -1,0 +1,147 @@
+// One delivery → normalised facts → one transaction: state, delivery mark, audit and change feed commit
+// together. Replaying the same delivery applies nothing new (every upsert is ordered by GitHub's own
+// timestamps and attempts, so arrival order does not matter).
+import type { Catalog } from '../core/catalog-model.ts';
+import type { NormalisedFact } from '../core/run-model.ts';
+import { normaliseDelivery } from '../github/normalise-event.ts';
+import { makeWorkflowResolver } from '../github/workflow-mapping.ts';
+import type { Delivery, Store, StoreTx } from '../store/store.ts';
+
+export const MAX_PROCESSED_BODY_BYTES = 25 * 1024 * 1024;
+
+export interface ApplyOutcome {
+  status: 'processed' | 'ignored' | 'failed';
+  applied: number;
+  topics: string[];
+  detail?: string;
+}
+
+export class DeliveryApplier {
+  private readonly resolveWorkflow: ReturnType<typeof makeWorkflowResolver>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: Catalog,
+  ) {
+    this.resolveWorkflow = makeWorkflowResolver(catalog);
+  }
+
+  async apply(d: Delivery, now: string): Promise<ApplyOutcome> {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(d.body);
+    } catch {
+      await this.finish(d, 'ignored', now, 'body is not valid JSON');
+      return { status: 'ignored', applied: 0, topics: [], detail: 'invalid JSON' };
+    }
+    const result = normaliseDelivery(d.event, payload, { resolveWorkflow: this.resolveWorkflow, receivedAt: d.receivedAt });
+    if (!result.ok) {
+      await this.finish(d, 'ignored', now, `${result.reason}: ${result.detail}`);
+      return { status: 'ignored', applied: 0, topics: [], detail: result.reason };
+    }
+    // Environment of a run is learned from deployments, which may arrive before or after the run.
+    for (const f of result.facts) {
+      if (f.kind === 'run' && f.run.environment === null) {
+        const deps = await this.store.listDeployments({ runId: f.run.runId });
+        const env = deps[0]?.environment;
+        if (env) f.run.environment = env;
+      }
+    }
+    const actor = `github:${d.guid}`;
+    return this.store.transaction(async (tx) => {
+      let applied = 0;
+      const topics = new Set<string>();
+      for (const fact of result.facts) {
+        const r = await applyFact(tx, fact);
+        if (r === 'applied') {
+          applied++;
+          topics.add(fact.kind);
+          await tx.appendAudit({
+            at: now,
+            actor,
+            action: `${fact.kind}.updated`,
+            objectType: fact.kind,
+            objectId: factId(fact),
+            reason: `GitHub ${d.event}${d.action ? `.${d.action}` : ''} delivery ${d.guid}`,
+            data: factSummary(fact),
+          });
+          await tx.appendChange(fact.kind, { delivery: d.guid, id: factId(fact), ...factSummary(fact) }, now);
+        }
+      }
+      await tx.markDelivery(d.guid, 'processed', now, null);
+      return { status: 'processed' as const, applied, topics: [...topics] };
+    });
+  }
+
+  private async finish(d: Delivery, status: 'ignored' | 'failed', now: string, error: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await tx.markDelivery(d.guid, status, now, error.slice(0, 500));
+    });
+  }
+}
+
+async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' | 'stale'> {
+  switch (fact.kind) {
+    case 'run':
+      return tx.upsertRun(fact.run);
+    case 'job':
+      return tx.upsertJob(fact.job, fact.repo);
+    case 'evidence':
+      return tx.upsertEvidence(fact.evidence);
+    case 'ref':
+      return tx.upsertRef(fact.ref);
+    case 'deployment': {
+      const r = await tx.upsertDeployment(fact.deployment);
+      if (fact.deployment.runId !== null) await tx.setRunEnvironment(fact.deployment.runId, fact.deployment.environment);
+      return r;
+    }
+    case 'protection_request':
+      return tx.saveProtectionRequest(fact.request);
+    case 'release':
+      return 'stale'; // releases are opened by PL-06 through the API; GitHub release events are informational
+  }
+}
+
+function factId(f: NormalisedFact): string {
+  switch (f.kind) {
+    case 'run':
+      return String(f.run.runId);
+    case 'job':
+      return String(f.job.jobId);
+    case 'evidence':
+      return f.evidence.key;
+    case 'ref':
+      return f.ref.ref;
+    case 'deployment':
+      return String(f.deployment.deploymentId);
+    case 'protection_request':
+      return `${f.request.runId}:${f.request.environment}`;
+    case 'release':
+      return f.tag;
+  }
+}
+
+function factSummary(f: NormalisedFact): Record<string, unknown> {
+  switch (f.kind) {
+    case 'run':
+      return {
+        workflowId: f.run.workflowId,
+        runAttempt: f.run.runAttempt,
+        status: f.run.status,
+        conclusion: f.run.conclusion,
+        headSha: f.run.headSha,
+      };
+    case 'job':
+      return { runId: f.job.runId, name: f.job.name, status: f.job.status, conclusion: f.job.conclusion };
+    case 'evidence':
+      return { check: f.evidence.check, outcome: f.evidence.outcome, sha: f.evidence.sha };
+    case 'ref':
+      return { sha: f.ref.sha };
+    case 'deployment':
+      return { environment: f.deployment.environment, state: f.deployment.state, runId: f.deployment.runId };
+    case 'protection_request':
+      return { runId: f.request.runId, environment: f.request.environment };
+    case 'release':
+      return { action: f.action, sha: f.sha };
+  }
+}

@@ -1,0 +1,131 @@
+// Drains the durable inbox: claims pending deliveries (leases, so a crashed worker's claims come back),
+// applies each in its own transaction, and wakes live clients. Resumes by itself after a crash.
+import type { Logger } from 'pino';
+import type { Store } from '../store/store.ts';
+import type { DeliveryApplier } from './apply-delivery.ts';
+
+export interface InboxWorkerOptions {
+  batch?: number;
+  leaseMs?: number;
+  idleMs?: number;
+  maxAttempts?: number;
+  worker?: string;
+  clock?: () => Date;
+}
+
+export class InboxWorker {
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private unsubscribe: (() => void) | undefined;
+  processed = 0;
+  ignored = 0;
+  failed = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly applier: DeliveryApplier,
+    private readonly log: Logger,
+    private readonly opts: InboxWorkerOptions = {},
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.store.onNotify('inbox', () => this.kick());
+    this.loop = this.run();
+  }
+
+  kick(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.kick();
+    await this.loop;
+  }
+
+  /** Process until the inbox is empty and no step is in flight (used by tests and the demo loader). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.step();
+      total += n;
+      if (n > 0) continue;
+      const inflight = [...this.inflight];
+      if (inflight.length > 0) {
+        await Promise.allSettled(inflight);
+        continue;
+      }
+      if ((await this.store.inboxStats()).pending === 0) return total;
+      await this.sleep(20);
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let n = 0;
+      try {
+        n = await this.step();
+      } catch (e) {
+        this.log.error({ err: e }, 'inbox step failed; retrying');
+        await this.sleep(1000);
+        continue;
+      }
+      if (n === 0) await this.sleep(this.opts.idleMs ?? 500);
+    }
+  }
+
+  private readonly inflight = new Set<Promise<number>>();
+
+  private step(): Promise<number> {
+    const p = this.stepOnce();
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  private async stepOnce(): Promise<number> {
+    const now = (this.opts.clock ?? (() => new Date()))().toISOString();
+    const claimed = await this.store.claimDeliveries({
+      limit: this.opts.batch ?? 100,
+      leaseMs: this.opts.leaseMs ?? 30_000,
+      now,
+      worker: this.opts.worker ?? `pid-${process.pid}`,
+    });
+    let touched = false;
+    for (const d of claimed) {
+      try {
+        const r = await this.applier.apply(d, now);
+        if (r.status === 'processed') this.processed++;
+        else this.ignored++;
+        if (r.applied > 0) touched = true;
+      } catch (e) {
+        this.failed++;
+        const message = e instanceof Error ? e.message : String(e);
+        this.log.error({ guid: d.guid, event: d.event, err: message }, 'delivery failed');
+        if (d.attempts >= (this.opts.maxAttempts ?? 5)) {
+          await this.store.transaction((tx) => tx.markDelivery(d.guid, 'failed', now, message.slice(0, 500)));
+        }
+      }
+    }
+    if (touched) await this.store.notify('changes');
+    return claimed.length;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,291 @@
+// Read side: store reads + pure core functions → the API's views. One place builds each view, so the
+// dashboard, the REST API and the CLI always agree.
+import type { Catalog, Lane, Workflow } from '../core/catalog-model.ts';
+import { laneEnvironmentText, triggerText, workflowEnvironmentText } from '../core/catalog-model.ts';
+import { isAutomated, isManual, summarizeCatalog, touchesProduction } from '../core/catalog-summary.ts';
+import {
+  checkStates,
+  compareRunsNewestFirst,
+  laneRunState,
+  lanesServedBy,
+  runMatchesBinding,
+  workflowStatusOf,
+  type CheckResult,
+} from '../core/lane-status.ts';
+import type { EvidenceRecord, JobRecord, RunRecord } from '../core/run-model.ts';
+import type {
+  GateView,
+  JobView,
+  LaneCheckView,
+  LaneDetail,
+  LaneView,
+  Overview,
+  RunView,
+  WorkflowDetail,
+  WorkflowView,
+} from '../http/api-types.ts';
+import type { Store } from '../store/store.ts';
+
+/** How many recent runs per workflow the status looks at (newest first; index-backed, flat with history). */
+const RECENT_RUNS_PER_WORKFLOW = 50;
+
+export interface GateProvider {
+  gates(now: Date): Promise<GateView[]>;
+  openAlertCount(): Promise<number>;
+}
+
+interface Snapshot {
+  runsByWorkflow: Map<string, RunRecord[]>;
+  jobs: JobRecord[];
+  evidence: EvidenceRecord[];
+}
+
+export class ReadModel {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: Catalog,
+    private gateProvider: GateProvider | undefined = undefined,
+  ) {}
+
+  setGateProvider(p: GateProvider): void {
+    this.gateProvider = p;
+  }
+
+  private async snapshot(workflowIds: string[]): Promise<Snapshot> {
+    const runsByWorkflow = new Map<string, RunRecord[]>();
+    const lists = await Promise.all(
+      workflowIds.map((id) => this.store.listRuns({ workflowId: id, limit: RECENT_RUNS_PER_WORKFLOW })),
+    );
+    workflowIds.forEach((id, i) => runsByWorkflow.set(id, lists[i] ?? []));
+    const jobBound = new Set(
+      this.catalog.lanes.flatMap((l) => l.run_by.filter((b) => b.jobs).map((b) => b.workflow)),
+    );
+    const jobRunIds = [...runsByWorkflow.entries()]
+      .filter(([wf]) => jobBound.has(wf))
+      .flatMap(([, runs]) => runs.slice(0, RECENT_RUNS_PER_WORKFLOW).map((r) => r.runId));
+    const jobs = jobRunIds.length > 0 ? await this.store.listJobs(jobRunIds) : [];
+    return { runsByWorkflow, jobs, evidence: [] };
+  }
+
+  private laneCandidates(lane: Lane, snap: Snapshot): RunRecord[] {
+    return lane.run_by.flatMap((b) => snap.runsByWorkflow.get(b.workflow) ?? []);
+  }
+
+  private async laneViews(snap: Snapshot): Promise<{ views: LaneView[]; states: Map<string, ReturnType<typeof laneRunState>> }> {
+    const states = new Map<string, ReturnType<typeof laneRunState>>();
+    for (const lane of this.catalog.lanes) {
+      states.set(lane.id, laneRunState(lane, this.laneCandidates(lane, snap), snap.jobs));
+    }
+    // Failed checks on a lane's newest commit turn it failed: fetch evidence for those commits only.
+    const shas = [...new Set([...states.values()].flatMap((s) => (s.lastRun ? [s.lastRun.headSha] : [])))];
+    const evidence = shas.length > 0 ? await this.store.listEvidence({ shas }) : [];
+    snap.evidence = evidence;
+    const views = this.catalog.lanes.map((lane) => {
+      const st = laneRunState(lane, this.laneCandidates(lane, snap), snap.jobs, evidence);
+      states.set(lane.id, st);
+      return this.laneView(lane, st);
+    });
+    return { views, states };
+  }
+
+  private laneView(lane: Lane, st: ReturnType<typeof laneRunState>): LaneView {
+    return {
+      id: lane.id,
+      name: lane.name,
+      kind: lane.kind,
+      trigger: triggerText(lane),
+      triggerKind: lane.trigger.on,
+      environment: laneEnvironmentText(this.catalog, lane),
+      production: touchesProduction(this.catalog, lane),
+      automated: isAutomated(lane),
+      manual: isManual(lane),
+      checks: lane.checks,
+      status: st.status,
+      lastRunAt: st.lastRun?.runStartedAt ?? null,
+      lastRunUrl: st.lastRun?.htmlUrl ?? null,
+      workflows: [...new Set(lane.run_by.map((b) => b.workflow))],
+    };
+  }
+
+  private workflowView(w: Workflow, runs: RunRecord[]): WorkflowView {
+    const newest = [...runs].sort(compareRunsNewestFirst)[0];
+    return {
+      id: w.id,
+      name: w.name,
+      file: w.file,
+      runner: w.runner.kind,
+      runnerLabels: w.runner.labels,
+      environment: workflowEnvironmentText(w),
+      evidence: w.evidence ?? null,
+      status: workflowStatusOf(newest),
+      lastRunAt: newest?.runStartedAt ?? null,
+      lastRunUrl: newest?.htmlUrl ?? null,
+      lanes: lanesServedBy(this.catalog, w),
+    };
+  }
+
+  async overview(now: Date): Promise<Overview> {
+    const c = this.catalog;
+    const snap = await this.snapshot(c.workflows.map((w) => w.id));
+    const { views } = await this.laneViews(snap);
+    const [gates, openAlerts] = await Promise.all([
+      this.gateProvider ? this.gateProvider.gates(now) : Promise.resolve(this.staticGates()),
+      this.gateProvider ? this.gateProvider.openAlertCount() : Promise.resolve(0),
+    ]);
+    return {
+      zone: {
+        id: c.zone.id,
+        name: c.zone.name,
+        title: c.zone.title,
+        breadcrumbs: c.zone.breadcrumbs,
+        notes: {
+          branchPolicy: c.zone.branch_policy_note,
+          promotion: c.zone.promotion_note,
+          workflows: c.zone.workflows_note,
+          gates: c.zone.gates_note,
+        },
+      },
+      generatedAt: now.toISOString(),
+      summary: summarizeCatalog(c),
+      alerts: { open: openAlerts },
+      branchPolicy: c.branch_policy.map((r) => ({
+        id: r.id,
+        title: r.title,
+        text: r.text ?? '',
+        event: r.event,
+        refs: r.refs,
+        lanes: r.lanes,
+      })),
+      promotion: {
+        flow: c.promotion?.flow ?? [],
+        rollback: c.promotion?.rollback ?? [],
+        text: c.promotion?.text ?? null,
+        retain: c.promotion?.retain ?? [],
+      },
+      lanes: views,
+      workflows: c.workflows.map((w) => this.workflowView(w, snap.runsByWorkflow.get(w.id) ?? [])),
+      gates,
+    };
+  }
+
+  async lanes(): Promise<LaneView[]> {
+    const snap = await this.snapshot(this.catalog.workflows.map((w) => w.id));
+    return (await this.laneViews(snap)).views;
+  }
+
+  async lane(id: string, limit = 20): Promise<LaneDetail | undefined> {
+    const lane = this.catalog.lanes.find((l) => l.id === id);
+    if (!lane) return undefined;
+    const wfIds = [...new Set(lane.run_by.map((b) => b.workflow))];
+    const snap = await this.snapshot(wfIds);
+    const candidates = this.laneCandidates(lane, snap);
+    const st0 = laneRunState(lane, candidates, snap.jobs);
+    const matching = candidates
+      .filter((r) => lane.run_by.some((b) => runMatchesBinding(r, b)))
+      .sort(compareRunsNewestFirst)
+      .slice(0, limit);
+    const shas = [...new Set(matching.map((r) => r.headSha))];
+    const evidence = shas.length > 0 ? await this.store.listEvidence({ shas }) : [];
+    const st = laneRunState(lane, candidates, snap.jobs, evidence);
+    const jobs = matching.length > 0 ? await this.store.listJobs(matching.map((r) => r.runId)) : [];
+    const current = st.lastRun ?? st0.lastRun;
+    const checks = checkStates(lane, current ? evidence.filter((e) => e.sha === current.headSha) : []);
+    return {
+      ...this.laneView(lane, st),
+      checkStates: checks.map(checkView),
+      runs: matching.map((r) => ({ ...runView(r), jobs: jobs.filter((j) => j.runId === r.runId).map(jobView) })),
+      evidence: evidence
+        .filter((e) => lane.checks.some((c) => c.toLowerCase() === e.check.toLowerCase()))
+        .sort((a, b) => Date.parse(b.recordedAt) - Date.parse(a.recordedAt))
+        .map((e) => checkView({ name: e.check, state: e.outcome, evidence: e })),
+    };
+  }
+
+  async workflows(): Promise<WorkflowView[]> {
+    const snap = await this.snapshot(this.catalog.workflows.map((w) => w.id));
+    return this.catalog.workflows.map((w) => this.workflowView(w, snap.runsByWorkflow.get(w.id) ?? []));
+  }
+
+  async workflow(id: string, limit = 20): Promise<WorkflowDetail | undefined> {
+    const w = this.catalog.workflows.find((x) => x.id === id);
+    if (!w) return undefined;
+    const runs = await this.store.listRuns({ workflowId: id, limit });
+    const jobs = runs.length > 0 ? await this.store.listJobs(runs.map((r) => r.runId)) : [];
+    return {
+      ...this.workflowView(w, runs),
+      runs: runs.map((r) => ({
+        ...runView(r),
+        jobs: jobs.filter((j) => j.runId === r.runId).map(jobView),
+        artifacts: w.evidence ? [{ name: w.evidence, url: `${r.htmlUrl}#artifacts` }] : [],
+      })),
+    };
+  }
+
+  async gates(now: Date): Promise<GateView[]> {
+    return this.gateProvider ? this.gateProvider.gates(now) : this.staticGates();
+  }
+
+  /** Gate definitions with no release evaluated yet. */
+  staticGates(): GateView[] {
+    return this.catalog.gates.map((g) => ({
+      id: g.id,
+      phase: g.phase,
+      owner: g.owner,
+      state: 'pending',
+      release: null,
+      criteria: [
+        ...g.criteria.lanes.map((l) => ({ kind: 'lane' as const, name: l, state: 'pending' as const })),
+        ...g.criteria.checks.map((c) => ({ kind: 'check' as const, name: c, state: 'pending' as const })),
+      ],
+      approvals: [],
+      approvalsRequired: g.approvals,
+      window: g.window ?? null,
+      waitsUntil: null,
+      blocks: g.blocks,
+    }));
+  }
+}
+
+export function runView(r: RunRecord): RunView {
+  return {
+    runId: r.runId,
+    runAttempt: r.runAttempt,
+    workflowId: r.workflowId,
+    workflowName: r.workflowName,
+    event: r.event,
+    headBranch: r.headBranch,
+    headSha: r.headSha,
+    status: r.status,
+    conclusion: r.conclusion,
+    state: workflowStatusOf(r),
+    environment: r.environment,
+    htmlUrl: r.htmlUrl,
+    startedAt: r.runStartedAt,
+    updatedAt: r.updatedAt,
+    actor: r.actor,
+  };
+}
+
+export function jobView(j: JobRecord): JobView {
+  return {
+    jobId: j.jobId,
+    runId: j.runId,
+    name: j.name,
+    status: j.status,
+    conclusion: j.conclusion,
+    startedAt: j.startedAt,
+    completedAt: j.completedAt,
+    htmlUrl: j.htmlUrl,
+  };
+}
+
+function checkView(c: CheckResult): LaneCheckView {
+  return {
+    name: c.name,
+    state: c.state,
+    source: c.evidence?.source ?? null,
+    url: c.evidence?.url ?? null,
+    details: c.evidence?.details ?? null,
+    at: c.evidence?.recordedAt ?? null,
+  };
+}

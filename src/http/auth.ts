@@ -1,0 +1,80 @@
+// API tokens: `lanes_<id>_<secret>`, stored as a SHA-256 hash (shown once at creation), scoped
+// read < operate < admin, bound to a person whose seats come from the catalog.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Catalog } from '../core/catalog-model.ts';
+import type { Store, TokenRecord, TokenScope } from '../store/store.ts';
+import type { ErrorCode } from './errors.ts';
+
+export interface Principal {
+  personId: string;
+  tokenId: string;
+  scope: TokenScope;
+  seats: string[];
+}
+
+export type AuthResult = { ok: true; principal: Principal } | { ok: false; code: ErrorCode; message: string };
+
+export interface Authenticator {
+  authenticate(token: string, now: Date): Promise<AuthResult>;
+}
+
+const SCOPE_RANK: Record<TokenScope, number> = { read: 0, operate: 1, admin: 2 };
+
+export function hasScope(p: Principal | undefined, needed: TokenScope): boolean {
+  return p !== undefined && SCOPE_RANK[p.scope] >= SCOPE_RANK[needed];
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export function seatsOf(catalog: Catalog, personId: string): string[] {
+  return catalog.seats.filter((s) => s.members.includes(personId)).map((s) => s.id);
+}
+
+export class TokenAuthenticator implements Authenticator {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: Catalog,
+  ) {}
+
+  async authenticate(token: string, now: Date): Promise<AuthResult> {
+    if (!/^lanes_[a-z0-9]{8,32}_[A-Za-z0-9_-]{20,100}$/.test(token)) {
+      return { ok: false, code: 'unauthorized', message: 'malformed token' };
+    }
+    const rec = await this.store.findTokenByHash(hashToken(token));
+    if (!rec) return { ok: false, code: 'unauthorized', message: 'unknown token' };
+    if (rec.revokedAt) return { ok: false, code: 'token_revoked', message: 'token revoked' };
+    if (rec.expiresAt && Date.parse(rec.expiresAt) <= now.getTime()) {
+      return { ok: false, code: 'token_expired', message: 'token expired' };
+    }
+    void this.store.touchToken(rec.id, now.toISOString()).catch(() => undefined);
+    return {
+      ok: true,
+      principal: { personId: rec.personId, tokenId: rec.id, scope: rec.scope, seats: seatsOf(this.catalog, rec.personId) },
+    };
+  }
+}
+
+/** Create a token; the secret is returned once and only its hash is stored. */
+export async function issueToken(
+  store: Store,
+  opts: { personId: string; name: string; scope: TokenScope; now: Date; ttlDays?: number },
+): Promise<{ token: string; record: TokenRecord }> {
+  const id = randomBytes(6).toString('hex');
+  const secret = randomBytes(24).toString('base64url');
+  const token = `lanes_${id}_${secret}`;
+  const record: TokenRecord = {
+    id: `tok_${id}`,
+    personId: opts.personId,
+    name: opts.name,
+    hash: hashToken(token),
+    scope: opts.scope,
+    createdAt: opts.now.toISOString(),
+    expiresAt: opts.ttlDays ? new Date(opts.now.getTime() + opts.ttlDays * 86_400_000).toISOString() : null,
+    revokedAt: null,
+    lastUsedAt: null,
+  };
+  await store.createToken(record);
+  return { token, record };
+}

@@ -1,0 +1,59 @@
+// Prometheus text-format metrics: counters kept in process, inbox gauges read from the store per scrape.
+import type { Store } from '../store/store.ts';
+
+export class Metrics {
+  readonly counters = new Map<string, number>();
+
+  inc(name: string, labels: Record<string, string> = {}, by = 1): void {
+    const key = `${name}${labelText(labels)}`;
+    this.counters.set(key, (this.counters.get(key) ?? 0) + by);
+  }
+
+  async render(store: Store, now: Date): Promise<string> {
+    const lines: string[] = [];
+    const help: Record<string, string> = {
+      lanes_webhook_deliveries_received_total: 'Signed webhook deliveries stored (202).',
+      lanes_webhook_deliveries_duplicate_total: 'Deliveries answered 200 because the GUID was already stored.',
+      lanes_webhook_deliveries_rejected_total: 'Deliveries rejected before storing, by reason.',
+      lanes_http_requests_total: 'HTTP requests by route group and status class.',
+    };
+    const byName = new Map<string, string[]>();
+    for (const [key, v] of this.counters) {
+      const name = key.split('{')[0] ?? key;
+      byName.set(name, [...(byName.get(name) ?? []), `${key} ${v}`]);
+    }
+    for (const name of Object.keys(help)) {
+      lines.push(`# HELP ${name} ${help[name]}`, `# TYPE ${name} counter`, ...(byName.get(name) ?? [`${name} 0`]));
+    }
+    try {
+      const s = await store.inboxStats();
+      const lag = s.oldestPendingAt ? Math.max(0, (now.getTime() - Date.parse(s.oldestPendingAt)) / 1000) : 0;
+      lines.push(
+        '# HELP lanes_inbox_deliveries Deliveries in the durable inbox by status.',
+        '# TYPE lanes_inbox_deliveries gauge',
+        `lanes_inbox_deliveries{status="pending"} ${s.pending}`,
+        `lanes_inbox_deliveries{status="processed"} ${s.processed}`,
+        `lanes_inbox_deliveries{status="ignored"} ${s.ignored}`,
+        `lanes_inbox_deliveries{status="failed"} ${s.failed}`,
+        '# HELP lanes_deliveries_processed_total Deliveries processed (applied or ignored) since the inbox began.',
+        '# TYPE lanes_deliveries_processed_total counter',
+        `lanes_deliveries_processed_total ${s.processed + s.ignored}`,
+        '# HELP lanes_inbox_lag_seconds Age of the oldest unprocessed delivery.',
+        '# TYPE lanes_inbox_lag_seconds gauge',
+        `lanes_inbox_lag_seconds ${lag.toFixed(3)}`,
+        '# HELP lanes_store_up 1 when the store answered this scrape.',
+        '# TYPE lanes_store_up gauge',
+        'lanes_store_up 1',
+      );
+    } catch {
+      lines.push('# HELP lanes_store_up 1 when the store answered this scrape.', '# TYPE lanes_store_up gauge', 'lanes_store_up 0');
+    }
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+function labelText(labels: Record<string, string>): string {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return '';
+  return `{${entries.map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',')}}`;
+}

@@ -1,0 +1,107 @@
+// Assembles one Lanes process: catalog, store, inbox worker, read model, HTTP app and live hub.
+import { serve, type ServerType } from '@hono/node-server';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino, { type Logger } from 'pino';
+import { formatCatalogError, loadCatalogFile } from './catalog/load-catalog.ts';
+import type { Catalog } from './core/catalog-model.ts';
+import type { Config } from './config.ts';
+import { DeliveryApplier } from './engine/apply-delivery.ts';
+import { InboxWorker } from './engine/inbox-worker.ts';
+import { ReadModel } from './engine/read-model.ts';
+import { createApp, type AppEnv } from './http/app.ts';
+import { TokenAuthenticator } from './http/auth.ts';
+import { ChangeHub } from './http/live-events.ts';
+import { Metrics } from './http/metrics.ts';
+import { DeliveryWriter } from './store/group-commit.ts';
+import { openStore } from './store/open-store.ts';
+import type { Store } from './store/store.ts';
+import type { Hono } from 'hono';
+
+export const WEB_DIST = resolve(fileURLToPath(new URL('../web/dist', import.meta.url)));
+
+export interface LanesProcess {
+  url: string;
+  port: number;
+  store: Store;
+  catalog: Catalog;
+  worker: InboxWorker;
+  app: Hono<AppEnv>;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export function makeLogger(level: string): Logger {
+  return pino({
+    level,
+    redact: {
+      paths: ['*.authorization', '*.token', '*.secret', '*.password', 'headers.authorization', 'headers["x-hub-signature-256"]', 'config.webhookSecrets', 'config.githubToken', 'config.githubAppPrivateKey', 'config.databaseUrl'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+export async function startLanes(config: Config, opts: { log?: Logger; clock?: () => Date } = {}): Promise<LanesProcess> {
+  const log = opts.log ?? makeLogger(config.logLevel);
+  const clock = opts.clock ?? (() => new Date());
+  const loaded = loadCatalogFile(config.catalog);
+  if (!loaded.ok) {
+    throw new Error(`invalid catalog:\n${loaded.errors.map(formatCatalogError).join('\n')}`);
+  }
+  const catalog = loaded.catalog;
+  if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const writer = new DeliveryWriter(store);
+  const applier = new DeliveryApplier(store, catalog);
+  const worker = new InboxWorker(store, applier, log, { clock });
+  const readModel = new ReadModel(store, catalog);
+  const hub = new ChangeHub(store);
+  await hub.start();
+  const metrics = new Metrics();
+  const app = createApp({
+    store,
+    catalog,
+    readModel,
+    writer,
+    hub,
+    metrics,
+    auth: new TokenAuthenticator(store, catalog),
+    log,
+    secrets: config.webhookSecrets,
+    maxBodyBytes: config.maxBodyBytes,
+    openReads: config.openReads,
+    clock,
+    onDeliveryStored: () => {
+      worker.kick();
+      void store.notify('inbox').catch(() => undefined);
+    },
+    webDist: WEB_DIST,
+  });
+  worker.start();
+  const server: ServerType = await new Promise((resolveServer) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  log.info({ url, store: store.dialect, catalog: config.catalog, lanes: catalog.lanes.length }, 'lanes is up');
+  return {
+    url,
+    port,
+    store,
+    catalog,
+    worker,
+    app,
+    log,
+    async close() {
+      hub.stop();
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await worker.stop();
+      await store.close();
+    },
+  };
+}

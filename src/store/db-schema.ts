@@ -1,0 +1,282 @@
+// The database schema of the whole product, as Kysely sees it. One schema for both dialects:
+// - timestamps are ISO 8601 UTC text, always canonical (`Date#toISOString()`: milliseconds and `Z`),
+//   so that text order is time order and SQL comparisons (`lease_until <= now`) are right on both;
+// - JSON is text (JSON.stringify / JSON.parse in the store);
+// - booleans are integers 0/1;
+// - GitHub ids are BIGINT on PostgreSQL (parsed to number by the pool) and INTEGER on SQLite.
+// Column names are snake_case; the store maps them to the camelCase records of src/core.
+import type { Generated } from 'kysely';
+
+/** ISO 8601 UTC text, canonical form. */
+export type IsoText = string;
+/** JSON text. */
+export type JsonText = string;
+/** 0 | 1 */
+export type BoolInt = number;
+
+export interface DeliveriesTable {
+  seq: Generated<number>; // primary key, autoincrement / identity: inbox order
+  guid: string; // X-GitHub-Delivery, unique
+  event: string;
+  action: string | null;
+  received_at: IsoText;
+  body: string;
+  source: string;
+  status: string; // pending | processed | ignored | failed
+  attempts: Generated<number>;
+  lease_until: IsoText | null;
+  worker: string | null;
+  processed_at: IsoText | null;
+  error: string | null;
+}
+
+export interface RunsTable {
+  run_id: number; // primary key (GitHub run id); one row per run, newest attempt
+  run_attempt: number;
+  repo: string;
+  workflow_path: string;
+  workflow_name: string;
+  workflow_id: string | null;
+  run_number: number;
+  event: string;
+  head_branch: string | null;
+  head_sha: string;
+  status: string;
+  conclusion: string | null;
+  environment: string | null;
+  html_url: string;
+  run_started_at: IsoText;
+  updated_at: IsoText;
+  actor: string | null;
+}
+
+export interface JobsTable {
+  job_id: number; // primary key
+  run_id: number;
+  run_attempt: number;
+  repo: string;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  started_at: IsoText | null;
+  completed_at: IsoText | null;
+  html_url: string | null;
+  labels: JsonText; // string[]
+  runner_name: string | null;
+  updated_at: IsoText;
+}
+
+export interface EvidenceTable {
+  key: string; // primary key (job:123, check_run:456, api:<uuid>)
+  check_name: string;
+  outcome: string; // passed | failed | pending
+  sha: string;
+  run_id: number | null;
+  lane_id: string | null;
+  source: string; // job | check_run | api | artifact
+  url: string | null;
+  details: string | null;
+  recorded_at: IsoText;
+  reported_by: string | null;
+}
+
+export interface ArtifactsTable {
+  id: Generated<number>;
+  run_id: number;
+  name: string; // unique with run_id
+  artifact_id: number | null;
+  size: number;
+  url: string | null;
+  expired: BoolInt;
+  created_at: IsoText | null;
+  updated_at: IsoText;
+}
+
+export interface RefsTable {
+  repo: string; // primary key (repo, ref)
+  ref: string;
+  sha: string | null;
+  updated_at: IsoText;
+}
+
+export interface DeploymentsTable {
+  deployment_id: number; // primary key
+  repo: string;
+  environment: string;
+  sha: string;
+  ref: string;
+  run_id: number | null;
+  state: string;
+  updated_at: IsoText;
+}
+
+export interface ProtectionRequestsTable {
+  id: Generated<number>;
+  repo: string; // unique (repo, run_id, environment)
+  run_id: number;
+  environment: string;
+  sha: string | null;
+  ref: string | null;
+  deployment_id: number | null;
+  review_path: string;
+  installation_id: number | null;
+  requested_at: IsoText;
+  answered_at: IsoText | null;
+  answer: string | null; // approved | rejected
+  answer_comment: string | null;
+}
+
+export interface ReleasesTable {
+  id: string; // primary key, e.g. rel-2024-06-01-1 or the tag
+  repo: string | null;
+  tag: string;
+  version: string;
+  sha: string;
+  manifest: JsonText; // artifacts/images
+  change_summary: string | null;
+  includes_migrations: BoolInt;
+  state: string; // candidate | promoting | released | failed | rolled_back | superseded ...
+  current_lane: string | null;
+  previous_release_id: string | null; // rollback target
+  created_by: string;
+  created_at: IsoText;
+  updated_at: IsoText;
+  data: JsonText; // anything else the engine keeps with a release
+}
+
+export interface ReleaseLanesTable {
+  release_id: string; // primary key (release_id, lane_id)
+  lane_id: string;
+  position: number; // order in the promotion flow
+  state: string; // waiting | running | passed | failed | skipped
+  run_id: number | null;
+  started_at: IsoText | null;
+  finished_at: IsoText | null;
+  detail: JsonText;
+  updated_at: IsoText;
+}
+
+export interface GateDecisionsTable {
+  release_id: string; // primary key (release_id, gate_id): the current decision
+  gate_id: string;
+  state: string; // passed | pending | blocked
+  detail: JsonText; // criteria with their evidence
+  waits_until: IsoText | null;
+  decided_at: IsoText;
+}
+
+export interface ApprovalsTable {
+  id: Generated<number>;
+  release_id: string; // unique (release_id, gate_id, person)
+  gate_id: string;
+  person: string;
+  at: IsoText;
+  comment: string | null;
+}
+
+export interface AlertsTable {
+  id: Generated<number>;
+  key: string; // dedup key: unique among alerts that are not resolved
+  rule: string;
+  severity: string;
+  title: string;
+  status: string; // open | acked | resolved
+  count: number;
+  first_at: IsoText;
+  last_at: IsoText;
+  acked_by: string | null;
+  acked_at: IsoText | null;
+  resolved_by: string | null;
+  resolved_at: IsoText | null;
+  data: JsonText;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  at: IsoText;
+  actor: string;
+  action: string;
+  object_type: string;
+  object_id: string;
+  reason: string | null;
+  data: JsonText;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  key: string; // unique idempotency key
+  kind: string;
+  payload: JsonText;
+  status: string; // pending | done | dead
+  attempts: Generated<number>;
+  run_at: IsoText;
+  lease_until: IsoText | null;
+  last_error: string | null;
+  created_at: IsoText;
+  done_at: IsoText | null;
+}
+
+export interface TimersTable {
+  id: Generated<number>;
+  key: string; // unique idempotency key
+  kind: string;
+  payload: JsonText;
+  fire_at: IsoText;
+  status: string; // pending | fired | cancelled
+  fired_at: IsoText | null;
+  created_at: IsoText;
+}
+
+export interface ChangesTable {
+  seq: Generated<number>;
+  at: IsoText;
+  topic: string;
+  data: JsonText;
+}
+
+export interface PeopleTable {
+  id: string;
+  name: string;
+  created_at: IsoText;
+}
+
+export interface TokensTable {
+  id: string;
+  person_id: string;
+  name: string;
+  hash: string; // unique; never the token itself
+  scope: string; // read | operate | admin
+  created_at: IsoText;
+  expires_at: IsoText | null;
+  revoked_at: IsoText | null;
+  last_used_at: IsoText | null;
+}
+
+export interface KvTable {
+  key: string;
+  value: JsonText;
+  updated_at: IsoText;
+}
+
+export interface Database {
+  deliveries: DeliveriesTable;
+  runs: RunsTable;
+  jobs: JobsTable;
+  evidence: EvidenceTable;
+  artifacts: ArtifactsTable;
+  refs: RefsTable;
+  deployments: DeploymentsTable;
+  protection_requests: ProtectionRequestsTable;
+  releases: ReleasesTable;
+  release_lanes: ReleaseLanesTable;
+  gate_decisions: GateDecisionsTable;
+  approvals: ApprovalsTable;
+  alerts: AlertsTable;
+  audit: AuditTable;
+  outbox: OutboxTable;
+  timers: TimersTable;
+  changes: ChangesTable;
+  people: PeopleTable;
+  tokens: TokensTable;
+  kv: KvTable;
+}

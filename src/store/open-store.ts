@@ -1,0 +1,31 @@
+// openStore: PostgreSQL when the URL says so, else SQLite in the data dir; migrated and ready.
+import { PostgresStore } from './postgres-store.ts';
+import { SqliteStore } from './sqlite-store.ts';
+import type { Store } from './store.ts';
+
+export interface OpenStoreOptions {
+  /** postgres:// or postgresql:// selects PostgreSQL; anything else (or nothing) selects SQLite. */
+  databaseUrl?: string;
+  dataDir: string;
+  onError?: (err: unknown) => void;
+}
+
+export function isPostgresUrl(url: string | undefined): url is string {
+  return url !== undefined && /^postgres(ql)?:\/\//i.test(url.trim());
+}
+
+export async function openStore(opts: OpenStoreOptions): Promise<Store> {
+  const store = isPostgresUrl(opts.databaseUrl)
+    ? PostgresStore.open({
+        connectionString: opts.databaseUrl.trim(),
+        ...(opts.onError ? { onError: opts.onError } : {}),
+      })
+    : SqliteStore.open({ dataDir: opts.dataDir });
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+  return store;
+}

@@ -1,0 +1,128 @@
+// SQLite: a file `lanes.db` in the data dir (WAL, synchronous=NORMAL unless LANES_SQLITE_SYNC=full).
+// One better-sqlite3 connection per process; Kysely's SqliteDriver serialises its use with a mutex,
+// so concurrent async transactions queue instead of interleaving. Transactions are BEGIN IMMEDIATE:
+// the write lock is taken up front, so another process waits (busy_timeout) instead of failing to
+// upgrade a read lock. Claims use lease columns inside such a transaction.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Database as Schema } from './db-schema.ts';
+import { KyselyStore, type Db } from './kysely-store.ts';
+import { runMigrations } from './migrations.ts';
+import type { NotifyChannel } from './store.ts';
+
+export interface SqliteStoreOptions {
+  dataDir: string;
+  /** Default 5000 ms. */
+  busyTimeoutMs?: number;
+  /** Default from LANES_SQLITE_SYNC ('full' → FULL), else NORMAL. */
+  synchronous?: 'normal' | 'full';
+}
+
+export const SQLITE_FILE = 'lanes.db';
+
+export class SqliteStore extends KyselyStore {
+  readonly dialect = 'sqlite' as const;
+  readonly file: string;
+  private readonly raw: Database.Database;
+  private readonly listeners = new Map<NotifyChannel, Set<() => void>>();
+  private closed = false;
+
+  private constructor(db: Db, raw: Database.Database, file: string) {
+    super(db);
+    this.raw = raw;
+    this.file = file;
+  }
+
+  /** Opens (creating the data dir and file when needed); call migrate() before use. */
+  static open(opts: SqliteStoreOptions): SqliteStore {
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    const file = path.join(opts.dataDir, SQLITE_FILE);
+    const raw = new Database(file);
+    // busy_timeout first: switching to WAL needs a lock another process may hold.
+    raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
+    raw.pragma('journal_mode = WAL');
+    const sync =
+      opts.synchronous ?? (process.env.LANES_SQLITE_SYNC?.toLowerCase() === 'full' ? 'full' : 'normal');
+    raw.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
+    raw.pragma('foreign_keys = ON');
+    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: raw }) });
+    return new SqliteStore(db, raw, file);
+  }
+
+  protected runTx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    // connection() holds the driver's mutex for the whole callback: nothing else runs on the
+    // connection until this transaction ends. Do not call the store (only the tx) inside fn.
+    return this.db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      let result: T;
+      try {
+        result = await fn(conn);
+      } catch (err) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw err;
+      }
+      await sql`commit`.execute(conn);
+      return result;
+    });
+  }
+
+  /** One BEGIN IMMEDIATE transaction around all pending migrations: other processes wait, then see them applied. */
+  async migrate(): Promise<void> {
+    await this.db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      try {
+        // SQLite has no transactional-DDL support in Kysely's adapter, so its Migrator runs
+        // without a transaction of its own: everything below happens inside ours.
+        await runMigrations(conn as Db as Parameters<typeof runMigrations>[0], 'sqlite');
+      } catch (err) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw err;
+      }
+      await sql`commit`.execute(conn);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    await this.db.destroy(); // closes the better-sqlite3 handle
+  }
+
+  /** Exposed for diagnostics (e.g. pragma checks in tests). */
+  pragma(name: string): unknown {
+    return this.raw.pragma(name, { simple: true });
+  }
+
+  onNotify(channel: NotifyChannel, fn: () => void): () => void {
+    let set = this.listeners.get(channel);
+    if (set === undefined) {
+      set = new Set();
+      this.listeners.set(channel, set);
+    }
+    set.add(fn);
+    return () => {
+      this.listeners.get(channel)?.delete(fn);
+    };
+  }
+
+  /** In-process only: a SQLite store is one process. Listeners run on a later tick. */
+  notify(channel: NotifyChannel): Promise<void> {
+    const set = this.listeners.get(channel);
+    if (set !== undefined && set.size > 0) {
+      const fns = [...set];
+      setImmediate(() => {
+        for (const fn of fns) {
+          try {
+            fn();
+          } catch {
+            // a listener's failure is its own
+          }
+        }
+      });
+    }
+    return Promise.resolve();
+  }
+}

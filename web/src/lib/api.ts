@@ -1,0 +1,187 @@
+// JSON access to /api/v1 plus a small shared resource cache: every page reads through useData(),
+// which keeps the last good data while refetching and refetches whenever the live stream says so.
+import { useCallback, useEffect, useSyncExternalStore } from 'react';
+import type { ApiError as ApiErrorBody } from '../../../src/http/api-types.ts';
+
+export const API = '/api/v1';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+function isErrorBody(v: unknown): v is ApiErrorBody {
+  if (typeof v !== 'object' || v === null || !('error' in v)) return false;
+  const e = (v as { error: unknown }).error;
+  return typeof e === 'object' && e !== null && 'message' in e;
+}
+
+// API token (when the server does not open reads): kept in this browser only.
+const TOKEN_KEY = 'lanes-token';
+let memoryToken: string | null = null;
+const tokenListeners = new Set<() => void>();
+
+export function getToken(): string | null {
+  try {
+    return window.localStorage.getItem(TOKEN_KEY) ?? memoryToken;
+  } catch {
+    return memoryToken;
+  }
+}
+
+export function setToken(token: string | null): void {
+  memoryToken = token;
+  try {
+    if (token) window.localStorage.setItem(TOKEN_KEY, token);
+    else window.localStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // storage unavailable: keep it for this page only
+  }
+  for (const l of tokenListeners) l();
+  refreshWatched();
+}
+
+export function onTokenChange(fn: () => void): () => void {
+  tokenListeners.add(fn);
+  return () => tokenListeners.delete(fn);
+}
+
+export function useToken(): string | null {
+  return useSyncExternalStore(onTokenChange, getToken, getToken);
+}
+
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = getToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  try {
+    res = await fetch(API + path, { headers, signal });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new ApiError(0, 'network', 'The Lanes server cannot be reached.');
+  }
+  const type = res.headers.get('content-type') ?? '';
+  const isJson = type.includes('json');
+  const body: unknown = isJson ? await res.json().catch(() => null) : null;
+  if (!res.ok) {
+    if (isErrorBody(body)) throw new ApiError(res.status, body.error.code, body.error.message);
+    throw new ApiError(res.status, res.status === 404 ? 'not_found' : 'http_error', `${res.status} ${res.statusText}`.trim());
+  }
+  // An HTML answer means the route is not part of the API yet (SPA fallback): treat as missing.
+  if (!isJson) throw new ApiError(404, 'not_found', `${API}${path} is not available on this server.`);
+  return body as T;
+}
+
+/** Lists may come bare or wrapped ({items:[…]}, {lanes:[…]}…). */
+export function asList<T>(data: unknown, ...keys: string[]): T[] {
+  if (Array.isArray(data)) return data as T[];
+  if (typeof data === 'object' && data !== null) {
+    const rec = data as Record<string, unknown>;
+    for (const k of [...keys, 'items', 'data', 'results']) {
+      const v = rec[k];
+      if (Array.isArray(v)) return v as T[];
+    }
+  }
+  return [];
+}
+
+export type LoadStatus = 'loading' | 'ready' | 'error' | 'missing';
+
+export interface Snapshot<T> {
+  status: LoadStatus;
+  data: T | undefined;
+  error: ApiError | undefined;
+  /** true while a refetch runs over already-shown data */
+  refreshing: boolean;
+}
+
+type Loader<T> = (signal: AbortSignal) => Promise<T>;
+
+class Resource<T> {
+  snap: Snapshot<T> = { status: 'loading', data: undefined, error: undefined, refreshing: false };
+  readonly listeners = new Set<() => void>();
+  loader: Loader<T>;
+  private inflight: AbortController | null = null;
+  private dirty = false;
+
+  constructor(loader: Loader<T>) {
+    this.loader = loader;
+  }
+
+  private set(next: Partial<Snapshot<T>>): void {
+    this.snap = { ...this.snap, ...next };
+    for (const l of this.listeners) l();
+  }
+
+  /** `again`: when a fetch is already running, run one more after it (its answer may predate a change). */
+  load(again = true): void {
+    if (this.inflight) {
+      if (again) this.dirty = true;
+      return;
+    }
+    const ac = new AbortController();
+    this.inflight = ac;
+    if (this.snap.data !== undefined) this.set({ refreshing: true });
+    this.loader(ac.signal)
+      .then(
+        (data) => this.set({ status: 'ready', data, error: undefined, refreshing: false }),
+        (err: unknown) => {
+          if (ac.signal.aborted) return;
+          const e = err instanceof ApiError ? err : new ApiError(0, 'client', err instanceof Error ? err.message : String(err));
+          if (e.status === 404) this.set({ status: 'missing', data: undefined, error: e, refreshing: false });
+          // keep the last good data on a transient failure
+          else this.set({ status: this.snap.data === undefined ? 'error' : 'ready', error: e, refreshing: false });
+        },
+      )
+      .finally(() => {
+        this.inflight = null;
+        if (this.dirty) {
+          this.dirty = false;
+          this.load();
+        }
+      });
+  }
+}
+
+const cache = new Map<string, Resource<unknown>>();
+
+/** Refetches every resource a mounted component is watching. */
+export function refreshWatched(): void {
+  for (const r of cache.values()) if (r.listeners.size > 0) r.load();
+}
+
+/** Reads `key` through `loader`; refetches on mount and on live refresh. */
+export function useData<T>(key: string, loader: Loader<T>): Snapshot<T> {
+  let res = cache.get(key) as Resource<T> | undefined;
+  if (!res) {
+    res = new Resource<T>(loader);
+    cache.set(key, res as Resource<unknown>);
+  }
+  res.loader = loader;
+  const resource = res;
+  const subscribe = useCallback(
+    (fn: () => void) => {
+      resource.listeners.add(fn);
+      return () => {
+        resource.listeners.delete(fn);
+      };
+    },
+    [resource],
+  );
+  const snap = useSyncExternalStore(subscribe, () => resource.snap, () => resource.snap);
+  useEffect(() => {
+    resource.load(false);
+  }, [resource]);
+  return snap;
+}
+
+/** Shorthand: GET /api/v1{path}. */
+export function useApi<T>(path: string): Snapshot<T> {
+  return useData<T>(path, (signal) => getJson<T>(path, signal));
+}

@@ -1,0 +1,84 @@
+// Alerts (/alerts): deduplicated alerts with their count and state. Tolerates the API not existing yet.
+import { GenericTable, isoOf, pick, text, type Row } from '../components/generic-table.tsx';
+import { Empty, PageHeader } from '../components/layout-parts.tsx';
+import { LoadState } from '../components/load-state.tsx';
+import { StatusPill } from '../components/status-pill.tsx';
+import { TimeText } from '../components/time-text.tsx';
+import { asList, useApi } from '../lib/api.ts';
+import { Link, gatePath, lanePath, releasePath } from '../lib/router.tsx';
+import { useTitle } from '../lib/use-title.ts';
+
+export function objectLink(type: unknown, id: unknown) {
+  if (typeof id !== 'string' && typeof id !== 'number') return <span className="muted">—</span>;
+  const s = String(id);
+  const t = typeof type === 'string' ? type : '';
+  const to =
+    t === 'lane' || /^PL-/.test(s)
+      ? lanePath(s)
+      : t === 'gate' || /^RG-/.test(s)
+        ? gatePath(s)
+        : t === 'release'
+          ? releasePath(s)
+          : t === 'workflow' || /^WF-/.test(s)
+            ? `/workflows/${encodeURIComponent(s)}`
+            : null;
+  const label = (
+    <>
+      {t ? <span className="muted">{t} </span> : null}
+      <span className="mono">{s}</span>
+    </>
+  );
+  return to ? <Link to={to}>{label}</Link> : label;
+}
+
+const alertId = (r: Row): string => text(pick(r, 'id', 'key'));
+
+export function AlertsPage() {
+  const snap = useApi<unknown>('/alerts');
+  useTitle('Alerts');
+  return (
+    <>
+      <PageHeader
+        kicker={
+          <>
+            <Link to="/">Overview</Link> / Alerts
+          </>
+        }
+        title="Alerts"
+      >
+        <p className="lede">Raised when a lane fails, a gate blocks, a hold breaks or a drill is missed; one incident is one alert with a count.</p>
+      </PageHeader>
+      <LoadState snap={snap} what="alerts" missing={<>Alerts are not available from this server yet.</>}>
+        {(d) => {
+          const rows = asList<Row>(d, 'alerts');
+          if (!rows.length) return <Empty>No alerts. All quiet.</Empty>;
+          return (
+            <section className="panel" aria-label="Alerts">
+              <GenericTable
+                label="Alerts"
+                rows={rows}
+                rowTestId={(r) => `alert-row-${alertId(r)}`}
+                columns={[
+                  { key: 'id', label: 'ID', className: 'mono nowrap' },
+                  {
+                    key: 'state',
+                    label: 'State',
+                    render: (r) => <StatusPill status={text(pick(r, 'state', 'status'))} small testId={`alert-state-${alertId(r)}`} />,
+                  },
+                  { key: 'severity', label: 'Severity' },
+                  { key: 'title', label: 'Alert', render: (r) => <span className="wrap-text">{text(pick(r, 'title', 'summary', 'message', 'rule', 'key'))}</span> },
+                  { key: 'object', label: 'Object', render: (r) => objectLink(pick(r, 'objectType', 'subjectType'), pick(r, 'objectId', 'subjectId', 'lane', 'gate', 'laneId', 'gateId')) },
+                  { key: 'count', label: 'Count', className: 'num' },
+                  { key: 'firstAt', label: 'First seen', render: (r) => <TimeText iso={isoOf(pick(r, 'firstAt', 'firstSeenAt', 'openedAt', 'createdAt', 'at'))} /> },
+                  { key: 'lastAt', label: 'Last seen', render: (r) => <TimeText iso={isoOf(pick(r, 'lastAt', 'lastSeenAt', 'updatedAt'))} /> },
+                  { key: 'key', label: 'Dedup key', className: 'mono small' },
+                ]}
+                consumed={['status', 'summary', 'message', 'rule', 'objectType', 'subjectType', 'objectId', 'subjectId', 'lane', 'gate', 'laneId', 'gateId', 'firstSeenAt', 'openedAt', 'createdAt', 'at', 'lastSeenAt', 'updatedAt']}
+              />
+            </section>
+          );
+        }}
+      </LoadState>
+    </>
+  );
+}
