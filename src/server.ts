@@ -18,6 +18,14 @@ import { DeliveryWriter } from './store/group-commit.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import type { Hono } from 'hono';
+import type { GateView } from './http/api-types.ts';
+import { ReleaseEngine } from './engine/release-engine.ts';
+import { registerReleaseRoutes } from './http/release-routes.ts';
+import { OutboxWorker, githubHandlers, alertHandlers, type OutboxHandlers } from './engine/outbox-worker.ts';
+import { TimerWorker } from './engine/timer-worker.ts';
+import { GitHubClient } from './github/github-client.ts';
+import { authFromConfig } from './github/github-auth.ts';
+import { AlertNotifier } from './engine/alert-notifier.ts';
 
 export const WEB_DIST = resolve(fileURLToPath(new URL('../web/dist', import.meta.url)));
 
@@ -27,9 +35,17 @@ export interface LanesProcess {
   store: Store;
   catalog: Catalog;
   worker: InboxWorker;
+  outbox: OutboxWorker;
+  timers: TimerWorker;
+  engine: ReleaseEngine;
   app: Hono<AppEnv>;
   log: Logger;
   close(): Promise<void>;
+}
+
+function notConfigured(): OutboxHandlers {
+  const wait = async () => ({ ok: false as const, retryable: true, retryAfterMs: 10 * 60_000, message: 'GitHub is not configured (LANES_GITHUB_TOKEN or LANES_GITHUB_APP_ID)' });
+  return { 'github.dispatch': wait, 'github.protection_review': wait, 'github.commit_status': wait };
 }
 
 export function makeLogger(level: string): Logger {
@@ -54,8 +70,31 @@ export async function startLanes(config: Config, opts: { log?: Logger; clock?: (
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const writer = new DeliveryWriter(store);
   const applier = new DeliveryApplier(store, catalog);
-  const worker = new InboxWorker(store, applier, log, { clock });
-  const readModel = new ReadModel(store, catalog);
+  const engine = new ReleaseEngine(store, catalog, clock, { alertRouteUrl: (name) => process.env[name] });
+  // Decisions follow facts: after deliveries change state, re-evaluate the active releases.
+  const worker = new InboxWorker(store, applier, log, {
+    clock,
+    afterApplied: () => engine.reevaluateAll('GitHub delivery'),
+  });
+  const readModel: ReadModel = new ReadModel(store, catalog, {
+    gates: async (): Promise<GateView[]> => (await engine.gateViews()) ?? readModel.staticGates(),
+    openAlertCount: () => engine.openAlertCount(),
+  });
+  const auth = authFromConfig(config);
+  const handlers: OutboxHandlers = {
+    ...alertHandlers(new AlertNotifier({ log })),
+    // Without GitHub credentials, GitHub effects wait in the outbox (visible, retried slowly) until configured.
+    ...(auth ? githubHandlers(new GitHubClient({ auth, baseUrl: config.githubApiUrl, log, clock: () => clock().getTime() })) : notConfigured()),
+  };
+  const outbox = new OutboxWorker(store, handlers, log, { clock });
+  const timers = new TimerWorker(
+    store,
+    async (t) => {
+      await engine.reevaluateAll(`timer ${t.key}`);
+    },
+    log,
+    { clock },
+  );
   const hub = new ChangeHub(store);
   await hub.start();
   const metrics = new Metrics();
@@ -77,8 +116,13 @@ export async function startLanes(config: Config, opts: { log?: Logger; clock?: (
       void store.notify('inbox').catch(() => undefined);
     },
     webDist: WEB_DIST,
+    extraRoutes: (a) => registerReleaseRoutes(a, engine),
   });
   worker.start();
+  outbox.start();
+  timers.start();
+  // A timer claimed just before a crash would be lost: decisions are re-derived from state on start.
+  await engine.reevaluateAll('start-up').catch((e: unknown) => log.error({ err: String(e) }, 'start-up evaluation failed'));
   const server: ServerType = await new Promise((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
   });
@@ -92,10 +136,15 @@ export async function startLanes(config: Config, opts: { log?: Logger; clock?: (
     store,
     catalog,
     worker,
+    outbox,
+    timers,
+    engine,
     app,
     log,
     async close() {
       hub.stop();
+      await timers.stop();
+      await outbox.stop();
       await new Promise<void>((r) => {
         server.close(() => r());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -260,6 +260,76 @@ void describe('invalid catalogs are rejected at file:line:column', () => {
   });
 });
 
+void describe('hostile YAML never throws', () => {
+  void test('a mapping used as a key is an error at its position', () => {
+    const r = parseCatalog('version: 1\n? [a, b]\n: x\n', 'k.yaml');
+    assert.ok(!r.ok);
+    assert.deepEqual(
+      r.errors.map((e) => `${e.line}:${e.column} ${e.message}`),
+      ['2:3 keys must be plain strings, not mappings or sequences'],
+    );
+  });
+
+  void test('150 seeded random mutations of the example: errors or a catalog, never an exception or warning', async () => {
+    const src = readFileSync(EXAMPLE, 'utf8');
+    const tokens = [
+      '',
+      ' ',
+      ':',
+      '- ',
+      '[',
+      ']',
+      '{',
+      '}',
+      '*a',
+      '&a ',
+      '"',
+      "'",
+      '\t',
+      '\n',
+      '#',
+      'PL-99',
+      '~',
+    ];
+    const more = ['!!binary ', '? ', '|', '>', '%', '@', '0', 'true', '[[[[', '<<: *a', '---\n'];
+    const pool = [...tokens, ...more];
+    let seed = 20260312;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    let rejected = 0;
+    try {
+      for (let i = 0; i < 150; i++) {
+        let text = src;
+        for (let j = 0, k = 1 + rnd(3); j < k; j++) {
+          const at = rnd(text.length);
+          text = text.slice(0, at) + (pool[rnd(pool.length)] ?? '') + text.slice(at + rnd(6));
+        }
+        const r = parseCatalog(text, 'mutated.yaml');
+        if (r.ok) continue;
+        rejected++;
+        const lines = text.split('\n').length;
+        for (const e of r.errors) {
+          assert.ok(
+            e.line >= 1 && e.line <= lines && e.column >= 1,
+            `${formatCatalogError(e)} (of ${lines} lines)`,
+          );
+          assert.ok(e.message.length > 0);
+        }
+      }
+      await new Promise((r) => setImmediate(r)); // process warnings are emitted on a later tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.ok(rejected > 75, `most mutations should be rejected (${rejected})`);
+    assert.deepEqual(warnings, []);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------
 // The README's catalog example must stay valid.
 

@@ -289,8 +289,8 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
       const r = await cli([...args, '--json']);
       if (!direct.json) {
         // Not the API's JSON (e.g. a route not yet there, answered by the dashboard's fallback page).
-        assert.equal(r.code, 1);
-        assert.match(r.stderr, new RegExp(`^lanes: (bad_response|http_${direct.status}): `));
+        assert.equal(r.code, 1, `${path} → ${direct.status}; cli: ${r.code} ${r.stderr}`);
+        assert.match(r.stderr, /^lanes: (bad_response|http_\d+): /);
       } else if (direct.status === 200) {
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(JSON.parse(r.stdout), direct.body);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import pino from 'pino';
 import { openStore } from '../src/store/open-store.ts';
-import type { OutboxEffect, OutboxItem, Store, TimerItem } from '../src/store/store.ts';
+import type { OutboxEffect, OutboxItem, Store, StoreTx, TimerItem } from '../src/store/store.ts';
 import { GitHubClient } from '../src/github/github-client.ts';
 import { GitHubAppAuth, authFromConfig, createAppJwt, tokenAuth } from '../src/github/github-auth.ts';
 import {
@@ -78,6 +78,36 @@ async function only(store: Store): Promise<OutboxItem> {
   const items = await store.listOutbox({});
   assert.equal(items.length, 1);
   return items[0] as OutboxItem;
+}
+
+/**
+ * The store as one test sees it: enqueue prefixes keys, listOutbox shows (unprefixed) only this test's items.
+ * Every other call goes to the real store, so workers claim and complete through the real code. Tests leave
+ * their items done or dead, so one test never claims another's.
+ */
+function scoped(store: Store, prefix: string): Store {
+  const tx = (t: StoreTx): StoreTx =>
+    new Proxy(t, {
+      get(target, prop, receiver) {
+        if (prop === 'enqueue') return (e: OutboxEffect) => target.enqueue({ ...e, key: prefix + e.key });
+        const v: unknown = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'transaction')
+        return <T>(fn: (t: StoreTx) => Promise<T>) => target.transaction((t) => fn(tx(t)));
+      if (prop === 'listOutbox') {
+        return async (f: Parameters<Store['listOutbox']>[0]) =>
+          (await target.listOutbox({ ...f, limit: 100_000 }))
+            .filter((i) => i.key.startsWith(prefix))
+            .map((i) => ({ ...i, key: i.key.slice(prefix.length) }));
+      }
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 /** A clock the test moves by hand: every time the worker writes comes from it, never from the wall. */
@@ -374,11 +404,18 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await fake.close();
     });
 
-    async function setup(opts: OutboxWorkerOptions = {}, n = 1) {
+    // One database (pair of replicas) per suite; each test sees only its own outbox items (key prefix).
+    let replicas: Store[] = [];
+    let testNo = 0;
+    before(async () => {
+      replicas = await openStores(kind, 2);
+      stores.push(...replicas);
+    });
+
+    async function setup(opts: OutboxWorkerOptions = {}) {
       fake.calls.length = 0;
       fake.setResponder(undefined);
-      const ss = await openStores(kind, n);
-      stores.push(...ss);
+      const ss = replicas.map((s) => scoped(s, `t${++testNo}:`));
       const clock = manualClock();
       const client = new GitHubClient({ auth: tokenAuth(TOKEN), baseUrl: fake.url, clock: () => clock.ms });
       const handlers = {
@@ -705,7 +742,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
 
     void test('two workers on one database (PostgreSQL: two connection pools), 50 items → each sent exactly once', async () => {
-      const { stores: ss } = await setup({}, 2);
+      const { stores: ss } = await setup();
       const [s1] = ss as [Store, Store];
       const effects = Array.from({ length: 50 }, (_, i) =>
         dispatchEffect(`d${i}`, { inputs: { n: String(i) } }),

@@ -18,7 +18,7 @@ import type {
 import { DeliveryWriter } from '../src/store/group-commit.ts';
 import { MIGRATION_TABLE, buildMigrations } from '../src/store/migrations.ts';
 import { openStore } from '../src/store/open-store.ts';
-import { SQLITE_FILE } from '../src/store/sqlite-store.ts';
+import { SQLITE_FILE, SqliteStore } from '../src/store/sqlite-store.ts';
 import type { NewDelivery, Store } from '../src/store/store.ts';
 import { cleanupTestDatabases, freshPostgresDatabase, freshSqliteDir } from './helpers/test-database.ts';
 
@@ -127,7 +127,8 @@ interface Target {
   /** Environment for openInChild (T_DIR / T_URL). */
   childEnv: Record<string, string>;
 }
-type MakeTarget = () => Promise<Target>;
+/** A store target on a fresh database; `empty` skips the migrated template (for migration tests). */
+type MakeTarget = (opts?: { empty?: boolean }) => Promise<Target>;
 
 const makeSqlite: MakeTarget = async () => {
   const dir = await freshSqliteDir();
@@ -148,8 +149,8 @@ const makeSqlite: MakeTarget = async () => {
   };
 };
 
-const makePostgres: MakeTarget = async () => {
-  const url = await freshPostgresDatabase();
+const makePostgres: MakeTarget = async (opts = {}) => {
+  const url = await freshPostgresDatabase({ migrated: opts.empty !== true });
   const dir = await freshSqliteDir(); // never used by a postgres store
   return {
     kind: 'postgres',
@@ -207,7 +208,7 @@ async function eventually(check: () => boolean, poke: () => Promise<void>, tries
 // The suite
 
 export function storeSuite(name: string, makeTarget: MakeTarget): void {
-  describe(`Store on ${name}`, () => {
+  void describe(`Store on ${name}`, () => {
     async function withStore(fn: (s: Store, t: Target) => Promise<void>): Promise<void> {
       const t = await makeTarget();
       const s = await t.open();
@@ -218,11 +219,16 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       }
     }
 
-    it('migrates idempotently and reports its dialect', async () => {
-      const t = await makeTarget();
+    void it('migrates idempotently and reports its dialect', async () => {
+      const t = await makeTarget({ empty: true });
       const a = await t.open();
       assert.equal(a.dialect, t.kind);
       await a.ping();
+      if (a instanceof SqliteStore) {
+        assert.equal(a.pragma('journal_mode'), 'wal');
+        assert.equal(a.pragma('synchronous'), 1); // NORMAL (LANES_SQLITE_SYNC=full gives 2)
+        assert.ok(Number(a.pragma('busy_timeout')) > 0);
+      }
       await a.migrate(); // again on an up-to-date database
       await a.close();
       const b = await t.open(); // a later process
@@ -230,8 +236,8 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       assert.equal(await t.migrationRows(), Object.keys(buildMigrations(t.kind)).length);
     });
 
-    it('migrates safely when two processes open the same database at once', async () => {
-      const t = await makeTarget();
+    void it('migrates safely when two processes open the same database at once', async () => {
+      const t = await makeTarget({ empty: true });
       if (t.kind === 'postgres') {
         // In-process, two pools: the server's locks are the real thing.
         const [a, b] = await Promise.all([t.open(), t.open()]);
@@ -240,7 +246,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
         await b.close();
       }
       // Separate OS processes on a fresh database (both dialects): both migrate, start and write.
-      const t2 = await makeTarget();
+      const t2 = await makeTarget({ empty: true });
       const [c1, c2] = await Promise.all([openInChild(t2.childEnv), openInChild(t2.childEnv)]);
       assert.equal(c1.code, 0, c1.out);
       assert.equal(c2.code, 0, c2.out);
@@ -252,7 +258,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       await s.close();
     });
 
-    it('stores deliveries once: duplicates in a batch and across batches, never overwriting', async () => {
+    void it('stores deliveries once: duplicates in a batch and across batches, never overwriting', async () => {
       await withStore(async (s) => {
         const r1 = await s.insertDeliveries([
           delivery('g-1'),
@@ -287,7 +293,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('claims deliveries in order with leases, re-claims after lease expiry, and marks them', async () => {
+    void it('claims deliveries in order with leases, re-claims after lease expiry, and marks them', async () => {
       await withStore(async (s) => {
         await s.insertDeliveries(['a', 'b', 'c'].map((g, i) => delivery(g, { receivedAt: at(i) })));
         const first = await s.claimDeliveries({ limit: 2, leaseMs: 60_000, now: at(10), worker: 'w1' });
@@ -336,7 +342,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('group-commits 200 concurrent writes (with duplicates) into few transactions', async () => {
+    void it('group-commits 200 concurrent writes (with duplicates) into few transactions', async () => {
       await withStore(async (s) => {
         await s.insertDeliveries([delivery('pre-1'), delivery('pre-2')]);
         let calls = 0;
@@ -387,7 +393,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('applies run updates by attempt and GitHub time, never by arrival order', async () => {
+    void it('applies run updates by attempt and GitHub time, never by arrival order', async () => {
       await withStore(async (s) => {
         const base = runFromPayload(RUN_EXAMPLE, { runId: 30_433_642_812 }); // GitHub ids exceed 32 bits
         const inProgress = { ...base, status: 'in_progress' as const, conclusion: null, updatedAt: at(2) };
@@ -427,7 +433,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('keeps facts learnt elsewhere (environment, workflow id) across run updates', async () => {
+    void it('keeps facts learnt elsewhere (environment, workflow id) across run updates', async () => {
       await withStore(async (s) => {
         const base = runFromPayload(RUN_EXAMPLE, {
           status: 'in_progress',
@@ -447,7 +453,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('lists runs newest first with filters and paging', async () => {
+    void it('lists runs newest first with filters and paging', async () => {
       await withStore(async (s) => {
         const base = runFromPayload(RUN_EXAMPLE);
         const runs: RunRecord[] = [];
@@ -491,7 +497,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('orders jobs by attempt and time, and lists them by run', async () => {
+    void it('orders jobs by attempt and time, and lists them by run', async () => {
       await withStore(async (s) => {
         const inProgress = JOB_EXAMPLES.find((e) => Number(obj(e.workflow_job).id) === 14541957942);
         assert.ok(inProgress, 'example job 14541957942');
@@ -527,7 +533,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('keeps the newest evidence per key and filters it', async () => {
+    void it('keeps the newest evidence per key and filters it', async () => {
       await withStore(async (s) => {
         const cr = obj(CHECK_RUN_EXAMPLE.check_run);
         const ev: EvidenceRecord = {
@@ -577,7 +583,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('keeps refs and deployments by their own timestamps', async () => {
+    void it('keeps refs and deployments by their own timestamps', async () => {
       await withStore(async (s) => {
         const repo = 'Codertocat/Hello-World';
         assert.equal(
@@ -633,7 +639,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('saves protection requests once, answers them once, and resets on a newer request', async () => {
+    void it('saves protection requests once, answers them once, and resets on a newer request', async () => {
       await withStore(async (s) => {
         const run = runFromPayload(RUN_EXAMPLE);
         const req: ProtectionRequest = {
@@ -673,7 +679,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('runs the outbox: idempotent enqueue, claim with lease, retry, dead and done', async () => {
+    void it('runs the outbox: idempotent enqueue, claim with lease, retry, dead and done', async () => {
       await withStore(async (s) => {
         const effect = {
           key: 'dispatch:PL-04:rel-1',
@@ -742,7 +748,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('fires timers once, in order, and not when cancelled', async () => {
+    void it('fires timers once, in order, and not when cancelled', async () => {
       await withStore(async (s) => {
         assert.equal(
           await s.schedule({
@@ -797,7 +803,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('appends changes with increasing seq and reads them since a seq', async () => {
+    void it('appends changes with increasing seq and reads them since a seq', async () => {
       await withStore(async (s) => {
         assert.equal(await s.latestChangeSeq(), 0);
         const seqs: number[] = [];
@@ -825,7 +831,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('appends audit events and lists them newest first with filters', async () => {
+    void it('appends audit events and lists them newest first with filters', async () => {
       await withStore(async (s) => {
         for (let i = 0; i < 5; i++) {
           await s.appendAudit({
@@ -858,7 +864,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('commits a transaction as a whole, and a failed one leaves nothing behind', async () => {
+    void it('commits a transaction as a whole, and a failed one leaves nothing behind', async () => {
       await withStore(async (s) => {
         const run = runFromPayload(RUN_EXAMPLE);
         await assert.rejects(
@@ -907,7 +913,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('keeps concurrent transactions apart', async () => {
+    void it('keeps concurrent transactions apart', async () => {
       await withStore(async (s) => {
         const run = runFromPayload(RUN_EXAMPLE);
         const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -957,7 +963,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('keeps releases, lanes, gate decisions, approvals, artifacts, alerts, tokens and kv', async () => {
+    void it('keeps releases, lanes, gate decisions, approvals, artifacts, alerts, tokens and kv', async () => {
       await withStore(async (s) => {
         const rel = {
           id: 'rel-1.4.0',
@@ -1216,7 +1222,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('rejects invalid timestamps instead of storing them', async () => {
+    void it('rejects invalid timestamps instead of storing them', async () => {
       await withStore(async (s) => {
         await assert.rejects(
           s.upsertRun(runFromPayload(RUN_EXAMPLE, { updatedAt: 'yesterday' })),
@@ -1226,7 +1232,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       });
     });
 
-    it('delivers notifications to listeners', async () => {
+    void it('delivers notifications to listeners', async () => {
       const t = await makeTarget();
       const a = await t.open();
       const b = t.kind === 'postgres' ? await t.open() : a; // SQLite is one process: in-process wake-ups
@@ -1260,7 +1266,7 @@ export function storeSuite(name: string, makeTarget: MakeTarget): void {
       }
     });
 
-    it('gives each due timer to exactly one of two stores claiming at once', async () => {
+    void it('gives each due timer to exactly one of two stores claiming at once', async () => {
       const t = await makeTarget();
       if (t.kind === 'sqlite') {
         // SQLite is single-process (one store per file); in-process concurrency is covered above.

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
-const BUDGET_GZIP_KB = 200;
+// LANES_WEB_BUDGET_KB lowers the budget (e.g. to check that the guard fails a build).
+const BUDGET_GZIP_KB = Number(process.env.LANES_WEB_BUDGET_KB ?? 200);
 const root = fileURLToPath(new URL('.', import.meta.url));
 const outDir = join(root, 'dist');
 

@@ -78,7 +78,11 @@ export function parseCatalog(text: string, file = 'lanes.yaml'): CatalogResult {
       // A mapping or sequence used as a key (`? [a, b]: x`, `{a: 1}: x`, or an alias to one) has no place
       // in a catalog.
       const key: unknown = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
-      if (key !== null && key !== undefined && !isScalar(key)) {
+      if (
+        key !== null &&
+        key !== undefined &&
+        (!isScalar(key) || (typeof key.value === 'object' && key.value !== null))
+      ) {
         structureErrors.push({
           file,
           ...at((pair.key as Node).range?.[0] ?? 0),

@@ -11,6 +11,8 @@ export interface InboxWorkerOptions {
   maxAttempts?: number;
   worker?: string;
   clock?: () => Date;
+  /** Called after a step that changed state (e.g. re-evaluate releases); errors are logged. */
+  afterApplied?: () => Promise<void>;
 }
 
 export class InboxWorker {
@@ -111,7 +113,16 @@ export class InboxWorker {
         }
       }
     }
-    if (touched) await this.store.notify('changes');
+    if (touched) {
+      await this.store.notify('changes');
+      if (this.opts.afterApplied) {
+        try {
+          await this.opts.afterApplied();
+        } catch (e) {
+          this.log.error({ err: e instanceof Error ? e.message : String(e) }, 're-evaluation after deliveries failed');
+        }
+      }
+    }
     return claimed.length;
   }
 

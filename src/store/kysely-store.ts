@@ -1246,10 +1246,7 @@ export abstract class KyselyStore implements Store {
   }
 
   /** Oldest request first. */
-  async listProtectionRequests(filter: {
-    pendingOnly?: boolean;
-    runId?: number;
-  }): Promise<
+  async listProtectionRequests(filter: { pendingOnly?: boolean; runId?: number }): Promise<
     (ProtectionRequest & {
       answeredAt: string | null;
       answer: ProtectionAnswer | null;

@@ -11,6 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { openStore } from '../../src/store/open-store.ts';
 
 let serverUrl: Promise<string> | undefined;
 const createdDatabases: string[] = [];
@@ -24,14 +25,49 @@ export function getTestPostgresUrl(): Promise<string> {
   return serverUrl;
 }
 
-/** A new, empty database on the test server (dropped when the process exits). Returns its URL. */
-export async function freshPostgresDatabase(): Promise<string> {
+/**
+ * A new database on the test server (dropped when the process exits). Returns its URL.
+ * Empty by default; `{ migrated: true }` copies a template migrated once per process by openStore()
+ * (same schema, without paying for the DDL in every test).
+ */
+export async function freshPostgresDatabase(opts: { migrated?: boolean } = {}): Promise<string> {
   const base = await getTestPostgresUrl();
+  const template = opts.migrated === true ? await migratedTemplate() : undefined;
+  return createDatabase(base, template);
+}
+
+let templateDb: Promise<string> | undefined;
+
+function migratedTemplate(): Promise<string> {
+  templateDb ??= (async () => {
+    const base = await getTestPostgresUrl();
+    const url = await createDatabase(base, undefined);
+    const store = await openStore({ databaseUrl: url, dataDir: os.tmpdir() });
+    await store.close();
+    return decodeURIComponent(new URL(url).pathname.slice(1));
+  })();
+  return templateDb;
+}
+
+async function createDatabase(base: string, template: string | undefined): Promise<string> {
   const name = `lanes_t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const client = new pg.Client({ connectionString: base });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+    const sqlText =
+      `CREATE DATABASE ${client.escapeIdentifier(name)}` +
+      (template !== undefined ? ` TEMPLATE ${client.escapeIdentifier(template)}` : '');
+    // A template must have no sessions; the backends of a just-closed pool may take a moment to exit.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.query(sqlText);
+        break;
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code !== '55006' || attempt >= 50) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   } finally {
     await client.end();
   }
@@ -53,21 +89,28 @@ export async function cleanupTestDatabases(): Promise<void> {
   if (createdDatabases.length > 0 && serverUrl !== undefined && embedded === undefined) {
     const base = await serverUrl.catch(() => undefined);
     if (base !== undefined) {
-      const client = new pg.Client({ connectionString: base });
-      try {
-        await client.connect();
-        for (const name of createdDatabases.splice(0)) {
-          await client
-            .query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`)
-            .catch(() => undefined);
-        }
-      } catch {
-        // the server is gone: nothing to drop
-      } finally {
-        await client.end().catch(() => undefined);
-      }
+      const names = createdDatabases.splice(0);
+      // A few connections in parallel: drops one by one are slow (each removes files and syncs).
+      await Promise.all(
+        Array.from({ length: Math.min(4, names.length) }, async () => {
+          const client = new pg.Client({ connectionString: base });
+          try {
+            await client.connect();
+            for (let name = names.pop(); name !== undefined; name = names.pop()) {
+              await client
+                .query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`)
+                .catch(() => undefined);
+            }
+          } catch {
+            // the server is gone: nothing to drop
+          } finally {
+            await client.end().catch(() => undefined);
+          }
+        }),
+      );
     }
   }
+  templateDb = undefined;
   if (embedded !== undefined) {
     const e = embedded;
     embedded = undefined;
@@ -96,9 +139,16 @@ function registerCleanup(): void {
   });
   // exit (e.g. process.exit): only synchronous work. Stop the embedded server, remove temp dirs.
   process.on('exit', () => {
+    const rm = (d: string): void => {
+      try {
+        fs.rmSync(d, { recursive: true, force: true, maxRetries: 3 });
+      } catch {
+        // best effort: the stopping server may still be removing its own files
+      }
+    };
     if (embedded?.child !== undefined && embedded.child.exitCode === null) embedded.child.kill('SIGINT');
-    if (embedded !== undefined) fs.rmSync(embedded.dataDir, { recursive: true, force: true });
-    for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+    if (embedded !== undefined) rm(embedded.dataDir);
+    for (const d of tempDirs) rm(d);
   });
 }
 

@@ -9,7 +9,7 @@ export const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g
 export function ChecksTable({ checks, label, prefix, first = 'Check' }: { checks: LaneCheckView[]; label: string; prefix: string; first?: string }) {
   return (
     <TableWrap label={label}>
-      <table className="grid" data-testid={`${prefix}-table`}>
+      <table className="grid reflow" data-testid={`${prefix}-table`}>
         <thead>
           <tr>
             <th scope="col">{first}</th>
@@ -23,14 +23,16 @@ export function ChecksTable({ checks, label, prefix, first = 'Check' }: { checks
         <tbody>
           {checks.map((c, i) => (
             <tr key={`${c.name}-${i}`} data-testid={`${prefix}-row-${slug(c.name)}`}>
-              <th scope="row">{c.name}</th>
-              <td>
+              <th scope="row" className="name-cell">
+                {c.name}
+              </th>
+              <td className="status-cell">
                 <StatusPill status={c.state} small testId={`${prefix}-state-${slug(c.name)}`} />
               </td>
-              <td>{c.source ?? <span className="muted">—</span>}</td>
-              <td>{c.url ? <ExternalLink href={c.url}>evidence</ExternalLink> : <span className="muted">—</span>}</td>
-              <td className="wrap">{c.details ?? <span className="muted">—</span>}</td>
-              <td className="nowrap">
+              <td data-label="Source">{c.source ?? <span className="muted">—</span>}</td>
+              <td data-label="Evidence">{c.url ? <ExternalLink href={c.url}>evidence</ExternalLink> : <span className="muted">—</span>}</td>
+              <td className="wrap" data-label="Details">{c.details ?? <span className="muted">—</span>}</td>
+              <td className="nowrap" data-label="At">
                 <TimeText iso={c.at} />
               </td>
             </tr>

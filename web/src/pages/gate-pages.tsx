@@ -89,7 +89,7 @@ export function GatePage({ id }: { id: string }) {
           <Section id="criteria" title="Criteria" note="The gate passes when every criterion holds; a failed one blocks it.">
             {g.criteria.length ? (
               <TableWrap label="Criteria">
-                <table className="grid" data-testid="criteria-table">
+                <table className="grid reflow" data-testid="criteria-table">
                   <thead>
                     <tr>
                       <th scope="col">Criterion</th>
@@ -101,12 +101,14 @@ export function GatePage({ id }: { id: string }) {
                   <tbody>
                     {g.criteria.map((c, i) => (
                       <tr key={`${c.kind}-${c.name}-${i}`} data-testid={`criterion-row-${slug(c.name)}`}>
-                        <th scope="row">{c.kind === 'lane' ? <Link to={lanePath(c.name)}>{c.name}</Link> : c.name}</th>
-                        <td>{c.kind}</td>
-                        <td>
+                        <th scope="row" className="name-cell">{c.kind === 'lane' ? <Link to={lanePath(c.name)}>{c.name}</Link> : c.name}</th>
+                        <td data-label="Kind">{c.kind}</td>
+                        <td className="status-cell">
                           <StatusPill status={c.state} small testId={`criterion-state-${slug(c.name)}`} />
                         </td>
-                        <td className="wrap">{c.detail ?? <span className="muted">—</span>}</td>
+                        <td className="wrap" data-label="Detail">
+                          {c.detail ?? <span className="muted">—</span>}
+                        </td>
                       </tr>
                     ))}
                   </tbody>

@@ -135,7 +135,14 @@ export function ReleasePage({ id }: { id: string }) {
               title={<span className="mono">{text(pick(r, 'tag', 'version', 'id'))}</span>}
               status={<StatusPill status={text(pick(r, 'state', 'status'))} testId="release-detail-state" />}
             >
-              <Facts items={scalars.slice(0, 12).map(([k, v]) => [humanize(k), <Cell k={k} v={v} />])} />
+              <Facts
+                items={scalars
+                  .slice(0, 12)
+                  .map(([k, v]) => [
+                    k === 'previousReleaseId' ? 'rollback target' : humanize(k),
+                    k === 'previousReleaseId' && typeof v === 'string' ? <Link to={releasePath(v)}>{v}</Link> : <Cell k={k} v={v} />,
+                  ])}
+              />
               {typeof summary === 'string' ? <p className="lede">{summary}</p> : null}
             </PageHeader>
 
