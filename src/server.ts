@@ -86,7 +86,9 @@ export async function startLanes(config: Config, opts: { log?: Logger; clock?: (
     // Without GitHub credentials, GitHub effects wait in the outbox (visible, retried slowly) until configured.
     ...(auth ? githubHandlers(new GitHubClient({ auth, baseUrl: config.githubApiUrl, log, clock: () => clock().getTime() })) : notConfigured()),
   };
-  const outbox = new OutboxWorker(store, handlers, log, { clock });
+  // Without GitHub credentials the waiting effects would warn on every retry: say it once instead.
+  if (!auth) log.info('GitHub is not configured: dispatches, protection answers and commit statuses wait in the outbox');
+  const outbox = new OutboxWorker(store, handlers, auth ? log : log.child({}, { level: 'error' }), { clock });
   const timers = new TimerWorker(
     store,
     async (t) => {

@@ -81,7 +81,6 @@ void describe('lanes catalog validate', () => {
     for (const [name, line] of [
       ['yaml-syntax-error', ':18:55: Flow sequence'],
       ['unknown-alias', ':23:18: unknown alias *prod-envs'],
-      ['duplicate-key', ':22:5: duplicate key "name"'],
     ] as const) {
       const file = join(FIXTURES, `${name}.yaml`);
       const r = await lanes('catalog', 'validate', file);

@@ -10,12 +10,34 @@ import { issueToken } from '../src/http/auth.ts';
 import type { GateView, LaneDetail, Overview } from '../src/http/api-types.ts';
 import { describeFetchError } from '../src/cli/api-client.ts';
 import { formatTable, statusStyle, useColor, utcMinute } from '../src/cli/format-table.ts';
-import { sendDelivery, startTestLanes, workflowRunPayload } from './helpers/lanes-harness.ts';
+import { example, sendDelivery, startTestLanes, workflowRunPayload } from './helpers/lanes-harness.ts';
 import type { LanesProcess } from '../src/server.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SHA = 'c0ffee1234567890c0ffee1234567890c0ffee12';
 const STARTED = '2026-03-12T09:42:10Z';
+const MAIN_SHA = 'd00d5eed0123456789abcdef0123456789abcdef';
+
+/** A completed, successful workflow_job (the published example with our fields set). */
+function jobPayload(o: { jobId: number; runId: number; name: string; workflowName: string; sha: string; at: string }): Record<string, unknown> {
+  const p = example('workflow_job', 2);
+  Object.assign(p.workflow_job as Record<string, unknown>, {
+    id: o.jobId,
+    run_id: o.runId,
+    run_attempt: 1,
+    name: o.name,
+    workflow_name: o.workflowName,
+    head_sha: o.sha,
+    head_branch: 'main',
+    status: 'completed',
+    conclusion: 'success',
+    started_at: o.at,
+    created_at: o.at,
+    completed_at: o.at,
+  });
+  (p.repository as Record<string, unknown>).full_name = 'nata-onl/ops';
+  return p;
+}
 
 interface CliResult {
   code: number;
@@ -105,6 +127,13 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
       }),
     );
     assert.equal(delivery.status, 202);
+    // A green staging build of MAIN_SHA (WF-04: jobs deploy → PL-04, smoke → PL-05), so a release can be opened.
+    const staging = [
+      ['workflow_run', workflowRunPayload({ runId: 4242004, workflowFile: 'deploy-staging.yml', workflowName: 'deploy-staging', status: 'completed', conclusion: 'success', startedAt: '2026-03-12T09:20:00Z', updatedAt: '2026-03-12T09:30:00Z', sha: MAIN_SHA })],
+      ['workflow_job', jobPayload({ jobId: 424200401, runId: 4242004, name: 'deploy', workflowName: 'deploy-staging', sha: MAIN_SHA, at: '2026-03-12T09:25:00Z' })],
+      ['workflow_job', jobPayload({ jobId: 424200402, runId: 4242004, name: 'smoke', workflowName: 'deploy-staging', sha: MAIN_SHA, at: '2026-03-12T09:29:00Z' })],
+    ] as const;
+    for (const [event, payload] of staging) assert.equal((await sendDelivery(lanes.url, event, payload)).status, 202);
     await lanes.worker.drain();
   });
 
@@ -303,12 +332,46 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
     }
   });
 
-  void it('release create sends the manifest, summary and migrations flag; a bad sha is the API’s validation error', async () => {
-    const r = await cli(['release', 'create', '--version', 'v1.4.0', '--sha', 'XYZ', '--manifest', 'ops-api=img@sha256:1', '--summary', 'one'], operateToken);
-    assert.equal(r.code, 1);
-    // Until POST /releases lands the route answers not_found; once it does, the sha fails validation.
-    assert.match(r.stderr, /^lanes: (not_found|validation_failed): /);
-    if (r.stderr.includes('validation_failed')) assert.match(r.stderr, /\n {2}sha: /);
+  void it('release create sends the manifest, summary and migrations flag; list mirrors the API; refusals exit 1', async () => {
+    const bad = await cli(['release', 'create', '--version', 'v1.4.0', '--sha', 'XYZ'], operateToken);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^lanes: validation_failed: request body is invalid\n {2}sha: /);
+
+    const notGreen = await cli(['release', 'create', '--version', 'v1.4.0', '--sha', SHA], operateToken);
+    assert.equal(notGreen.code, 1);
+    assert.match(notGreen.stderr, /^lanes: gate_not_ready: .+\n {2}lanes: PL-04, PL-05\n$/);
+
+    const args = ['release', 'create', '--version', 'v1.4.0', '--sha', MAIN_SHA, '--migrations'];
+    const created = await cli([...args, '--manifest', 'ops-api=ghcr.io/nata-onl/ops-api@sha256:1', 'ops-pulse=ghcr.io/nata-onl/ops-pulse:2', '--summary', 'queue tuning', 'pulse freshness', '--json'], operateToken);
+    assert.equal(created.code, 0, created.stderr);
+    const rel = JSON.parse(created.stdout) as { id: string; version: string; sha: string; includesMigrations: boolean; manifest: unknown; changeSummary: unknown };
+    assert.equal(rel.version, 'v1.4.0');
+    assert.equal(rel.sha, MAIN_SHA);
+    assert.equal(rel.includesMigrations, true);
+    assert.ok(JSON.stringify(rel.manifest).includes('ghcr.io/nata-onl/ops-pulse:2'), JSON.stringify(rel.manifest));
+    assert.ok(JSON.stringify(rel.changeSummary).includes('pulse freshness'), JSON.stringify(rel.changeSummary));
+
+    const { body: listed } = await api<{ releases: { id: string }[] }>('GET', '/api/v1/releases', undefined, readToken);
+    const [json, human] = await Promise.all([cli(['release', 'list', '--json']), cli(['release', 'list'])]);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), listed);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /^ID\s+Version\s+SHA\s+State\s+Next\s+Migrations\s+Created\s+By\n/);
+    assert.match(human.stdout, new RegExp(`^${rel.id}\\s+v1\\.4\\.0\\s+${MAIN_SHA.slice(0, 12)}\\s+\\S+.*\\byes\\b`, 'm'));
+
+    // Only a member of the gate's owner seat may approve: alice is not in SEAT-COMPUTE (RG-09).
+    const refused = await cli(['approve', 'RG-09', '--release', rel.id, '--comment', 'lgtm'], operateToken);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^lanes: not_seat_member: /);
+    assertNoSecrets(refused);
+  });
+
+  void it('trigger dispatches the lane’s workflow (202 → exit 0)', async () => {
+    const r = await cli(['trigger', 'PL-04', '--ref', 'main', '--reason', 'redeploy staging'], operateToken);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^triggered PL-04: \d+ dispatch(es)? queued/);
+    const { body } = await api<{ events: { action: string; objectId: string }[] }>('GET', '/api/v1/audit?limit=20', undefined, readToken);
+    assert.ok(body.events.some((e) => e.objectId === 'PL-04' || e.objectId.includes('PL-04')), JSON.stringify(body.events.map((e) => [e.action, e.objectId])));
   });
 
   void it('usage errors exit 2 without calling the server', async () => {

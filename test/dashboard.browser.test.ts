@@ -5,12 +5,11 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { readDeliveries, replayDeliveries } from '../src/cli/replay.ts';
-import { DEMO_HISTORY } from '../src/cli/server-commands.ts';
+import { demoClock, loadDemo } from '../src/cli/demo-loader.ts';
 import type { Overview } from '../src/http/api-types.ts';
 import type { LanesProcess } from '../src/server.ts';
 import { SECRET, sendDelivery, startTestLanes, workflowRunPayload } from './helpers/lanes-harness.ts';
-import { SCREEN_LANES, SCREEN_WORKFLOWS } from './helpers/reference-screen.ts';
+import { SCREEN_GATES, SCREEN_LANES, SCREEN_WORKFLOWS } from './helpers/reference-screen.ts';
 
 export const CHROMIUM = process.env.LANES_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -25,10 +24,9 @@ describe('dashboard in Chromium', () => {
 
   before(async () => {
     mkdirSync(OUT, { recursive: true });
-    lanes = await startTestLanes('sqlite', { openReads: true });
-    const res = await replayDeliveries(lanes.url, SECRET, readDeliveries(DEMO_HISTORY), { concurrency: 4 });
-    assert.equal(res.failed.length, 0);
-    await lanes.worker.drain();
+    lanes = await startTestLanes('sqlite', { openReads: true }, { clock: demoClock() });
+    const res = await loadDemo(lanes, SECRET);
+    assert.equal(res.replay.failed.length, 0);
     overview = (await (await fetch(`${lanes.url}/api/v1/overview`)).json()) as Overview;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -60,8 +58,9 @@ describe('dashboard in Chromium', () => {
       assert.equal((await page.getByTestId(`workflow-status-${wf.id}`).textContent())?.trim(), SCREEN_WORKFLOWS[wf.id]?.status, wf.id);
     }
     for (const g of overview.gates) {
-      assert.equal((await page.getByTestId(`gate-state-${g.id}`).textContent())?.trim(), g.state, g.id);
+      assert.equal((await page.getByTestId(`gate-state-${g.id}`).textContent())?.trim(), SCREEN_GATES[g.id]?.state, g.id);
     }
+    assert.equal((await page.getByTestId('alerts-count').textContent())?.trim(), '1');
     const body = (await page.locator('body').textContent()) ?? '';
     for (const text of ['Route zone', 'production / delivery', 'ci/cd catalog', 'Branch policy', 'Promotion flow', 'CI/CD pipelines', 'GitHub Actions', 'Release gates', 'Open workflow catalog', 'ops checklist, canary health, queue backlog threshold']) {
       assert.ok(body.includes(text), `page shows "${text}"`);

@@ -50,7 +50,9 @@ async function main(): Promise<void> {
       rawCss += buf.length;
       gzipCss += gz;
     }
-    rows.push(`  ${relative(root, file).padEnd(40)} ${kb(buf.length).padStart(8)} KB raw ${kb(gz).padStart(7)} KB gzip`);
+    rows.push(
+      `  ${relative(root, file).padEnd(40)} ${kb(buf.length).padStart(8)} KB raw ${kb(gz).padStart(7)} KB gzip`,
+    );
   }
   if (rawJs === 0) {
     console.error('web build: no JavaScript asset found in web/dist');

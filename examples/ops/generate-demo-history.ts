@@ -204,22 +204,34 @@ const ok = (names: string[], seconds = 30): JobSpec[] => names.map((name) => ({ 
 // ---- Older history (for the workflow catalog and lane pages) ----
 const prevRelease = sha('release v1.3.2');
 const release = sha('release v1.4.0');
-run({ wf: 'WF-03', start: '2026-03-09T10:02:11Z', event: 'push', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['container build', 'image scan', 'SBOM', 'release manifest']) });
+const smokeJobs = ['overview smoke', 'ws connect', 'queue', 'memory', 'reports', 'alerts', 'smoke'];
+const stagingJobs = ['deploy preflight', 'env diff', 'secrets present', 'config validation', 'deploy'];
+// Release v1.3.2: the previous good release (the rollback target), through the whole flow on 3 March.
+run({ wf: 'WF-01', start: '2026-03-03T08:10:00Z', event: 'pull_request', branch: 'feature/report-cache', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['lint', 'typecheck', 'unit', 'schema drift', 'secret scan']) });
+run({ wf: 'WF-02', start: '2026-03-03T08:11:00Z', event: 'pull_request', branch: 'feature/report-cache', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['contract diff', 'migration dry-run', 'ws handshake smoke']) });
+run({ wf: 'WF-03', start: '2026-03-03T09:02:11Z', event: 'push', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['container build', 'image scan', 'SBOM', 'release manifest']) });
+run({ wf: 'WF-04', start: '2026-03-03T09:20:00Z', event: 'workflow_run', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', environment: 'staging', jobs: [...ok(stagingJobs), ...ok(smokeJobs, 20)] });
+run({ wf: 'WF-05', start: '2026-03-03T10:00:00Z', event: 'workflow_dispatch', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', actor: 'hana', jobs: ok(['change summary', 'freeze window', 'rollback target exists']) });
+run({ wf: 'WF-07', start: '2026-03-03T11:00:00Z', event: 'workflow_dispatch', branch: 'v1.3.2', headSha: prevRelease, status: 'completed', conclusion: 'success', environment: 'prod-ops', jobs: ok(['ops checklist', 'canary health', 'queue backlog threshold', 'deploy'], 60) });
+run({ wf: 'WF-09', start: '2026-03-03T11:05:00Z', event: 'workflow_run', branch: 'v1.3.2', headSha: prevRelease, status: 'completed', conclusion: 'success', environment: 'prod-ops', jobs: ok(['5xx', 'ws disconnect', 'queue lag', 'report success', 'alert duplication']) });
+run({ wf: 'WF-08', start: '2026-03-03T11:20:00Z', event: 'workflow_dispatch', branch: 'v1.3.2', headSha: prevRelease, status: 'completed', conclusion: 'success', environment: 'prod-pulse', jobs: ok(['15 min green after ops', 'feed freshness', 'workspace isolation', 'deploy'], 60) });
 run({ wf: 'WF-01', start: '2026-03-09T09:12:40Z', event: 'pull_request', branch: 'feature/queue-metrics', headSha: sha('pr-1'), status: 'completed', conclusion: 'failure', jobs: [...ok(['lint', 'typecheck']), { name: 'unit', conclusion: 'failure' }] });
 run({ wf: 'WF-01', start: '2026-03-09T11:40:02Z', event: 'pull_request', branch: 'feature/queue-metrics', headSha: sha('pr-1b'), status: 'completed', conclusion: 'success', jobs: ok(['lint', 'typecheck', 'unit', 'schema drift', 'secret scan']) });
 run({ wf: 'WF-02', start: '2026-03-09T11:41:15Z', event: 'pull_request', branch: 'feature/queue-metrics', headSha: sha('pr-1b'), status: 'completed', conclusion: 'success', jobs: ok(['contract diff', 'migration dry-run', 'ws handshake smoke']) });
-// The weekly rollback drill (PL-12) on staging: both rollback workflows on schedule.
-run({ wf: 'WF-10', start: '2026-03-02T16:00:04Z', event: 'schedule', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['simulate bad deploy', 'rollback', 'smoke verify']) });
-run({ wf: 'WF-11', start: '2026-03-02T16:00:09Z', event: 'schedule', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['rollback', 'smoke verify']) });
-// PL-11: an incident rollback on 6 March.
-run({ wf: 'WF-10', start: '2026-03-06T14:22:00Z', event: 'workflow_dispatch', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', environment: 'prod-ops', actor: 'elena', jobs: ok(['incident declared', 'previous version healthy', 'owner assigned', 'rollback']) });
-run({ wf: 'WF-11', start: '2026-03-06T14:22:30Z', event: 'workflow_dispatch', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', environment: 'prod-pulse', actor: 'elena', jobs: ok(['rollback']) });
-run({ wf: 'WF-10', start: '2026-03-09T16:00:00Z', event: 'schedule', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['simulate bad deploy', 'rollback', 'smoke verify', 'lessons learned']) });
-run({ wf: 'WF-11', start: '2026-03-09T16:00:00Z', event: 'schedule', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['rollback', 'smoke verify']) });
+// The weekly rollback drill (PL-12) on staging: both rollback workflows on schedule, from main.
+run({ wf: 'WF-10', start: '2026-03-02T16:00:04Z', event: 'schedule', branch: 'main', headSha: sha('main-0302'), status: 'completed', conclusion: 'success', jobs: ok(['simulate bad deploy', 'rollback', 'smoke verify', 'lessons learned']) });
+run({ wf: 'WF-11', start: '2026-03-02T16:00:09Z', event: 'schedule', branch: 'main', headSha: sha('main-0302'), status: 'completed', conclusion: 'success', jobs: ok(['rollback', 'smoke verify']) });
+// PL-11: an incident rollback on 6 March (of a hotfix that never became a release).
+run({ wf: 'WF-10', start: '2026-03-06T14:22:00Z', event: 'workflow_dispatch', branch: 'main', headSha: sha('main-0306'), status: 'completed', conclusion: 'success', environment: 'prod-ops', actor: 'elena', jobs: ok(['incident declared', 'previous version healthy', 'owner assigned', 'rollback']) });
+run({ wf: 'WF-11', start: '2026-03-06T14:22:30Z', event: 'workflow_dispatch', branch: 'main', headSha: sha('main-0306'), status: 'completed', conclusion: 'success', environment: 'prod-pulse', actor: 'elena', jobs: ok(['rollback']) });
+run({ wf: 'WF-10', start: '2026-03-09T16:00:00Z', event: 'schedule', branch: 'main', headSha: sha('main-0309'), status: 'completed', conclusion: 'success', jobs: ok(['simulate bad deploy', 'rollback', 'smoke verify', 'lessons learned']) });
+run({ wf: 'WF-11', start: '2026-03-09T16:00:00Z', event: 'schedule', branch: 'main', headSha: sha('main-0309'), status: 'completed', conclusion: 'success', jobs: ok(['rollback', 'smoke verify']) });
 
 // ---- Release v1.4.0 through staging and production on 10 March ----
+run({ wf: 'WF-01', start: '2026-03-10T14:30:00Z', event: 'pull_request', branch: 'feature/pulse-feeds', headSha: release, status: 'completed', conclusion: 'success', jobs: ok(['lint', 'typecheck', 'unit', 'schema drift', 'secret scan']) });
+run({ wf: 'WF-02', start: '2026-03-10T14:31:00Z', event: 'pull_request', branch: 'feature/pulse-feeds', headSha: release, status: 'completed', conclusion: 'success', jobs: ok(['contract diff', 'migration dry-run', 'ws handshake smoke']) });
 run({ wf: 'WF-03', start: '2026-03-10T15:05:00Z', event: 'push', branch: 'main', headSha: release, status: 'completed', conclusion: 'success', jobs: ok(['container build', 'image scan', 'SBOM', 'release manifest']) });
-run({ wf: 'WF-04', start: '2026-03-10T15:20:00Z', event: 'workflow_run', branch: 'main', headSha: release, status: 'completed', conclusion: 'success', environment: 'staging', jobs: [...ok(['deploy preflight', 'env diff', 'secrets present', 'config validation', 'deploy']), ...ok(['overview smoke', 'ws connect', 'queue', 'memory', 'reports', 'alerts', 'smoke'])] });
+run({ wf: 'WF-04', start: '2026-03-10T15:20:00Z', event: 'workflow_run', branch: 'main', headSha: release, status: 'completed', conclusion: 'success', environment: 'staging', jobs: [...ok(stagingJobs), ...ok(smokeJobs)] });
 run({ wf: 'WF-05', start: '2026-03-10T16:02:00Z', event: 'workflow_dispatch', branch: 'main', headSha: release, status: 'completed', conclusion: 'success', actor: 'hana', jobs: ok(['change summary', 'freeze window', 'rollback target exists']) });
 run({ wf: 'WF-06', start: '2026-03-10T20:14:00Z', event: 'workflow_dispatch', branch: 'v1.4.0', headSha: release, status: 'waiting', environment: 'prod-db', actor: 'chiara' });
 run({ wf: 'WF-07', start: '2026-03-10T20:32:00Z', event: 'workflow_dispatch', branch: 'v1.4.0', headSha: release, status: 'completed', conclusion: 'success', environment: 'prod-ops', jobs: ok(['ops checklist', 'canary health', 'queue backlog threshold', 'deploy'], 60) });
@@ -249,6 +261,16 @@ for (let i = 3; i < out.length - 1; i += 7) {
 // And it delivers some twice (same GUID).
 const dupes = out.filter((_, i) => i % 23 === 5).map((d) => ({ ...d }));
 out.push(...dupes);
+
+// People's actions after the deliveries, through the same API (each as that person, with a token).
+const actions = [
+  { as: 'hana', method: 'POST', path: '/api/v1/releases', body: { version: 'v1.3.2', sha: prevRelease, changeSummary: ['report cache warm-up', 'queue metrics'], includesMigrations: false, reason: 'weekly release' } },
+  { as: 'hana', method: 'POST', path: '/api/v1/releases', body: { version: 'v1.4.0', sha: release, changeSummary: ['pulse feed pipeline', 'ws handshake hardening', 'queue backlog threshold alert'], includesMigrations: false, reason: 'weekly release' } },
+  { as: 'giulia', method: 'POST', path: '/api/v1/gates/RG-05/approve', body: { release: 'rel-v1.4.0', comment: 'staging smoke pack reviewed' } },
+  { as: 'ivan', method: 'POST', path: '/api/v1/gates/RG-07/approve', body: { release: 'rel-v1.4.0', comment: 'change summary and rollback target v1.3.2 checked' } },
+  { as: 'dmitri', method: 'POST', path: '/api/v1/gates/RG-08/approve', body: { release: 'rel-v1.4.0', comment: 'no migrations in this release' } },
+];
+writeFileSync(new URL('./demo-actions.json', import.meta.url), `${JSON.stringify({ now: '2026-03-12T09:45:00Z', actions }, null, 2)}\n`);
 
 const file = new URL('./demo-history.jsonl', import.meta.url);
 writeFileSync(file, `${out.map((d) => JSON.stringify(d)).join('\n')}\n`);

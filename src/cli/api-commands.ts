@@ -85,7 +85,10 @@ function detailLines(details: unknown): string[] {
       return `  ${text(d)}`;
     });
   }
-  return [`  ${typeof details === 'string' ? details : JSON.stringify(details)}`];
+  if (typeof details === 'object') {
+    return Object.entries(details as Row).map(([k, v]) => `  ${k}: ${Array.isArray(v) ? v.map(text).join(', ') : text(v)}`);
+  }
+  return [`  ${text(details)}`];
 }
 
 /** The API answers lists as {key:[...]}; accept a bare array too. */
@@ -219,13 +222,20 @@ export function renderGates(gates: GateView[], color: boolean): string {
   );
 }
 
+/** The lanes a release goes to next (nextLanes), else its current lane. */
+function nextOf(r: unknown): string {
+  const next = field(r, 'nextLanes');
+  if (Array.isArray(next)) return next.length > 0 ? next.map(text).join(', ') : '-';
+  return text(field(r, 'currentLane', 'lane'));
+}
+
 function releaseLine(r: unknown, color: boolean): string {
   const id = text(field(r, 'id', 'tag', 'version'));
   const version = text(field(r, 'version', 'tag'));
   const state = text(field(r, 'state', 'status'));
-  const lane = field(r, 'currentLane', 'lane');
+  const next = nextOf(r);
   const sha = text(field(r, 'sha')).slice(0, 12);
-  return `release ${id}${version !== id ? ` (${version})` : ''} ${sha} ${paintStatus(state, color)}${lane ? ` at ${text(lane)}` : ''}`;
+  return `release ${id}${version !== id ? ` (${version})` : ''} ${sha} ${paintStatus(state, color)}${next !== '-' ? `, next: ${next}` : ''}`;
 }
 
 export function renderReleases(rows: unknown[], color: boolean): string {
@@ -236,7 +246,7 @@ export function renderReleases(rows: unknown[], color: boolean): string {
       { header: 'Version', value: (r) => text(field(r, 'version', 'tag')) },
       { header: 'SHA', value: (r) => text(field(r, 'sha')).slice(0, 12) },
       statusColumn('State', (r) => text(field(r, 'state', 'status'))),
-      { header: 'Lane', value: (r) => text(field(r, 'currentLane', 'lane')) },
+      { header: 'Next', value: nextOf, max: 30 },
       { header: 'Migrations', value: (r) => (field(r, 'includesMigrations') === true ? 'yes' : 'no') },
       { header: 'Created', value: (r) => utcMinute(field(r, 'createdAt') as string | undefined) },
       { header: 'By', value: (r) => text(field(r, 'createdBy')) },
@@ -352,8 +362,13 @@ export function registerApiCommands(program: Command): void {
         ...(flags.reason ? { reason: flags.reason } : {}),
       });
       if (flags.json) return printJson(body);
-      const summary = scalars(body);
-      out(`triggered ${lane}${summary ? `: ${summary}` : ''}`);
+      const dispatches = field(body, 'dispatches');
+      if (Array.isArray(dispatches)) {
+        out(`triggered ${lane}: ${plural(dispatches.length, 'dispatch')} queued${dispatches.length > 0 ? ` (${dispatches.map(text).join(', ')})` : ''}`);
+      } else {
+        const summary = scalars(body);
+        out(`triggered ${lane}${summary ? `: ${summary}` : ''}`);
+      }
     });
   });
 
@@ -484,11 +499,10 @@ export function registerApiCommands(program: Command): void {
   ).action(async (_opts: unknown, cmd: Command) => {
     const flags = cmd.optsWithGlobals<ConnectionFlags & { all?: boolean }>();
     await run(flags, async (client, color) => {
-      const { body } = await client.get<unknown>('/api/v1/alerts');
-      const all = listOf<unknown>(body, 'alerts');
-      const shown = flags.all ? all : all.filter((a) => field(a, 'status', 'state') !== 'resolved');
-      if (flags.json) return printJson(flags.all ? body : { alerts: shown });
-      out(renderAlerts(shown, color, flags.all === true));
+      // The server lists live (open or acked) alerts, or all of them with ?all=true.
+      const { body } = await client.get<unknown>('/api/v1/alerts', { all: flags.all ? 'true' : undefined });
+      if (flags.json) return printJson(body);
+      out(renderAlerts(listOf<unknown>(body, 'alerts'), color, flags.all === true));
     });
   });
 

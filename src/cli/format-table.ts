@@ -123,5 +123,6 @@ export function text(v: unknown): string {
 }
 
 export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (n === 1) return `${n} ${word}`;
+  return `${n} ${word}${/(s|x|ch|sh)$/.test(word) ? 'es' : 's'}`;
 }

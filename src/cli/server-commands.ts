@@ -1,11 +1,11 @@
 // `lanes up` (serve) and `lanes replay <file>` (feed recorded deliveries through the signed HTTP path).
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { loadConfig, DEMO_WEBHOOK_SECRET } from '../config.ts';
 import { progressBar, readDeliveries, replayDeliveries } from './replay.ts';
+import { DEMO_HISTORY, demoClock, loadDemo } from './demo-loader.ts';
 
-export const DEMO_HISTORY = fileURLToPath(new URL('../../examples/ops/demo-history.jsonl', import.meta.url));
+export { DEMO_HISTORY };
 
 export function registerServerCommands(program: Command): void {
   program
@@ -27,7 +27,7 @@ export function registerServerCommands(program: Command): void {
       const { startLanes } = await import('../server.ts');
       let lanes;
       try {
-        lanes = await startLanes(config);
+        lanes = await startLanes(config, config.demo ? { clock: demoClock() } : {});
       } catch (e) {
         process.stderr.write(`lanes: cannot start: ${e instanceof Error ? e.message : String(e)}\n`);
         process.exit(1);
@@ -35,14 +35,13 @@ export function registerServerCommands(program: Command): void {
       if (config.demo) {
         const stats = await lanes.store.inboxStats();
         if (stats.received === 0 && existsSync(DEMO_HISTORY)) {
-          const deliveries = readDeliveries(DEMO_HISTORY);
-          process.stderr.write(`replaying the demo history (${deliveries.length} GitHub deliveries)\n`);
-          const res = await replayDeliveries(lanes.url, config.webhookSecrets[0] ?? DEMO_WEBHOOK_SECRET, deliveries, {
-            onProgress: progressBar(),
-          });
-          await lanes.worker.drain();
-          process.stderr.write(`demo history: ${res.accepted} accepted, ${res.duplicate} duplicates, ${res.failed.length} failed\n`);
+          process.stderr.write(`replaying the demo history (GitHub deliveries, then releases and approvals through the API)\n`);
+          const res = await loadDemo(lanes, config.webhookSecrets[0] ?? DEMO_WEBHOOK_SECRET, { onProgress: progressBar() });
+          process.stderr.write(
+            `demo history: ${res.replay.accepted} deliveries accepted, ${res.replay.duplicate} duplicates, ${res.replay.failed.length} failed; ${res.actions} actions\n`,
+          );
         }
+        process.stderr.write('demo clock: time runs from 2026-03-12 09:45 UTC, the moment of the reference screen\n');
       }
       process.stderr.write(`Lanes is serving ${lanes.url}  (dashboard /, API /api/v1, webhooks /webhooks/github)\n`);
       const shutdown = (signal: string) => {

@@ -23,9 +23,13 @@ export async function testConfig(kind: StoreKind, overrides: Partial<Config> = {
   return { ...r.config, ...overrides };
 }
 
-export async function startTestLanes(kind: StoreKind, overrides: Partial<Config> = {}): Promise<LanesProcess & { config: Config }> {
+export async function startTestLanes(
+  kind: StoreKind,
+  overrides: Partial<Config> = {},
+  opts: { clock?: () => Date } = {},
+): Promise<LanesProcess & { config: Config }> {
   const config = await testConfig(kind, overrides);
-  const lanes = await startLanes(config, { log: pino({ level: 'silent' }) });
+  const lanes = await startLanes(config, { log: pino({ level: 'silent' }), ...opts });
   return Object.assign(lanes, { config });
 }
 

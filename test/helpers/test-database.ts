@@ -113,10 +113,12 @@ export async function cleanupTestDatabases(): Promise<void> {
   templateDb = undefined;
   if (embedded !== undefined) {
     const e = embedded;
-    embedded = undefined;
     createdDatabases.length = 0;
+    // Hold the event loop until the server has stopped (its process is unref'd while tests run).
+    e.child?.ref();
     await e.stop().catch(() => undefined);
-    fs.rmSync(e.dataDir, { recursive: true, force: true });
+    embedded = undefined;
+    fs.rmSync(e.dataDir, { recursive: true, force: true, maxRetries: 3 });
   }
   for (const d of tempDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }

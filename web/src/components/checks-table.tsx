@@ -4,9 +4,23 @@ import { ExternalLink, TableWrap } from './layout-parts.tsx';
 import { StatusPill } from './status-pill.tsx';
 import { TimeText } from './time-text.tsx';
 
-export const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+export const slug = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
-export function ChecksTable({ checks, label, prefix, first = 'Check' }: { checks: LaneCheckView[]; label: string; prefix: string; first?: string }) {
+export function ChecksTable({
+  checks,
+  label,
+  prefix,
+  first = 'Check',
+}: {
+  checks: LaneCheckView[];
+  label: string;
+  prefix: string;
+  first?: string;
+}) {
   return (
     <TableWrap label={label}>
       <table className="grid reflow" data-testid={`${prefix}-table`}>
@@ -30,8 +44,16 @@ export function ChecksTable({ checks, label, prefix, first = 'Check' }: { checks
                 <StatusPill status={c.state} small testId={`${prefix}-state-${slug(c.name)}`} />
               </td>
               <td data-label="Source">{c.source ?? <span className="muted">—</span>}</td>
-              <td data-label="Evidence">{c.url ? <ExternalLink href={c.url}>evidence</ExternalLink> : <span className="muted">—</span>}</td>
-              <td className="wrap" data-label="Details">{c.details ?? <span className="muted">—</span>}</td>
+              <td data-label="Evidence">
+                {c.url ? (
+                  <ExternalLink href={c.url}>evidence</ExternalLink>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td className="wrap" data-label="Details">
+                {c.details ?? <span className="muted">—</span>}
+              </td>
               <td className="nowrap" data-label="At">
                 <TimeText iso={c.at} />
               </td>

@@ -31,7 +31,9 @@ export function GateTable({ gates, detailed }: { gates: GateView[]; detailed?: b
                   {g.id}
                 </Link>
               </th>
-              <td className="name-cell" data-testid={`gate-phase-${g.id}`}>{g.phase}</td>
+              <td className="name-cell" data-testid={`gate-phase-${g.id}`}>
+                {g.phase}
+              </td>
               <td className="mono" data-label="Owner" data-testid={`gate-owner-${g.id}`}>
                 {g.owner}
               </td>
@@ -46,7 +48,9 @@ export function GateTable({ gates, detailed }: { gates: GateView[]; detailed?: b
                   <td data-label="Approvals">
                     {g.approvals.length}/{g.approvalsRequired}
                   </td>
-                  <td className="mono" data-label="Blocks">{g.blocks.length ? g.blocks.join(', ') : '—'}</td>
+                  <td className="mono" data-label="Blocks">
+                    {g.blocks.length ? g.blocks.join(', ') : '—'}
+                  </td>
                 </>
               ) : null}
             </tr>

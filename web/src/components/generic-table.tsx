@@ -27,7 +27,11 @@ export function pick(row: Row, ...keys: string[]): unknown {
 }
 
 /** "includesMigrations" → "includes migrations" */
-export const humanize = (k: string): string => k.replace(/_/g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+export const humanize = (k: string): string =>
+  k
+    .replace(/_/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase();
 
 /** The value if it is an ISO time, else null (for <TimeText>). */
 export const isoOf = (v: unknown): string | null => (looksLikeTime(v) ? v : null);
@@ -36,7 +40,8 @@ export function text(v: unknown): string {
   if (v === undefined || v === null || v === '') return '—';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)) return v.map(String).join(', ');
+  if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null))
+    return v.map(String).join(', ');
   return JSON.stringify(v);
 }
 
@@ -69,7 +74,8 @@ export function GenericTable({
   for (const r of rows.slice(0, 50)) {
     for (const [k, v] of Object.entries(r)) {
       if (known.has(k) || extra.includes(k)) continue;
-      if (v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((x) => typeof x !== 'object'))) extra.push(k);
+      if (v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((x) => typeof x !== 'object')))
+        extra.push(k);
     }
   }
   const cols: Column[] = [

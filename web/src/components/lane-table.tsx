@@ -32,8 +32,12 @@ export function LaneTable({ lanes }: { lanes: LaneView[] }) {
                 {l.name}
                 {l.production ? <span className="tag tag-prod">prod</span> : null}
               </td>
-              <td data-label="Trigger" data-testid={`lane-trigger-${l.id}`}>{l.trigger}</td>
-              <td data-label="Environment" data-testid={`lane-env-${l.id}`}>{l.environment}</td>
+              <td data-label="Trigger" data-testid={`lane-trigger-${l.id}`}>
+                {l.trigger}
+              </td>
+              <td data-label="Environment" data-testid={`lane-env-${l.id}`}>
+                {l.environment}
+              </td>
               <td className="gate-cell" data-label="Gate" data-testid={`lane-gate-${l.id}`}>
                 {l.checks.join(', ')}
               </td>

@@ -18,7 +18,11 @@ export function Section({
   className?: string;
 }) {
   return (
-    <section className={`panel${className ? ` ${className}` : ''}`} aria-labelledby={`${id}-title`} data-testid={`section-${id}`}>
+    <section
+      className={`panel${className ? ` ${className}` : ''}`}
+      aria-labelledby={`${id}-title`}
+      data-testid={`section-${id}`}
+    >
       <header className="panel-head">
         <div>
           <h2 id={`${id}-title`}>{title}</h2>
@@ -57,7 +61,15 @@ export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
 }
 
-export function ExternalLink({ href, children, testId }: { href: string | null | undefined; children: ReactNode; testId?: string }) {
+export function ExternalLink({
+  href,
+  children,
+  testId,
+}: {
+  href: string | null | undefined;
+  children: ReactNode;
+  testId?: string;
+}) {
   if (!href) return <>{children}</>;
   return (
     <a href={href} target="_blank" rel="noreferrer noopener" className="ext" data-testid={testId}>
@@ -80,7 +92,17 @@ export function PageTitle({ children, className }: { children: ReactNode; classN
   );
 }
 
-export function PageHeader({ kicker, title, status, children }: { kicker?: ReactNode; title: ReactNode; status?: ReactNode; children?: ReactNode }) {
+export function PageHeader({
+  kicker,
+  title,
+  status,
+  children,
+}: {
+  kicker?: ReactNode;
+  title: ReactNode;
+  status?: ReactNode;
+  children?: ReactNode;
+}) {
   return (
     <div className="page-head">
       {kicker ? <div className="kicker">{kicker}</div> : null}

@@ -14,11 +14,12 @@ export function LoadState<T>({
   children: (data: T) => ReactNode;
   missing?: ReactNode;
 }) {
-  const stale = snap.error && snap.data !== undefined ? (
-    <p className="notice notice-warn" role="status">
-      Showing the last good data: {snap.error.message}
-    </p>
-  ) : null;
+  const stale =
+    snap.error && snap.data !== undefined ? (
+      <p className="notice notice-warn" role="status">
+        Showing the last good data: {snap.error.message}
+      </p>
+    ) : null;
   switch (snap.status) {
     case 'loading':
       return (
@@ -29,7 +30,11 @@ export function LoadState<T>({
     case 'missing':
       return (
         <div className="notice" role="status" data-testid="state-missing">
-          {missing ?? <>No {what} here: {snap.error?.message ?? 'not found'}.</>}
+          {missing ?? (
+            <>
+              No {what} here: {snap.error?.message ?? 'not found'}.
+            </>
+          )}
         </div>
       );
     case 'error':
@@ -37,7 +42,9 @@ export function LoadState<T>({
       return (
         <div className="notice notice-bad" role="alert" data-testid="state-error">
           Could not load {what}: {snap.error?.message ?? 'unknown error'}
-          {snap.error && snap.error.code !== 'http_error' && snap.error.code !== 'network' ? ` (${snap.error.code})` : ''}
+          {snap.error && snap.error.code !== 'http_error' && snap.error.code !== 'network'
+            ? ` (${snap.error.code})`
+            : ''}
         </div>
       );
     case 'ready':

@@ -13,7 +13,15 @@ function jobWord(j: JobView): string {
   return j.conclusion ?? 'completed';
 }
 
-export function RunsTable({ runs, showWorkflow = true, label = 'Runs' }: { runs: RunRow[]; showWorkflow?: boolean; label?: string }) {
+export function RunsTable({
+  runs,
+  showWorkflow = true,
+  label = 'Runs',
+}: {
+  runs: RunRow[];
+  showWorkflow?: boolean;
+  label?: string;
+}) {
   const withArtifacts = runs.some((r) => r.artifacts !== undefined);
   return (
     <TableWrap label={label}>
@@ -43,7 +51,8 @@ export function RunsTable({ runs, showWorkflow = true, label = 'Runs' }: { runs:
               </th>
               {showWorkflow ? (
                 <td className="mono">
-                  {r.workflowId ? <Link to={workflowPath(r.workflowId)}>{r.workflowId}</Link> : null} {r.workflowName}
+                  {r.workflowId ? <Link to={workflowPath(r.workflowId)}>{r.workflowId}</Link> : null}{' '}
+                  {r.workflowName}
                 </td>
               ) : null}
               <td>
@@ -60,7 +69,13 @@ export function RunsTable({ runs, showWorkflow = true, label = 'Runs' }: { runs:
               <td className="nowrap">
                 <TimeText iso={r.startedAt} />
               </td>
-              <td className="nowrap">{r.status === 'completed' ? formatDuration(r.startedAt, r.updatedAt) : <span className="muted">{r.status.replace(/_/g, ' ')}…</span>}</td>
+              <td className="nowrap">
+                {r.status === 'completed' ? (
+                  formatDuration(r.startedAt, r.updatedAt)
+                ) : (
+                  <span className="muted">{r.status.replace(/_/g, ' ')}…</span>
+                )}
+              </td>
               <td>
                 {r.jobs && r.jobs.length ? (
                   <ul className="joblist">
@@ -68,7 +83,9 @@ export function RunsTable({ runs, showWorkflow = true, label = 'Runs' }: { runs:
                       <li key={j.jobId}>
                         <StatusPill status={jobWord(j)} small />{' '}
                         <ExternalLink href={j.htmlUrl}>{j.name}</ExternalLink>
-                        {j.startedAt && j.completedAt ? <span className="muted small"> {formatDuration(j.startedAt, j.completedAt)}</span> : null}
+                        {j.startedAt && j.completedAt ? (
+                          <span className="muted small"> {formatDuration(j.startedAt, j.completedAt)}</span>
+                        ) : null}
                       </li>
                     ))}
                   </ul>

@@ -51,7 +51,15 @@ export function toneOf(status: string | null | undefined): Tone {
   return TONES[status.toLowerCase().replace(/[\s-]+/g, '_')] ?? 'neutral';
 }
 
-export function StatusPill({ status, testId, small }: { status: string | null | undefined; testId?: string; small?: boolean }) {
+export function StatusPill({
+  status,
+  testId,
+  small,
+}: {
+  status: string | null | undefined;
+  testId?: string;
+  small?: boolean;
+}) {
   const word = status ?? 'unknown';
   const tone = toneOf(word);
   return (

@@ -2,7 +2,15 @@
 import type { MouseEvent } from 'react';
 import { formatUtc, relativeTime } from '../lib/time.ts';
 
-export function TimeText({ iso, testId, seconds }: { iso: string | null | undefined; testId?: string; seconds?: boolean }) {
+export function TimeText({
+  iso,
+  testId,
+  seconds,
+}: {
+  iso: string | null | undefined;
+  testId?: string;
+  seconds?: boolean;
+}) {
   if (!iso) {
     return (
       <span className="muted" data-testid={testId}>

@@ -16,7 +16,14 @@ export function TokenForm({ message }: { message: string }) {
       </p>
       <div className="token-row">
         <label htmlFor="lanes-token">API token (read scope)</label>
-        <input id="lanes-token" type="password" autoComplete="off" spellCheck={false} value={value} onChange={(e) => setValue(e.target.value)} />
+        <input
+          id="lanes-token"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+        />
         <button type="submit" className="button-solid">
           Use token
         </button>

@@ -17,7 +17,14 @@ const NAV: { to: string; label: string; match: (p: string) => boolean }[] = [
 
 function LiveIndicator() {
   const live = useLive();
-  const label = live.state === 'live' ? 'live' : live.state === 'connecting' ? 'connecting' : live.state === 'reconnecting' ? 'reconnecting' : 'offline';
+  const label =
+    live.state === 'live'
+      ? 'live'
+      : live.state === 'connecting'
+        ? 'connecting'
+        : live.state === 'reconnecting'
+          ? 'reconnecting'
+          : 'offline';
   const title =
     live.state === 'live'
       ? `Live updates on${live.lastEventAt ? `; last change ${relativeTime(new Date(live.lastEventAt).toISOString())}` : ''}`
@@ -42,7 +49,14 @@ function ThemeToggle() {
   const theme = useTheme();
   const next = theme === 'dark' ? 'light' : 'dark';
   return (
-    <button type="button" className="icon-button" onClick={() => setTheme(next)} aria-label={`Switch to ${next} theme`} title={`Switch to ${next} theme`} data-testid="theme-toggle">
+    <button
+      type="button"
+      className="icon-button"
+      onClick={() => setTheme(next)}
+      aria-label={`Switch to ${next} theme`}
+      title={`Switch to ${next} theme`}
+      data-testid="theme-toggle"
+    >
       <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span>
       <span className="theme-word">{next}</span>
     </button>
@@ -53,7 +67,13 @@ function ForgetToken() {
   const token = useToken();
   if (!token) return null;
   return (
-    <button type="button" className="icon-button" onClick={() => setToken(null)} title="Forget the API token stored in this browser" data-testid="forget-token">
+    <button
+      type="button"
+      className="icon-button"
+      onClick={() => setToken(null)}
+      title="Forget the API token stored in this browser"
+      data-testid="forget-token"
+    >
       sign out
     </button>
   );
@@ -104,7 +124,13 @@ export function TopBar({ overview, path }: { overview: Snapshot<Overview>; path:
       </div>
       <nav className="tabs" aria-label="Sections">
         {NAV.map((n) => (
-          <Link key={n.to} to={n.to} className="tab" aria-current={n.match(path) ? 'page' : undefined} data-testid={`nav-${n.label.toLowerCase()}`}>
+          <Link
+            key={n.to}
+            to={n.to}
+            className="tab"
+            aria-current={n.match(path) ? 'page' : undefined}
+            data-testid={`nav-${n.label.toLowerCase()}`}
+          >
             {n.label}
           </Link>
         ))}

@@ -5,7 +5,11 @@ import { StatusPill } from './status-pill.tsx';
 
 export function WorkflowCard({ wf }: { wf: WorkflowView }) {
   return (
-    <article className={`wf-card edge-${wf.status}`} data-testid={`workflow-card-${wf.id}`} aria-labelledby={`wf-${wf.id}-name`}>
+    <article
+      className={`wf-card edge-${wf.status}`}
+      data-testid={`workflow-card-${wf.id}`}
+      aria-labelledby={`wf-${wf.id}-name`}
+    >
       <div className="wf-top">
         <Link to={workflowPath(wf.id)} className="id-link" data-testid={`workflow-link-${wf.id}`}>
           {wf.id}

@@ -71,7 +71,11 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
   const body: unknown = isJson ? await res.json().catch(() => null) : null;
   if (!res.ok) {
     if (isErrorBody(body)) throw new ApiError(res.status, body.error.code, body.error.message);
-    throw new ApiError(res.status, res.status === 404 ? 'not_found' : 'http_error', `${res.status} ${res.statusText}`.trim());
+    throw new ApiError(
+      res.status,
+      res.status === 404 ? 'not_found' : 'http_error',
+      `${res.status} ${res.statusText}`.trim(),
+    );
   }
   // An HTML answer means the route is not part of the API yet (SPA fallback): treat as missing.
   if (!isJson) throw new ApiError(404, 'not_found', `${API}${path} is not available on this server.`);
@@ -133,10 +137,18 @@ class Resource<T> {
         (data) => this.set({ status: 'ready', data, error: undefined, refreshing: false }),
         (err: unknown) => {
           if (ac.signal.aborted) return;
-          const e = err instanceof ApiError ? err : new ApiError(0, 'client', err instanceof Error ? err.message : String(err));
+          const e =
+            err instanceof ApiError
+              ? err
+              : new ApiError(0, 'client', err instanceof Error ? err.message : String(err));
           if (e.status === 404) this.set({ status: 'missing', data: undefined, error: e, refreshing: false });
           // keep the last good data on a transient failure
-          else this.set({ status: this.snap.data === undefined ? 'error' : 'ready', error: e, refreshing: false });
+          else
+            this.set({
+              status: this.snap.data === undefined ? 'error' : 'ready',
+              error: e,
+              refreshing: false,
+            });
         },
       )
       .finally(() => {
@@ -174,7 +186,11 @@ export function useData<T>(key: string, loader: Loader<T>): Snapshot<T> {
     },
     [resource],
   );
-  const snap = useSyncExternalStore(subscribe, () => resource.snap, () => resource.snap);
+  const snap = useSyncExternalStore(
+    subscribe,
+    () => resource.snap,
+    () => resource.snap,
+  );
   useEffect(() => {
     resource.load(false);
   }, [resource]);

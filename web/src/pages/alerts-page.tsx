@@ -46,7 +46,10 @@ export function AlertsPage() {
         }
         title="Alerts"
       >
-        <p className="lede">Raised when a lane fails, a gate blocks, a hold breaks or a drill is missed; one incident is one alert with a count.</p>
+        <p className="lede">
+          Raised when a lane fails, a gate blocks, a hold breaks or a drill is missed; one incident is one
+          alert with a count.
+        </p>
       </PageHeader>
       <LoadState snap={snap} what="alerts" missing={<>Alerts are not available from this server yet.</>}>
         {(d) => {
@@ -63,17 +66,70 @@ export function AlertsPage() {
                   {
                     key: 'state',
                     label: 'State',
-                    render: (r) => <StatusPill status={text(pick(r, 'state', 'status'))} small testId={`alert-state-${alertId(r)}`} />,
+                    render: (r) => (
+                      <StatusPill
+                        status={text(pick(r, 'state', 'status'))}
+                        small
+                        testId={`alert-state-${alertId(r)}`}
+                      />
+                    ),
                   },
                   { key: 'severity', label: 'Severity' },
-                  { key: 'title', label: 'Alert', render: (r) => <span className="wrap-text">{text(pick(r, 'title', 'summary', 'message', 'rule', 'key'))}</span> },
-                  { key: 'object', label: 'Object', render: (r) => objectLink(pick(r, 'objectType', 'subjectType'), pick(r, 'objectId', 'subjectId', 'lane', 'gate', 'laneId', 'gateId')) },
+                  {
+                    key: 'title',
+                    label: 'Alert',
+                    render: (r) => (
+                      <span className="wrap-text">
+                        {text(pick(r, 'title', 'summary', 'message', 'rule', 'key'))}
+                      </span>
+                    ),
+                  },
+                  {
+                    key: 'object',
+                    label: 'Object',
+                    render: (r) =>
+                      objectLink(
+                        pick(r, 'objectType', 'subjectType'),
+                        pick(r, 'objectId', 'subjectId', 'lane', 'gate', 'laneId', 'gateId'),
+                      ),
+                  },
                   { key: 'count', label: 'Count', className: 'num' },
-                  { key: 'firstAt', label: 'First seen', render: (r) => <TimeText iso={isoOf(pick(r, 'firstAt', 'firstSeenAt', 'openedAt', 'createdAt', 'at'))} /> },
-                  { key: 'lastAt', label: 'Last seen', render: (r) => <TimeText iso={isoOf(pick(r, 'lastAt', 'lastSeenAt', 'updatedAt'))} /> },
+                  {
+                    key: 'firstAt',
+                    label: 'First seen',
+                    render: (r) => (
+                      <TimeText
+                        iso={isoOf(pick(r, 'firstAt', 'firstSeenAt', 'openedAt', 'createdAt', 'at'))}
+                      />
+                    ),
+                  },
+                  {
+                    key: 'lastAt',
+                    label: 'Last seen',
+                    render: (r) => <TimeText iso={isoOf(pick(r, 'lastAt', 'lastSeenAt', 'updatedAt'))} />,
+                  },
                   { key: 'key', label: 'Dedup key', className: 'mono small' },
                 ]}
-                consumed={['status', 'summary', 'message', 'rule', 'objectType', 'subjectType', 'objectId', 'subjectId', 'lane', 'gate', 'laneId', 'gateId', 'firstSeenAt', 'openedAt', 'createdAt', 'at', 'lastSeenAt', 'updatedAt']}
+                consumed={[
+                  'status',
+                  'summary',
+                  'message',
+                  'rule',
+                  'objectType',
+                  'subjectType',
+                  'objectId',
+                  'subjectId',
+                  'lane',
+                  'gate',
+                  'laneId',
+                  'gateId',
+                  'firstSeenAt',
+                  'openedAt',
+                  'createdAt',
+                  'at',
+                  'lastSeenAt',
+                  'updatedAt',
+                ]}
               />
             </section>
           );

@@ -15,7 +15,11 @@ const TYPES = ['run', 'job', 'evidence', 'lane', 'gate', 'release', 'alert', 'to
 function Actor({ v }: { v: unknown }) {
   const s = text(v);
   const m = /^(github:[0-9a-f]{8})[0-9a-f-]{20,}$/i.exec(s);
-  return <span className="mono" title={m ? s : undefined}>{m ? `${m[1]}…` : s}</span>;
+  return (
+    <span className="mono" title={m ? s : undefined}>
+      {m ? `${m[1]}…` : s}
+    </span>
+  );
 }
 
 export function AuditPage() {
@@ -51,13 +55,22 @@ export function AuditPage() {
             all
           </Link>
           {TYPES.map((t) => (
-            <Link key={t} to={link(t, null)} aria-current={type === t ? 'page' : undefined} className="mini-chip">
+            <Link
+              key={t}
+              to={link(t, null)}
+              aria-current={type === t ? 'page' : undefined}
+              className="mini-chip"
+            >
               {t}
             </Link>
           ))}
         </nav>
       </PageHeader>
-      <LoadState snap={snap} what="the audit log" missing={<>The audit log is not available from this server yet.</>}>
+      <LoadState
+        snap={snap}
+        what="the audit log"
+        missing={<>The audit log is not available from this server yet.</>}
+      >
         {(d) => {
           const rows = asList<Row>(d, 'events', 'audit');
           if (!rows.length) return <Empty>{before ? 'No older events.' : 'No audit events yet.'}</Empty>;
@@ -71,10 +84,18 @@ export function AuditPage() {
                 rowTestId={(r) => `audit-row-${text(pick(r, 'id'))}`}
                 columns={[
                   { key: 'id', label: '#', className: 'num' },
-                  { key: 'at', label: 'When', render: (r) => <TimeText iso={isoOf(pick(r, 'at'))} seconds /> },
+                  {
+                    key: 'at',
+                    label: 'When',
+                    render: (r) => <TimeText iso={isoOf(pick(r, 'at'))} seconds />,
+                  },
                   { key: 'actor', label: 'Who', render: (r) => <Actor v={pick(r, 'actor')} /> },
                   { key: 'action', label: 'What', className: 'mono' },
-                  { key: 'object', label: 'Object', render: (r) => objectLink(pick(r, 'objectType'), pick(r, 'objectId')) },
+                  {
+                    key: 'object',
+                    label: 'Object',
+                    render: (r) => objectLink(pick(r, 'objectType'), pick(r, 'objectId')),
+                  },
                   { key: 'reason', label: 'Why' },
                 ]}
                 consumed={['objectType', 'objectId']}

@@ -65,7 +65,12 @@ export function GatePage({ id }: { id: string }) {
               items={[
                 ['Owner seat', <span className="mono">{g.owner}</span>],
                 ['Release', g.release ? <Link to={releasePath(g.release)}>{g.release}</Link> : '—'],
-                ['Approvals', <span data-testid="gate-detail-approvals">{g.approvals.length} of {g.approvalsRequired} required</span>],
+                [
+                  'Approvals',
+                  <span data-testid="gate-detail-approvals">
+                    {g.approvals.length} of {g.approvalsRequired} required
+                  </span>,
+                ],
                 ['Hold window', g.window ?? '—'],
                 ['Waits until', <TimeText iso={g.waitsUntil} />],
                 [
@@ -86,7 +91,11 @@ export function GatePage({ id }: { id: string }) {
               ]}
             />
           </PageHeader>
-          <Section id="criteria" title="Criteria" note="The gate passes when every criterion holds; a failed one blocks it.">
+          <Section
+            id="criteria"
+            title="Criteria"
+            note="The gate passes when every criterion holds; a failed one blocks it."
+          >
             {g.criteria.length ? (
               <TableWrap label="Criteria">
                 <table className="grid reflow" data-testid="criteria-table">
@@ -101,7 +110,9 @@ export function GatePage({ id }: { id: string }) {
                   <tbody>
                     {g.criteria.map((c, i) => (
                       <tr key={`${c.kind}-${c.name}-${i}`} data-testid={`criterion-row-${slug(c.name)}`}>
-                        <th scope="row" className="name-cell">{c.kind === 'lane' ? <Link to={lanePath(c.name)}>{c.name}</Link> : c.name}</th>
+                        <th scope="row" className="name-cell">
+                          {c.kind === 'lane' ? <Link to={lanePath(c.name)}>{c.name}</Link> : c.name}
+                        </th>
                         <td data-label="Kind">{c.kind}</td>
                         <td className="status-cell">
                           <StatusPill status={c.state} small testId={`criterion-state-${slug(c.name)}`} />
@@ -118,7 +129,11 @@ export function GatePage({ id }: { id: string }) {
               <Empty>No criteria: this gate is decided by approval only.</Empty>
             )}
           </Section>
-          <Section id="approvals" title="Approvals" note={`A member of ${g.owner} signs off; ${g.approvalsRequired} required.`}>
+          <Section
+            id="approvals"
+            title="Approvals"
+            note={`A member of ${g.owner} signs off; ${g.approvalsRequired} required.`}
+          >
             {g.approvals.length ? (
               <TableWrap label="Approvals">
                 <table className="grid" data-testid="approvals-table">

@@ -34,7 +34,12 @@ export function LanePage({ id }: { id: string }) {
           >
             <Facts
               items={[
-                ['Trigger', <span data-testid="lane-detail-trigger">{l.trigger} <span className="tag">{l.triggerKind}</span></span>],
+                [
+                  'Trigger',
+                  <span data-testid="lane-detail-trigger">
+                    {l.trigger} <span className="tag">{l.triggerKind}</span>
+                  </span>,
+                ],
                 ['Environment', <span data-testid="lane-detail-environment">{l.environment}</span>],
                 ['Kind', l.kind],
                 ['Production', yes(l.production)],
@@ -71,16 +76,40 @@ export function LanePage({ id }: { id: string }) {
             />
           </PageHeader>
 
-          <Section id="checks" title="Gate checks" note={`The checks ${l.id} must show green: ${l.checks.join(', ')}.`}>
-            {l.checkStates.length ? <ChecksTable checks={l.checkStates} label="Gate checks" prefix="check" /> : <Empty>No check results yet.</Empty>}
+          <Section
+            id="checks"
+            title="Gate checks"
+            note={`The checks ${l.id} must show green: ${l.checks.join(', ')}.`}
+          >
+            {l.checkStates.length ? (
+              <ChecksTable checks={l.checkStates} label="Gate checks" prefix="check" />
+            ) : (
+              <Empty>No check results yet.</Empty>
+            )}
           </Section>
 
-          <Section id="evidence" title="Evidence" note="Artifacts, check runs and reports recorded for this lane.">
-            {l.evidence.length ? <ChecksTable checks={l.evidence} label="Evidence" prefix="evidence" first="Evidence" /> : <Empty>No evidence recorded yet.</Empty>}
+          <Section
+            id="evidence"
+            title="Evidence"
+            note="Artifacts, check runs and reports recorded for this lane."
+          >
+            {l.evidence.length ? (
+              <ChecksTable checks={l.evidence} label="Evidence" prefix="evidence" first="Evidence" />
+            ) : (
+              <Empty>No evidence recorded yet.</Empty>
+            )}
           </Section>
 
-          <Section id="runs" title="Runs" note="Newest first, from GitHub workflow_run and workflow_job webhooks.">
-            {l.runs.length ? <RunsTable runs={l.runs} label={`Runs of ${l.id}`} /> : <Empty>No runs recorded yet.</Empty>}
+          <Section
+            id="runs"
+            title="Runs"
+            note="Newest first, from GitHub workflow_run and workflow_job webhooks."
+          >
+            {l.runs.length ? (
+              <RunsTable runs={l.runs} label={`Runs of ${l.id}`} />
+            ) : (
+              <Empty>No runs recorded yet.</Empty>
+            )}
           </Section>
         </>
       )}

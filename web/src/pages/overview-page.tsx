@@ -56,7 +56,11 @@ function OverviewBody({ o }: { o: Overview }) {
               <span className="summary-label" id={`summary-${c.key}-label`}>
                 {c.label}
               </span>
-              <span className="summary-value" data-testid={`summary-${c.key}`} aria-describedby={`summary-${c.key}-label`}>
+              <span
+                className="summary-value"
+                data-testid={`summary-${c.key}`}
+                aria-describedby={`summary-${c.key}-label`}
+              >
                 {o.summary[c.key]}
               </span>
             </div>
@@ -126,7 +130,11 @@ function OverviewBody({ o }: { o: Overview }) {
         </Section>
       </div>
 
-      <Section id="pipelines" title="CI/CD pipelines" note="Name, trigger, environment, gate, status and last run.">
+      <Section
+        id="pipelines"
+        title="CI/CD pipelines"
+        note="Name, trigger, environment, gate, status and last run."
+      >
         {o.lanes.length ? <LaneTable lanes={o.lanes} /> : <Empty>No lanes in the catalog.</Empty>}
       </Section>
 

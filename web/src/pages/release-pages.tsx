@@ -26,7 +26,9 @@ export function ReleasesPage() {
         }
         title="Releases"
       >
-        <p className="lede">Candidates moving through the promotion flow; the previous good release is the rollback target.</p>
+        <p className="lede">
+          Candidates moving through the promotion flow; the previous good release is the rollback target.
+        </p>
       </PageHeader>
       <LoadState snap={snap} what="releases" missing={<>Releases are not available from this server yet.</>}>
         {(d) => {
@@ -43,18 +45,46 @@ export function ReleasesPage() {
                     key: 'id',
                     label: 'Release',
                     render: (r) => (
-                      <Link to={releasePath(releaseId(r))} className="mono" data-testid={`release-link-${releaseId(r)}`}>
+                      <Link
+                        to={releasePath(releaseId(r))}
+                        className="mono"
+                        data-testid={`release-link-${releaseId(r)}`}
+                      >
                         {releaseId(r)}
                       </Link>
                     ),
                   },
-                  { key: 'state', label: 'State', render: (r) => <StatusPill status={text(pick(r, 'state', 'status'))} small testId={`release-state-${releaseId(r)}`} /> },
+                  {
+                    key: 'state',
+                    label: 'State',
+                    render: (r) => (
+                      <StatusPill
+                        status={text(pick(r, 'state', 'status'))}
+                        small
+                        testId={`release-state-${releaseId(r)}`}
+                      />
+                    ),
+                  },
                   { key: 'tag', label: 'Tag', className: 'mono' },
                   { key: 'version', label: 'Version', className: 'mono' },
-                  { key: 'sha', label: 'Commit', render: (r) => <span className="mono">{text(pick(r, 'sha', 'headSha')).slice(0, 7)}</span> },
-                  { key: 'stage', label: 'Stage', render: (r) => <Cell k="stage" v={pick(r, 'stage', 'currentLane', 'phase')} /> },
+                  {
+                    key: 'sha',
+                    label: 'Commit',
+                    render: (r) => (
+                      <span className="mono">{text(pick(r, 'sha', 'headSha')).slice(0, 7)}</span>
+                    ),
+                  },
+                  {
+                    key: 'stage',
+                    label: 'Stage',
+                    render: (r) => <Cell k="stage" v={pick(r, 'stage', 'currentLane', 'phase')} />,
+                  },
                   { key: 'includesMigrations', label: 'Migrations' },
-                  { key: 'createdAt', label: 'Created', render: (r) => <TimeText iso={isoOf(pick(r, 'createdAt', 'at'))} /> },
+                  {
+                    key: 'createdAt',
+                    label: 'Created',
+                    render: (r) => <TimeText iso={isoOf(pick(r, 'createdAt', 'at'))} />,
+                  },
                 ]}
                 consumed={['status', 'headSha', 'currentLane', 'phase', 'at', 'updatedAt']}
               />
@@ -81,24 +111,41 @@ function progressOf(r: Row): Map<string, Step> {
       const o = s as Row;
       const id = pick(o, 'lane', 'laneId', 'id');
       const st = pick(o, 'state', 'status');
-      if (typeof id === 'string') out.set(id, { state: typeof st === 'string' ? st : 'pending', at: isoOf(pick(o, 'at', 'finishedAt', 'startedAt')) });
+      if (typeof id === 'string')
+        out.set(id, {
+          state: typeof st === 'string' ? st : 'pending',
+          at: isoOf(pick(o, 'at', 'finishedAt', 'startedAt')),
+        });
     }
   } else if (typeof src === 'object' && src !== null) {
     for (const [k, v] of Object.entries(src as Row)) {
       if (typeof v === 'string') out.set(k, { state: v, at: null });
       else if (typeof v === 'object' && v !== null) {
         const o = v as Row;
-        out.set(k, { state: text(pick(o, 'status', 'state')), at: isoOf(pick(o, 'completedAt', 'at', 'startedAt')) });
+        out.set(k, {
+          state: text(pick(o, 'status', 'state')),
+          at: isoOf(pick(o, 'completedAt', 'at', 'startedAt')),
+        });
       }
     }
   }
   const skipped = pick(r, 'skippedLanes');
-  if (Array.isArray(skipped)) for (const id of skipped) if (typeof id === 'string' && !out.has(id)) out.set(id, { state: 'skipped', at: null });
+  if (Array.isArray(skipped))
+    for (const id of skipped)
+      if (typeof id === 'string' && !out.has(id)) out.set(id, { state: 'skipped', at: null });
   return out;
 }
 
 function isGate(v: unknown): v is GateView {
-  return typeof v === 'object' && v !== null && 'id' in v && 'state' in v && 'phase' in v && 'approvals' in v && 'blocks' in v;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    'id' in v &&
+    'state' in v &&
+    'phase' in v &&
+    'approvals' in v &&
+    'blocks' in v
+  );
 }
 
 export function ReleasePage({ id }: { id: string }) {
@@ -107,16 +154,41 @@ export function ReleasePage({ id }: { id: string }) {
   const gatesSnap = useApi<unknown>('/gates');
   useTitle(`Release ${id}`);
   return (
-    <LoadState snap={snap} what={`release ${id}`} missing={<>Release {id} was not found (or releases are not available from this server yet).</>}>
+    <LoadState
+      snap={snap}
+      what={`release ${id}`}
+      missing={<>Release {id} was not found (or releases are not available from this server yet).</>}
+    >
       {(r) => {
         const flow = overview.data?.promotion.flow ?? [];
         const lanes = new Map((overview.data?.lanes ?? []).map((l) => [l.id, l] as const));
         const progress = progressOf(r);
         const own = pick(r, 'gates');
-        const gates: GateView[] = Array.isArray(own) && own.every(isGate) ? own : asList<GateView>(gatesSnap.data, 'gates').filter((g) => g.release === id);
-        const shown = ['id', 'state', 'status', 'gates', 'lanes', 'laneRuns', 'progress', 'steps', 'flow', 'approvals', 'manifest', 'skippedLanes', 'changeSummary'];
+        const gates: GateView[] =
+          Array.isArray(own) && own.every(isGate)
+            ? own
+            : asList<GateView>(gatesSnap.data, 'gates').filter((g) => g.release === id);
+        const shown = [
+          'id',
+          'state',
+          'status',
+          'gates',
+          'lanes',
+          'laneRuns',
+          'progress',
+          'steps',
+          'flow',
+          'approvals',
+          'manifest',
+          'skippedLanes',
+          'changeSummary',
+        ];
         const scalars = Object.entries(r).filter(
-          ([k, v]) => !shown.includes(k) && (v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((x) => typeof x !== 'object'))),
+          ([k, v]) =>
+            !shown.includes(k) &&
+            (v === null ||
+              typeof v !== 'object' ||
+              (Array.isArray(v) && v.every((x) => typeof x !== 'object'))),
         );
         const ownApprovals = pick(r, 'approvals');
         const approvals: Row[] = Array.isArray(ownApprovals)
@@ -140,13 +212,25 @@ export function ReleasePage({ id }: { id: string }) {
                   .slice(0, 12)
                   .map(([k, v]) => [
                     k === 'previousReleaseId' ? 'rollback target' : humanize(k),
-                    k === 'previousReleaseId' && typeof v === 'string' ? <Link to={releasePath(v)}>{v}</Link> : <Cell k={k} v={v} />,
+                    k === 'previousReleaseId' && typeof v === 'string' ? (
+                      <Link to={releasePath(v)}>{v}</Link>
+                    ) : (
+                      <Cell k={k} v={v} />
+                    ),
                   ])}
               />
               {typeof summary === 'string' ? <p className="lede">{summary}</p> : null}
             </PageHeader>
 
-            <Section id="release-flow" title="Promotion flow" note={progress.size ? 'Progress of this release through the flow.' : 'Current lane status along the flow.'}>
+            <Section
+              id="release-flow"
+              title="Promotion flow"
+              note={
+                progress.size
+                  ? 'Progress of this release through the flow.'
+                  : 'Current lane status along the flow.'
+              }
+            >
               {flow.length ? (
                 <ol className="flow" aria-label="Promotion flow progress" data-testid="release-flow">
                   {flow.map((lane, i) => {
@@ -157,7 +241,11 @@ export function ReleasePage({ id }: { id: string }) {
                         <span className="flow-n" aria-hidden="true">
                           {i + 1}
                         </span>
-                        <Link to={lanePath(lane)} className={`chip edge-${state}`} data-testid={`release-flow-${lane}`}>
+                        <Link
+                          to={lanePath(lane)}
+                          className={`chip edge-${state}`}
+                          data-testid={`release-flow-${lane}`}
+                        >
                           <span className="chip-id">{lane}</span>
                           <span className="chip-name">{lanes.get(lane)?.name ?? ''}</span>
                           <StatusPill status={state} small />
@@ -173,7 +261,11 @@ export function ReleasePage({ id }: { id: string }) {
             </Section>
 
             <Section id="release-gates" title="Gates" note="Gate decisions evaluated for this release.">
-              {gates.length ? <GateTable gates={gates} detailed /> : <Empty>No gate decisions for this release yet.</Empty>}
+              {gates.length ? (
+                <GateTable gates={gates} detailed />
+              ) : (
+                <Empty>No gate decisions for this release yet.</Empty>
+              )}
             </Section>
 
             <Section id="release-approvals" title="Approvals">
@@ -194,7 +286,11 @@ export function ReleasePage({ id }: { id: string }) {
             </Section>
 
             {Array.isArray(manifest) && manifest.length ? (
-              <Section id="release-manifest" title="Manifest" note="Artifacts and images of this release; kept for rollback.">
+              <Section
+                id="release-manifest"
+                title="Manifest"
+                note="Artifacts and images of this release; kept for rollback."
+              >
                 <GenericTable
                   label="Manifest"
                   rows={manifest.map((m) => (typeof m === 'object' && m !== null ? (m as Row) : { name: m }))}

@@ -14,7 +14,10 @@ import { useTitle } from '../lib/use-title.ts';
 const CATALOG_RUNS = 5;
 
 async function loadCatalog(signal: AbortSignal): Promise<WorkflowDetail[]> {
-  const list = asList<WorkflowView | WorkflowDetail>(await getJson<unknown>('/workflows', signal), 'workflows');
+  const list = asList<WorkflowView | WorkflowDetail>(
+    await getJson<unknown>('/workflows', signal),
+    'workflows',
+  );
   return Promise.all(
     list.map(async (w): Promise<WorkflowDetail> => {
       if ('runs' in w && Array.isArray(w.runs)) return w;
@@ -77,7 +80,10 @@ export function WorkflowsPage() {
         }
         title="Workflow catalog"
       >
-        <p className="lede">Every workflow of the catalog with its latest runs, jobs, evidence artifacts and the lanes it serves.</p>
+        <p className="lede">
+          Every workflow of the catalog with its latest runs, jobs, evidence artifacts and the lanes it
+          serves.
+        </p>
       </PageHeader>
       <LoadState snap={snap} what="the workflow catalog">
         {(wfs) =>
@@ -93,7 +99,13 @@ export function WorkflowsPage() {
                 ))}
               </nav>
               {wfs.map((w) => (
-                <section className="panel wf-panel" key={w.id} id={`wf-${w.id}`} aria-labelledby={`wf-${w.id}-title`} data-testid={`catalog-${w.id}`}>
+                <section
+                  className="panel wf-panel"
+                  key={w.id}
+                  id={`wf-${w.id}`}
+                  aria-labelledby={`wf-${w.id}-title`}
+                  data-testid={`catalog-${w.id}`}
+                >
                   <header className="panel-head">
                     <div>
                       <h2 id={`wf-${w.id}-title`}>
@@ -103,19 +115,26 @@ export function WorkflowsPage() {
                         <span className="mono">{w.name}</span>
                       </h2>
                       <p className="panel-note">
-                        {w.runner} · {w.environment} · evidence <span className="mono">{w.evidence ?? '—'}</span> · serves <LaneLinks ids={w.lanes} />
+                        {w.runner} · {w.environment} · evidence{' '}
+                        <span className="mono">{w.evidence ?? '—'}</span> · serves <LaneLinks ids={w.lanes} />
                       </p>
                     </div>
                     <StatusPill status={w.status} testId={`catalog-status-${w.id}`} />
                   </header>
                   {w.runs.length ? (
-                    <RunsTable runs={w.runs.slice(0, CATALOG_RUNS)} showWorkflow={false} label={`Runs of ${w.id}`} />
+                    <RunsTable
+                      runs={w.runs.slice(0, CATALOG_RUNS)}
+                      showWorkflow={false}
+                      label={`Runs of ${w.id}`}
+                    />
                   ) : (
                     <Empty>No runs recorded yet.</Empty>
                   )}
                   {w.runs.length > CATALOG_RUNS ? (
                     <p className="more">
-                      <Link to={workflowPath(w.id)}>All {w.runs.length} runs of {w.id}</Link>
+                      <Link to={workflowPath(w.id)}>
+                        All {w.runs.length} runs of {w.id}
+                      </Link>
                     </p>
                   ) : null}
                 </section>
@@ -151,7 +170,11 @@ export function WorkflowPage({ id }: { id: string }) {
             <Facts items={workflowFacts(w)} />
           </PageHeader>
           <Section id="runs" title="Runs" note="Newest first, with jobs and the artifacts each run uploaded.">
-            {w.runs.length ? <RunsTable runs={w.runs} showWorkflow={false} label={`Runs of ${w.id}`} /> : <Empty>No runs recorded yet.</Empty>}
+            {w.runs.length ? (
+              <RunsTable runs={w.runs} showWorkflow={false} label={`Runs of ${w.id}`} />
+            ) : (
+              <Empty>No runs recorded yet.</Empty>
+            )}
           </Section>
         </>
       )}
