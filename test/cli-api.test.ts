@@ -19,7 +19,14 @@ const STARTED = '2026-03-12T09:42:10Z';
 const MAIN_SHA = 'd00d5eed0123456789abcdef0123456789abcdef';
 
 /** A completed, successful workflow_job (the published example with our fields set). */
-function jobPayload(o: { jobId: number; runId: number; name: string; workflowName: string; sha: string; at: string }): Record<string, unknown> {
+function jobPayload(o: {
+  jobId: number;
+  runId: number;
+  name: string;
+  workflowName: string;
+  sha: string;
+  at: string;
+}): Record<string, unknown> {
   const p = example('workflow_job', 2);
   Object.assign(p.workflow_job as Record<string, unknown>, {
     id: o.jobId,
@@ -79,10 +86,18 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
   let readToken: string;
   let operateToken: string;
 
-  async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, token = operateToken): Promise<{ status: number; body: T; json: boolean }> {
+  async function api<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    token = operateToken,
+  ): Promise<{ status: number; body: T; json: boolean }> {
     const res = await fetch(`${lanes.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const raw = await res.text();
@@ -107,8 +122,12 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
 
   before(async () => {
     lanes = await startTestLanes('sqlite');
-    readToken = (await issueToken(lanes.store, { personId: 'bruno', name: 'reader', scope: 'read', now: new Date() })).token;
-    operateToken = (await issueToken(lanes.store, { personId: 'alice', name: 'ci', scope: 'operate', now: new Date() })).token;
+    readToken = (
+      await issueToken(lanes.store, { personId: 'bruno', name: 'reader', scope: 'read', now: new Date() })
+    ).token;
+    operateToken = (
+      await issueToken(lanes.store, { personId: 'alice', name: 'ci', scope: 'operate', now: new Date() })
+    ).token;
     // One completed run of WF-01 (the workflow of PL-01) on SHA, so PL-01 has a last run and status.
     const delivery = await sendDelivery(
       lanes.url,
@@ -129,11 +148,44 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
     assert.equal(delivery.status, 202);
     // A green staging build of MAIN_SHA (WF-04: jobs deploy → PL-04, smoke → PL-05), so a release can be opened.
     const staging = [
-      ['workflow_run', workflowRunPayload({ runId: 4242004, workflowFile: 'deploy-staging.yml', workflowName: 'deploy-staging', status: 'completed', conclusion: 'success', startedAt: '2026-03-12T09:20:00Z', updatedAt: '2026-03-12T09:30:00Z', sha: MAIN_SHA })],
-      ['workflow_job', jobPayload({ jobId: 424200401, runId: 4242004, name: 'deploy', workflowName: 'deploy-staging', sha: MAIN_SHA, at: '2026-03-12T09:25:00Z' })],
-      ['workflow_job', jobPayload({ jobId: 424200402, runId: 4242004, name: 'smoke', workflowName: 'deploy-staging', sha: MAIN_SHA, at: '2026-03-12T09:29:00Z' })],
+      [
+        'workflow_run',
+        workflowRunPayload({
+          runId: 4242004,
+          workflowFile: 'deploy-staging.yml',
+          workflowName: 'deploy-staging',
+          status: 'completed',
+          conclusion: 'success',
+          startedAt: '2026-03-12T09:20:00Z',
+          updatedAt: '2026-03-12T09:30:00Z',
+          sha: MAIN_SHA,
+        }),
+      ],
+      [
+        'workflow_job',
+        jobPayload({
+          jobId: 424200401,
+          runId: 4242004,
+          name: 'deploy',
+          workflowName: 'deploy-staging',
+          sha: MAIN_SHA,
+          at: '2026-03-12T09:25:00Z',
+        }),
+      ],
+      [
+        'workflow_job',
+        jobPayload({
+          jobId: 424200402,
+          runId: 4242004,
+          name: 'smoke',
+          workflowName: 'deploy-staging',
+          sha: MAIN_SHA,
+          at: '2026-03-12T09:29:00Z',
+        }),
+      ],
     ] as const;
-    for (const [event, payload] of staging) assert.equal((await sendDelivery(lanes.url, event, payload)).status, 202);
+    for (const [event, payload] of staging)
+      assert.equal((await sendDelivery(lanes.url, event, payload)).status, 202);
     await lanes.worker.drain();
   });
 
@@ -160,12 +212,18 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
     const { body: o } = await api<Overview>('GET', '/api/v1/overview', undefined, readToken);
     assert.ok(!r.stdout.includes('\u001b['), 'no ANSI colour when stdout is not a terminal');
     assert.ok(r.stdout.startsWith(o.zone.title), r.stdout);
-    assert.match(r.stdout, new RegExp(`Automated ${o.summary.automated} · Manual ${o.summary.manual} · Prod lanes ${o.summary.prod} · Rollback lanes ${o.summary.rollback}`));
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `Automated ${o.summary.automated} · Manual ${o.summary.manual} · Prod lanes ${o.summary.prod} · Rollback lanes ${o.summary.rollback}`,
+      ),
+    );
     assert.match(r.stdout, new RegExp(`${o.alerts.open} open alerts?`));
     const lines = r.stdout.split('\n');
     const header = lines.find((l) => l.startsWith('ID') && l.includes('Trigger'));
     assert.ok(header, 'lanes table header');
-    for (const h of ['Name', 'Trigger', 'Environment', 'Status', 'Last run']) assert.ok(header.includes(h), h);
+    for (const h of ['Name', 'Trigger', 'Environment', 'Status', 'Last run'])
+      assert.ok(header.includes(h), h);
     for (const lane of o.lanes) {
       const row = lines.find((l) => l.startsWith(`${lane.id} `));
       assert.ok(row, `row for ${lane.id}`);
@@ -176,7 +234,10 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
       // Aligned: the status word starts in the header's Status column.
       assert.equal(row.indexOf(` ${lane.status} `) + 1, header.indexOf('Status'), `${lane.id} status column`);
     }
-    assert.match(lines.find((l) => l.startsWith('PL-01 ')) ?? '', /^PL-01\s+ci-pr-fast\s+pull_request open\/sync\s+none\s+green\s+2026-03-12 09:42 UTC$/);
+    assert.match(
+      lines.find((l) => l.startsWith('PL-01 ')) ?? '',
+      /^PL-01\s+ci-pr-fast\s+pull_request open\/sync\s+none\s+green\s+2026-03-12 09:42 UTC$/,
+    );
     for (const wf of o.workflows) {
       const row = lines.find((l) => l.startsWith(`${wf.id} `));
       assert.ok(row, `row for ${wf.id}`);
@@ -207,7 +268,10 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
     const r = await lanesCli(['status', '--url', `http://127.0.0.1:${port}`, '--token', readToken]);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, new RegExp(`^lanes: cannot reach http://127\\.0\\.0\\.1:${port}: connection refused\\n$`));
+    assert.match(
+      r.stderr,
+      new RegExp(`^lanes: cannot reach http://127\\.0\\.0\\.1:${port}: connection refused\\n$`),
+    );
     const bad = await lanesCli(['gates', '--url', 'not a url']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^lanes: cannot reach not a url: not a valid http\(s\) URL/);
@@ -227,8 +291,26 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
   });
 
   void it('evidence report records a check for the lane’s last run: 201 → exit 0, then visible in the lane and the audit log', async () => {
-    const args = ['evidence', 'report', '--check', 'lint', '--outcome', 'failed', '--sha', SHA, '--lane', 'PL-01'];
-    const extra = ['--url', 'https://ci.example.test/runs/4242001', '--details', 'eslint: 3 errors', '--run-id', '4242001'];
+    const args = [
+      'evidence',
+      'report',
+      '--check',
+      'lint',
+      '--outcome',
+      'failed',
+      '--sha',
+      SHA,
+      '--lane',
+      'PL-01',
+    ];
+    const extra = [
+      '--url',
+      'https://ci.example.test/runs/4242001',
+      '--details',
+      'eslint: 3 errors',
+      '--run-id',
+      '4242001',
+    ];
     const r = await lanesCli([...args, ...extra, '--server', lanes.url], { LANES_TOKEN: operateToken });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^evidence recorded: lint failed for c0ffee123456 on PL-01 \(key .+\)\n$/);
@@ -239,12 +321,21 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
     assert.equal(lint?.state, 'failed');
     assert.equal(lint?.url, 'https://ci.example.test/runs/4242001');
 
-    const { body: audit } = await api<{ events: { action: string; data: { check?: string; sha?: string } }[] }>('GET', '/api/v1/audit', undefined, readToken);
-    assert.ok(audit.events.some((e) => e.action === 'evidence.reported' && e.data.check === 'lint' && e.data.sha === SHA));
+    const { body: audit } = await api<{
+      events: { action: string; data: { check?: string; sha?: string } }[];
+    }>('GET', '/api/v1/audit', undefined, readToken);
+    assert.ok(
+      audit.events.some(
+        (e) => e.action === 'evidence.reported' && e.data.check === 'lint' && e.data.sha === SHA,
+      ),
+    );
 
     // Reporting again (LANES_URL instead of --server) updates the same evidence key; --json prints the API's answer.
     const key = /\(key (.+)\)\n$/.exec(r.stdout)?.[1];
-    const again = await lanesCli([...args, '--outcome', 'passed', '--json'], { LANES_URL: lanes.url, LANES_TOKEN: operateToken });
+    const again = await lanesCli([...args, '--outcome', 'passed', '--json'], {
+      LANES_URL: lanes.url,
+      LANES_TOKEN: operateToken,
+    });
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(JSON.parse(again.stdout), { key, status: 'recorded' });
     const { body: after } = await api<LaneDetail>('GET', '/api/v1/lanes/PL-01', undefined, readToken);
@@ -255,7 +346,10 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
     const [bad, scope, lane] = await Promise.all([
       cli(['evidence', 'report', '--check', 'lint', '--outcome', 'passed', '--sha', 'NOT-HEX'], operateToken),
       cli(['evidence', 'report', '--check', 'lint', '--outcome', 'passed', '--sha', SHA], readToken),
-      cli(['evidence', 'report', '--check', 'lint', '--outcome', 'passed', '--sha', SHA, '--lane', 'PL-99'], operateToken),
+      cli(
+        ['evidence', 'report', '--check', 'lint', '--outcome', 'passed', '--sha', SHA, '--lane', 'PL-99'],
+        operateToken,
+      ),
     ]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /^lanes: validation_failed: request body is invalid\n {2}sha: .+\n$/);
@@ -268,7 +362,12 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
   });
 
   void it('audit --limit prints the newest events, as GET /api/v1/audit?limit=n', async () => {
-    const { body } = await api<{ events: { action: string; actor: string }[] }>('GET', '/api/v1/audit?limit=2', undefined, readToken);
+    const { body } = await api<{ events: { action: string; actor: string }[] }>(
+      'GET',
+      '/api/v1/audit?limit=2',
+      undefined,
+      readToken,
+    );
     assert.ok(body.events.length > 0);
     const j = await cli(['audit', '--limit', '2', '--json']);
     assert.equal(j.code, 0, j.stderr);
@@ -282,16 +381,38 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
 
   void it('POSTs on unknown objects exit 1 with the API’s code and message (gates, lanes, releases, alerts)', async () => {
     const cases: { args: string[]; path: string; body: unknown }[] = [
-      { args: ['approve', 'RG-99', '--comment', 'ok'], path: '/api/v1/gates/RG-99/approve', body: { comment: 'ok' } },
-      { args: ['trigger', 'PL-99', '--reason', 'test'], path: '/api/v1/lanes/PL-99/trigger', body: { reason: 'test' } },
+      {
+        args: ['approve', 'RG-99', '--comment', 'ok'],
+        path: '/api/v1/gates/RG-99/approve',
+        body: { comment: 'ok' },
+      },
+      {
+        args: ['trigger', 'PL-99', '--reason', 'test'],
+        path: '/api/v1/lanes/PL-99/trigger',
+        body: { reason: 'test' },
+      },
       { args: ['release', 'promote', 'rel-missing'], path: '/api/v1/releases/rel-missing/promote', body: {} },
       {
-        args: ['release', 'rollback', 'rel-missing', '--reason', 'bad deploy', '--incident', 'INC-1', '--owner', 'elena'],
+        args: [
+          'release',
+          'rollback',
+          'rel-missing',
+          '--reason',
+          'bad deploy',
+          '--incident',
+          'INC-1',
+          '--owner',
+          'elena',
+        ],
         path: '/api/v1/releases/rel-missing/rollback',
         body: { reason: 'bad deploy', incident: 'INC-1', owner: 'elena' },
       },
       { args: ['alerts', 'ack', '987654'], path: '/api/v1/alerts/987654/ack', body: {} },
-      { args: ['alerts', 'resolve', '987654', '--comment', 'gone'], path: '/api/v1/alerts/987654/resolve', body: { comment: 'gone' } },
+      {
+        args: ['alerts', 'resolve', '987654', '--comment', 'gone'],
+        path: '/api/v1/alerts/987654/resolve',
+        body: { comment: 'gone' },
+      },
     ];
     const results = await Promise.all(
       cases.map(async (c) => ({
@@ -342,22 +463,55 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
     assert.match(notGreen.stderr, /^lanes: gate_not_ready: .+\n {2}lanes: PL-04, PL-05\n$/);
 
     const args = ['release', 'create', '--version', 'v1.4.0', '--sha', MAIN_SHA, '--migrations'];
-    const created = await cli([...args, '--manifest', 'ops-api=ghcr.io/nata-onl/ops-api@sha256:1', 'ops-pulse=ghcr.io/nata-onl/ops-pulse:2', '--summary', 'queue tuning', 'pulse freshness', '--json'], operateToken);
+    const created = await cli(
+      [
+        ...args,
+        '--manifest',
+        'ops-api=ghcr.io/nata-onl/ops-api@sha256:1',
+        'ops-pulse=ghcr.io/nata-onl/ops-pulse:2',
+        '--summary',
+        'queue tuning',
+        'pulse freshness',
+        '--json',
+      ],
+      operateToken,
+    );
     assert.equal(created.code, 0, created.stderr);
-    const rel = JSON.parse(created.stdout) as { id: string; version: string; sha: string; includesMigrations: boolean; manifest: unknown; changeSummary: unknown };
+    const rel = JSON.parse(created.stdout) as {
+      id: string;
+      version: string;
+      sha: string;
+      includesMigrations: boolean;
+      manifest: unknown;
+      changeSummary: unknown;
+    };
     assert.equal(rel.version, 'v1.4.0');
     assert.equal(rel.sha, MAIN_SHA);
     assert.equal(rel.includesMigrations, true);
-    assert.ok(JSON.stringify(rel.manifest).includes('ghcr.io/nata-onl/ops-pulse:2'), JSON.stringify(rel.manifest));
-    assert.ok(JSON.stringify(rel.changeSummary).includes('pulse freshness'), JSON.stringify(rel.changeSummary));
+    assert.ok(
+      JSON.stringify(rel.manifest).includes('ghcr.io/nata-onl/ops-pulse:2'),
+      JSON.stringify(rel.manifest),
+    );
+    assert.ok(
+      JSON.stringify(rel.changeSummary).includes('pulse freshness'),
+      JSON.stringify(rel.changeSummary),
+    );
 
-    const { body: listed } = await api<{ releases: { id: string }[] }>('GET', '/api/v1/releases', undefined, readToken);
+    const { body: listed } = await api<{ releases: { id: string }[] }>(
+      'GET',
+      '/api/v1/releases',
+      undefined,
+      readToken,
+    );
     const [json, human] = await Promise.all([cli(['release', 'list', '--json']), cli(['release', 'list'])]);
     assert.equal(json.code, 0, json.stderr);
     assert.deepEqual(JSON.parse(json.stdout), listed);
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /^ID\s+Version\s+SHA\s+State\s+Next\s+Migrations\s+Created\s+By\n/);
-    assert.match(human.stdout, new RegExp(`^${rel.id}\\s+v1\\.4\\.0\\s+${MAIN_SHA.slice(0, 12)}\\s+\\S+.*\\byes\\b`, 'm'));
+    assert.match(
+      human.stdout,
+      new RegExp(`^${rel.id}\\s+v1\\.4\\.0\\s+${MAIN_SHA.slice(0, 12)}\\s+\\S+.*\\byes\\b`, 'm'),
+    );
 
     // Only a member of the gate's owner seat may approve: alice is not in SEAT-COMPUTE (RG-09).
     const refused = await cli(['approve', 'RG-09', '--release', rel.id, '--comment', 'lgtm'], operateToken);
@@ -370,8 +524,16 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
     const r = await cli(['trigger', 'PL-04', '--ref', 'main', '--reason', 'redeploy staging'], operateToken);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^triggered PL-04: \d+ dispatch(es)? queued/);
-    const { body } = await api<{ events: { action: string; objectId: string }[] }>('GET', '/api/v1/audit?limit=20', undefined, readToken);
-    assert.ok(body.events.some((e) => e.objectId === 'PL-04' || e.objectId.includes('PL-04')), JSON.stringify(body.events.map((e) => [e.action, e.objectId])));
+    const { body } = await api<{ events: { action: string; objectId: string }[] }>(
+      'GET',
+      '/api/v1/audit?limit=20',
+      undefined,
+      readToken,
+    );
+    assert.ok(
+      body.events.some((e) => e.objectId === 'PL-04' || e.objectId.includes('PL-04')),
+      JSON.stringify(body.events.map((e) => [e.action, e.objectId])),
+    );
   });
 
   void it('usage errors exit 2 without calling the server', async () => {

@@ -13,7 +13,10 @@ export interface Connection {
 }
 
 /** --url / --token flags, else LANES_URL / LANES_TOKEN, else the local default (and no token). */
-export function resolveConnection(flags: { url?: string; token?: string }, env: NodeJS.ProcessEnv = process.env): Connection {
+export function resolveConnection(
+  flags: { url?: string; token?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Connection {
   const url = (flags.url ?? (env.LANES_URL || undefined) ?? DEFAULT_URL).trim().replace(/\/+$/, '');
   const token = (flags.token ?? (env.LANES_TOKEN || undefined))?.trim() || undefined;
   return { url, token };
@@ -69,7 +72,12 @@ export class ApiClient {
     return this.request<T>('POST', path, body);
   }
 
-  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, query?: Record<string, QueryValue>): Promise<ApiResponse<T>> {
+  async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    query?: Record<string, QueryValue>,
+  ): Promise<ApiResponse<T>> {
     const base = this.connection.url;
     let target: URL;
     try {
@@ -123,7 +131,9 @@ export class ApiClient {
   }
 }
 
-function errorOf(v: unknown): { code: string; message: string; details?: unknown; requestId?: string } | undefined {
+function errorOf(
+  v: unknown,
+): { code: string; message: string; details?: unknown; requestId?: string } | undefined {
   if (typeof v !== 'object' || v === null || !('error' in v)) return undefined;
   const e = (v as { error: unknown }).error;
   if (typeof e !== 'object' || e === null) return undefined;
@@ -154,10 +164,12 @@ export function describeFetchError(e: unknown, timeoutMs: number): string {
   if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) {
     return `timed out after ${Math.round(timeoutMs / 1000)} s`;
   }
-  const cause = e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const cause =
+    e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
   const words = code ? FETCH_ERROR_WORDS[code] : undefined;
   if (words) return words;
-  if (typeof cause?.message === 'string' && cause.message) return code ? `${cause.message} (${code})` : cause.message;
+  if (typeof cause?.message === 'string' && cause.message)
+    return code ? `${cause.message} (${code})` : cause.message;
   return e instanceof Error ? e.message : String(e);
 }

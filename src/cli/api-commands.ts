@@ -4,7 +4,17 @@
 import { InvalidArgumentError, Option, type Command, type CommanderError } from 'commander';
 import type { GateView, LaneView, Overview, WorkflowView } from '../http/api-types.ts';
 import { ApiClient, ApiRequestError, ConnectionError, DEFAULT_URL, resolveConnection } from './api-client.ts';
-import { formatTable, paintStatus, plural, red, statusStyle, text, useColor, utcMinute, type Column } from './format-table.ts';
+import {
+  formatTable,
+  paintStatus,
+  plural,
+  red,
+  statusStyle,
+  text,
+  useColor,
+  utcMinute,
+  type Column,
+} from './format-table.ts';
 
 type Row = Record<string, unknown>;
 
@@ -43,7 +53,10 @@ function printJson(value: unknown): void {
 }
 
 /** Runs a command body; maps failures to the CLI's messages and exit codes. */
-async function run(flags: ConnectionFlags, body: (client: ApiClient, color: boolean) => Promise<void>): Promise<void> {
+async function run(
+  flags: ConnectionFlags,
+  body: (client: ApiClient, color: boolean) => Promise<void>,
+): Promise<void> {
   const client = clientFor(flags);
   try {
     await body(client, useColor());
@@ -55,9 +68,17 @@ async function run(flags: ConnectionFlags, body: (client: ApiClient, color: bool
 export function reportFailure(e: unknown, client: ApiClient, json: boolean): number {
   if (e instanceof ApiRequestError) {
     const lines = [`lanes: ${e.code}: ${e.message}`, ...detailLines(e.details)];
-    if (e.status === 401 && !client.connection.token) lines.push('lanes: hint: pass --token or set LANES_TOKEN');
+    if (e.status === 401 && !client.connection.token)
+      lines.push('lanes: hint: pass --token or set LANES_TOKEN');
     process.stderr.write(`${lines.join('\n')}\n`);
-    if (json) printJson({ error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } });
+    if (json)
+      printJson({
+        error: {
+          code: e.code,
+          message: e.message,
+          ...(e.details === undefined ? {} : { details: e.details }),
+        },
+      });
     return 1;
   }
   if (e instanceof ConnectionError) {
@@ -86,7 +107,9 @@ function detailLines(details: unknown): string[] {
     });
   }
   if (typeof details === 'object') {
-    return Object.entries(details as Row).map(([k, v]) => `  ${k}: ${Array.isArray(v) ? v.map(text).join(', ') : text(v)}`);
+    return Object.entries(details as Row).map(
+      ([k, v]) => `  ${k}: ${Array.isArray(v) ? v.map(text).join(', ') : text(v)}`,
+    );
   }
   return [`  ${text(details)}`];
 }
@@ -112,7 +135,11 @@ function field(row: unknown, ...keys: string[]): unknown {
 
 const seg = (s: string) => encodeURIComponent(s);
 
-const statusColumn = <R>(header: string, value: (r: R) => string): Column<R> => ({ header, value, style: statusStyle });
+const statusColumn = <R>(header: string, value: (r: R) => string): Column<R> => ({
+  header,
+  value,
+  style: statusStyle,
+});
 
 // ---- argument parsers ---------------------------------------------------------------------------
 
@@ -149,7 +176,9 @@ export function renderOverview(o: Overview, color: boolean): string {
     const counts = new Map<string, number>();
     for (const g of o.gates) counts.set(g.state, (counts.get(g.state) ?? 0) + 1);
     const release = o.gates.find((g) => g.release)?.release;
-    const parts = (['passed', 'pending', 'blocked'] as const).filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${paintStatus(s, color)}`);
+    const parts = (['passed', 'pending', 'blocked'] as const)
+      .filter((s) => counts.has(s))
+      .map((s) => `${counts.get(s)} ${paintStatus(s, color)}`);
     lines.push(`Gates${release ? ` (${release})` : ''}: ${parts.join(', ')}`);
   }
   lines.push('', 'Lanes');
@@ -198,7 +227,8 @@ export function gateWaits(g: GateView): string {
     const open = g.criteria.filter((c) => c.state !== 'passed').map((c) => c.name);
     if (open.length > 0) parts.push(`waiting on: ${open.join(', ')}`);
   }
-  if (parts.length === 0 && g.approvals.length > 0) parts.push(`approved by ${g.approvals.map((a) => a.by).join(', ')}`);
+  if (parts.length === 0 && g.approvals.length > 0)
+    parts.push(`approved by ${g.approvals.map((a) => a.by).join(', ')}`);
   return parts.join('; ') || '-';
 }
 
@@ -279,7 +309,11 @@ export function renderAudit(rows: unknown[], color: boolean): string {
       { header: 'When', value: (r) => utcMinute(field(r, 'at') as string | undefined) },
       { header: 'Actor', value: (r) => text(field(r, 'actor')), max: 40 },
       { header: 'Action', value: (r) => text(field(r, 'action')) },
-      { header: 'Object', value: (r) => `${text(field(r, 'objectType'))} ${text(field(r, 'objectId'))}`, max: 60 },
+      {
+        header: 'Object',
+        value: (r) => `${text(field(r, 'objectType'))} ${text(field(r, 'objectId'))}`,
+        max: 60,
+      },
       { header: 'Reason', value: (r) => text(field(r, 'reason')), max: 60 },
     ],
     rows,
@@ -301,27 +335,27 @@ function scalars(o: unknown): string {
 export function registerApiCommands(program: Command): void {
   // `release create --version v1.4.0`: the program's own -V/--version must only be read before a subcommand.
   program.enablePositionalOptions();
-  withConnection(program.command('status').description('the control plane overview: lanes, workflows, gates, alerts')).action(
-    async (_opts: unknown, cmd: Command) => {
-      const flags = cmd.optsWithGlobals<ConnectionFlags>();
-      await run(flags, async (client, color) => {
-        const { body } = await client.get<Overview>('/api/v1/overview');
-        if (flags.json) return printJson(body);
-        out(renderOverview(body, color));
-      });
-    },
-  );
+  withConnection(
+    program.command('status').description('the control plane overview: lanes, workflows, gates, alerts'),
+  ).action(async (_opts: unknown, cmd: Command) => {
+    const flags = cmd.optsWithGlobals<ConnectionFlags>();
+    await run(flags, async (client, color) => {
+      const { body } = await client.get<Overview>('/api/v1/overview');
+      if (flags.json) return printJson(body);
+      out(renderOverview(body, color));
+    });
+  });
 
-  withConnection(program.command('gates').description('release gates: phase, owner seat, state, what each waits on')).action(
-    async (_opts: unknown, cmd: Command) => {
-      const flags = cmd.optsWithGlobals<ConnectionFlags>();
-      await run(flags, async (client, color) => {
-        const { body } = await client.get<{ gates: GateView[] }>('/api/v1/gates');
-        if (flags.json) return printJson(body);
-        out(renderGates(listOf<GateView>(body, 'gates'), color));
-      });
-    },
-  );
+  withConnection(
+    program.command('gates').description('release gates: phase, owner seat, state, what each waits on'),
+  ).action(async (_opts: unknown, cmd: Command) => {
+    const flags = cmd.optsWithGlobals<ConnectionFlags>();
+    await run(flags, async (client, color) => {
+      const { body } = await client.get<{ gates: GateView[] }>('/api/v1/gates');
+      if (flags.json) return printJson(body);
+      out(renderGates(listOf<GateView>(body, 'gates'), color));
+    });
+  });
 
   withConnection(
     program
@@ -340,7 +374,9 @@ export function registerApiCommands(program: Command): void {
       if (flags.json) return printJson(body);
       const state = text(field(body, 'state'));
       const release = field(body, 'release');
-      out(`approved ${text(field(body, 'id')) === '-' ? gate : text(field(body, 'id'))}${release ? ` for ${text(release)}` : ''}: gate is ${paintStatus(state, color)}`);
+      out(
+        `approved ${text(field(body, 'id')) === '-' ? gate : text(field(body, 'id'))}${release ? ` for ${text(release)}` : ''}: gate is ${paintStatus(state, color)}`,
+      );
       if (Array.isArray(field(body, 'criteria'))) out(`  ${gateWaits(body)}`);
     });
   });
@@ -354,7 +390,9 @@ export function registerApiCommands(program: Command): void {
       .option('--reason <text>', 'why (kept in the audit log)')
       .description('dispatch the lane’s workflow'),
   ).action(async (lane: string, _opts: unknown, cmd: Command) => {
-    const flags = cmd.optsWithGlobals<ConnectionFlags & { ref?: string; release?: string; reason?: string }>();
+    const flags = cmd.optsWithGlobals<
+      ConnectionFlags & { ref?: string; release?: string; reason?: string }
+    >();
     await run(flags, async (client) => {
       const { body } = await client.post<unknown>(`/api/v1/lanes/${seg(lane)}/trigger`, {
         ...(flags.ref ? { ref: flags.ref } : {}),
@@ -364,7 +402,9 @@ export function registerApiCommands(program: Command): void {
       if (flags.json) return printJson(body);
       const dispatches = field(body, 'dispatches');
       if (Array.isArray(dispatches)) {
-        out(`triggered ${lane}: ${plural(dispatches.length, 'dispatch')} queued${dispatches.length > 0 ? ` (${dispatches.map(text).join(', ')})` : ''}`);
+        out(
+          `triggered ${lane}: ${plural(dispatches.length, 'dispatch')} queued${dispatches.length > 0 ? ` (${dispatches.map(text).join(', ')})` : ''}`,
+        );
       } else {
         const summary = scalars(body);
         out(`triggered ${lane}${summary ? `: ${summary}` : ''}`);
@@ -373,7 +413,10 @@ export function registerApiCommands(program: Command): void {
   });
 
   // release create | list | promote | rollback
-  const release = program.command('release').description('release candidates: create, list, promote, roll back').exitOverride(usageExit);
+  const release = program
+    .command('release')
+    .description('release candidates: create, list, promote, roll back')
+    .exitOverride(usageExit);
 
   withConnection(
     release
@@ -381,13 +424,24 @@ export function registerApiCommands(program: Command): void {
       .requiredOption('--version <version>', 'release version / tag, e.g. v1.4.0')
       .requiredOption('--sha <sha>', 'commit sha (7-40 hex)')
       .option('--migrations', 'the release includes database migrations')
-      .option('--manifest <key=value...>', 'artifacts / images, e.g. ops-api=ghcr.io/org/ops-api@sha256:…', collectPair)
+      .option(
+        '--manifest <key=value...>',
+        'artifacts / images, e.g. ops-api=ghcr.io/org/ops-api@sha256:…',
+        collectPair,
+      )
       .option('--summary <line...>', 'change summary lines', collectLine)
       .option('--reason <text>', 'why (kept in the audit log)')
       .description('open a release candidate (PL-06)'),
   ).action(async (_opts: unknown, cmd: Command) => {
     const flags = cmd.optsWithGlobals<
-      ConnectionFlags & { version: string; sha: string; migrations?: boolean; manifest?: Record<string, string>; summary?: string[]; reason?: string }
+      ConnectionFlags & {
+        version: string;
+        sha: string;
+        migrations?: boolean;
+        manifest?: Record<string, string>;
+        summary?: string[];
+        reason?: string;
+      }
     >();
     await run(flags, async (client, color) => {
       const { body } = await client.post<unknown>('/api/v1/releases', {
@@ -403,14 +457,16 @@ export function registerApiCommands(program: Command): void {
     });
   });
 
-  withConnection(release.command('list').description('releases, newest first')).action(async (_opts: unknown, cmd: Command) => {
-    const flags = cmd.optsWithGlobals<ConnectionFlags>();
-    await run(flags, async (client, color) => {
-      const { body } = await client.get<unknown>('/api/v1/releases');
-      if (flags.json) return printJson(body);
-      out(renderReleases(listOf<unknown>(body, 'releases'), color));
-    });
-  });
+  withConnection(release.command('list').description('releases, newest first')).action(
+    async (_opts: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<ConnectionFlags>();
+      await run(flags, async (client, color) => {
+        const { body } = await client.get<unknown>('/api/v1/releases');
+        if (flags.json) return printJson(body);
+        out(renderReleases(listOf<unknown>(body, 'releases'), color));
+      });
+    },
+  );
 
   withConnection(
     release
@@ -421,7 +477,9 @@ export function registerApiCommands(program: Command): void {
       .option('--reason <text>', 'why (kept in the audit log)')
       .description('promote a release to its next lane'),
   ).action(async (id: string, _opts: unknown, cmd: Command) => {
-    const flags = cmd.optsWithGlobals<ConnectionFlags & { lane?: string; overrideReason?: string; reason?: string }>();
+    const flags = cmd.optsWithGlobals<
+      ConnectionFlags & { lane?: string; overrideReason?: string; reason?: string }
+    >();
     await run(flags, async (client, color) => {
       const { body } = await client.post<unknown>(`/api/v1/releases/${seg(id)}/promote`, {
         ...(flags.lane ? { lane: flags.lane } : {}),
@@ -442,7 +500,9 @@ export function registerApiCommands(program: Command): void {
       .requiredOption('--owner <person>', 'who owns the rollback')
       .description('roll back to the previous good release (PL-11)'),
   ).action(async (id: string, _opts: unknown, cmd: Command) => {
-    const flags = cmd.optsWithGlobals<ConnectionFlags & { reason: string; incident: string; owner: string }>();
+    const flags = cmd.optsWithGlobals<
+      ConnectionFlags & { reason: string; incident: string; owner: string }
+    >();
     await run(flags, async (client, color) => {
       const { body } = await client.post<unknown>(`/api/v1/releases/${seg(id)}/rollback`, {
         reason: flags.reason,
@@ -455,12 +515,19 @@ export function registerApiCommands(program: Command): void {
   });
 
   // evidence report (--url is the evidence link here; the server is --server or LANES_URL)
-  const evidence = program.command('evidence').description('evidence for lane checks').exitOverride(usageExit);
+  const evidence = program
+    .command('evidence')
+    .description('evidence for lane checks')
+    .exitOverride(usageExit);
   withConnection(
     evidence
       .command('report')
       .requiredOption('--check <name>', 'check name, as in the lane’s checks')
-      .addOption(new Option('--outcome <outcome>', 'check outcome').choices(['passed', 'failed', 'pending']).makeOptionMandatory())
+      .addOption(
+        new Option('--outcome <outcome>', 'check outcome')
+          .choices(['passed', 'failed', 'pending'])
+          .makeOptionMandatory(),
+      )
       .requiredOption('--sha <sha>', 'commit sha the check ran on (7-40 hex)')
       .option('--lane <lane>', 'lane id, e.g. PL-05')
       .option('--url <link>', 'link to the check’s output')
@@ -471,7 +538,15 @@ export function registerApiCommands(program: Command): void {
     '--server',
   ).action(async (_opts: unknown, cmd: Command) => {
     const flags = cmd.optsWithGlobals<
-      ConnectionFlags & { check: string; outcome: string; sha: string; lane?: string; details?: string; runId?: number; key?: string }
+      ConnectionFlags & {
+        check: string;
+        outcome: string;
+        sha: string;
+        lane?: string;
+        details?: string;
+        runId?: number;
+        key?: string;
+      }
     >();
     // --url is the evidence link on this command; the connection comes from --server / LANES_URL.
     const link = flags.url;
@@ -495,7 +570,10 @@ export function registerApiCommands(program: Command): void {
 
   // alerts [--all] | alerts ack <id> | alerts resolve <id>
   const alerts = withConnection(
-    program.command('alerts').option('--all', 'include resolved alerts').description('open alerts (deduplicated); ack or resolve them'),
+    program
+      .command('alerts')
+      .option('--all', 'include resolved alerts')
+      .description('open alerts (deduplicated); ack or resolve them'),
   ).action(async (_opts: unknown, cmd: Command) => {
     const flags = cmd.optsWithGlobals<ConnectionFlags & { all?: boolean }>();
     await run(flags, async (client, color) => {

@@ -16,7 +16,11 @@ export interface TableOptions {
   gap?: string;
 }
 
-export function formatTable<Row>(columns: Column<Row>[], rows: readonly Row[], opts: TableOptions = {}): string {
+export function formatTable<Row>(
+  columns: Column<Row>[],
+  rows: readonly Row[],
+  opts: TableOptions = {},
+): string {
   const indent = opts.indent ?? '';
   const gap = opts.gap ?? '  ';
   const cells = rows.map((row) => columns.map((c) => clip(oneLine(c.value(row)), c.max)));
@@ -53,7 +57,10 @@ function clip(s: string, max: number | undefined): string {
 // ---- colour -------------------------------------------------------------------------------------
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function useColor(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+export function useColor(
+  stream: { isTTY?: boolean } = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return stream.isTTY === true;
 }

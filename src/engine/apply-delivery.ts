@@ -84,8 +84,11 @@ async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' |
   switch (fact.kind) {
     case 'run':
       return tx.upsertRun(fact.run);
-    case 'job':
-      return tx.upsertJob(fact.job, fact.repo);
+    case 'job': {
+      const r = await tx.upsertJob(fact.job, fact.repo);
+      if (fact.environment) await tx.setRunEnvironment(fact.job.runId, fact.environment);
+      return r;
+    }
     case 'evidence':
       return tx.upsertEvidence(fact.evidence);
     case 'ref':
@@ -95,8 +98,11 @@ async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' |
       if (fact.deployment.runId !== null) await tx.setRunEnvironment(fact.deployment.runId, fact.deployment.environment);
       return r;
     }
-    case 'protection_request':
-      return tx.saveProtectionRequest(fact.request);
+    case 'protection_request': {
+      const r = await tx.saveProtectionRequest(fact.request);
+      await tx.setRunEnvironment(fact.request.runId, fact.request.environment);
+      return r;
+    }
     case 'release':
       return 'stale'; // releases are opened by PL-06 through the API; GitHub release events are informational
   }

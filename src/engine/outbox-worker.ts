@@ -112,8 +112,12 @@ export class OutboxWorker {
     let total = 0;
     for (let i = 0; i < maxSteps; i++) {
       const n = await this.step();
-      if (n === 0) break;
       total += n;
+      if (n > 0) continue;
+      // Steps of the background loop still in flight are part of "everything due".
+      const inflight = [...this.inflight];
+      if (inflight.length === 0) break;
+      await Promise.allSettled(inflight);
     }
     return total;
   }
@@ -133,7 +137,17 @@ export class OutboxWorker {
   }
 
   /** Claim one batch of due items and perform them. Returns how many were claimed. */
-  async step(): Promise<number> {
+  private readonly inflight = new Set<Promise<number>>();
+
+  /** One claim-and-run step (tracked so that drain() also waits for the background loop's step). */
+  step(): Promise<number> {
+    const p = this.stepOnce();
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  private async stepOnce(): Promise<number> {
     const leaseMs = this.opts.leaseMs ?? 60_000;
     const items = await this.store.claimOutbox({
       limit: this.opts.batch ?? 10,

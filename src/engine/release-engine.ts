@@ -293,6 +293,12 @@ export class ReleaseEngine {
   /** Weekly drill rules (PL-12): failed or missed. */
   async evaluateDrills(): Promise<void> {
     const now = this.now();
+    // A drill that never ran is "missed" only once a full period has passed since Lanes began watching.
+    let since = (await this.store.kvGet('drills-monitored-since')) as string | undefined;
+    if (!since) {
+      since = now;
+      await this.store.kvSet('drills-monitored-since', since, now);
+    }
     const drills: DrillHistory[] = [];
     for (const lane of this.catalog.lanes.filter((l) => l.kind === 'rollback-drill')) {
       const wfIds = [...new Set(lane.run_by.map((b) => b.workflow))];
@@ -304,7 +310,7 @@ export class ReleaseEngine {
         laneId: lane.id,
         lastRun: st.lastRun ? { runId: st.lastRun.runId, status: st.status, startedAt: st.lastRun.runStartedAt, completedAt: st.lastRun.status === 'completed' ? st.lastRun.updatedAt : null } : null,
         lastSuccessAt: successes[0]?.updatedAt ?? null,
-        monitoringSince: null,
+        monitoringSince: since,
       });
     }
     if (drills.length === 0) return;

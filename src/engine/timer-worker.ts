@@ -66,8 +66,12 @@ export class TimerWorker {
     let total = 0;
     for (let i = 0; i < maxSteps; i++) {
       const n = await this.step();
-      if (n === 0) break;
       total += n;
+      if (n > 0) continue;
+      // Steps of the background loop still in flight are part of "everything due".
+      const inflight = [...this.inflight];
+      if (inflight.length === 0) break;
+      await Promise.allSettled(inflight);
     }
     return total;
   }
@@ -100,7 +104,17 @@ export class TimerWorker {
   }
 
   /** Claim due timers and fire them (in due order). Returns how many were claimed. */
-  async step(): Promise<number> {
+  private readonly inflight = new Set<Promise<number>>();
+
+  /** One claim-and-run step (tracked so that drain() also waits for the background loop's step). */
+  step(): Promise<number> {
+    const p = this.stepOnce();
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  private async stepOnce(): Promise<number> {
     const timers = await this.store.claimDueTimers({
       limit: this.opts.batch ?? 50,
       now: this.now().toISOString(),

@@ -226,7 +226,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     app.use('/assets/*', serveStatic({ root: relativeRoot(deps.webDist) }));
     app.get('/favicon.svg', serveStatic({ root: relativeRoot(deps.webDist) }));
   }
-  app.get('*', (c) => spaFallback(c, deps.webDist));
+  app.get('*', (c) => {
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/webhooks/')) {
+      throw new AppError('not_found', `no route GET ${c.req.path}`);
+    }
+    return spaFallback(c, deps.webDist);
+  });
   return app;
 }
 

@@ -46,7 +46,8 @@ export function text(v: unknown): string {
 }
 
 export function Cell({ k, v }: { k: string; v: unknown }) {
-  if (v === undefined || v === null || v === '') return <span className="muted">—</span>;
+  if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0))
+    return <span className="muted">—</span>;
   if (STATE_KEYS.has(k) && typeof v === 'string') return <StatusPill status={v} small />;
   if (looksLikeTime(v)) return <TimeText iso={v} />;
   if (URL_KEYS.has(k) && typeof v === 'string') return <ExternalLink href={v}>open</ExternalLink>;

@@ -86,7 +86,16 @@ export function ReleasesPage() {
                     render: (r) => <TimeText iso={isoOf(pick(r, 'createdAt', 'at'))} />,
                   },
                 ]}
-                consumed={['status', 'headSha', 'currentLane', 'phase', 'at', 'updatedAt']}
+                consumed={[
+                  'status',
+                  'headSha',
+                  'currentLane',
+                  'phase',
+                  'at',
+                  'updatedAt',
+                  'changeSummary',
+                  'outcome',
+                ]}
               />
             </section>
           );
@@ -110,11 +119,11 @@ function progressOf(r: Row): Map<string, Step> {
       if (typeof s !== 'object' || s === null) continue;
       const o = s as Row;
       const id = pick(o, 'lane', 'laneId', 'id');
-      const st = pick(o, 'state', 'status');
+      const st = o.applies === false ? 'skipped' : pick(o, 'state', 'status');
       if (typeof id === 'string')
         out.set(id, {
           state: typeof st === 'string' ? st : 'pending',
-          at: isoOf(pick(o, 'at', 'finishedAt', 'startedAt')),
+          at: isoOf(pick(o, 'at', 'completedAt', 'finishedAt', 'startedAt')),
         });
     }
   } else if (typeof src === 'object' && src !== null) {
@@ -182,6 +191,7 @@ export function ReleasePage({ id }: { id: string }) {
           'manifest',
           'skippedLanes',
           'changeSummary',
+          'rollback',
         ];
         const scalars = Object.entries(r).filter(
           ([k, v]) =>
@@ -195,6 +205,14 @@ export function ReleasePage({ id }: { id: string }) {
           ? (ownApprovals as Row[])
           : gates.flatMap((g) => g.approvals.map((a) => ({ gate: g.id, ...a })));
         const manifest = pick(r, 'manifest');
+        const rb = pick(r, 'rollback');
+        const rollback = (Array.isArray(rb) ? (rb as Row[]) : [])
+          .filter((x) => typeof x === 'object' && x !== null && typeof x.id === 'string')
+          .map((x) => ({
+            id: String(x.id),
+            name: text(pick(x, 'name')),
+            status: text(pick(x, 'status', 'state')),
+          }));
         const summary = pick(r, 'changeSummary');
         return (
           <>
@@ -219,7 +237,11 @@ export function ReleasePage({ id }: { id: string }) {
                     ),
                   ])}
               />
-              {typeof summary === 'string' ? <p className="lede">{summary}</p> : null}
+              {typeof summary === 'string' ? (
+                <p className="lede pre-line" data-testid="release-summary">
+                  {summary}
+                </p>
+              ) : null}
             </PageHeader>
 
             <Section
@@ -258,6 +280,26 @@ export function ReleasePage({ id }: { id: string }) {
               ) : (
                 <Empty>The promotion flow is not known.</Empty>
               )}
+              {rollback.length ? (
+                <div className="rollback-box">
+                  <h3 className="box-title">Rollback lanes</h3>
+                  <ul className="rollback-lanes">
+                    {rollback.map((lane) => (
+                      <li key={lane.id}>
+                        <Link
+                          to={lanePath(lane.id)}
+                          className={`chip edge-${lane.status}`}
+                          data-testid={`release-rollback-${lane.id}`}
+                        >
+                          <span className="chip-id">{lane.id}</span>
+                          <span className="chip-name">{lane.name}</span>
+                          <StatusPill status={lane.status} small />
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              ) : null}
             </Section>
 
             <Section id="release-gates" title="Gates" note="Gate decisions evaluated for this release.">
