@@ -63,7 +63,10 @@ try {
   const r = await new Promise<{ requests: { average: number }; latency: { p50: number; p99: number } }>((res, rej) => autocannon(opts, (e, x) => (e ? rej(e) : res(x))));
   process.stderr.write(`${mode} ${kind}: ${Math.round(r.requests.average)} req/s p50 ${r.latency.p50} p99 ${r.latency.p99}\n`);
   await server.stop();
-  const file = readdirSync(profDir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile')).sort((a, b) => statSync(path.join(profDir, b)).mtimeMs - statSync(path.join(profDir, a)).mtimeMs)[0];
+  // One profile per thread (tsx's loader runs in a worker): the main thread's is the biggest.
+  const file = readdirSync(profDir)
+    .filter((f) => !before.has(f) && f.endsWith('.cpuprofile'))
+    .sort((a, b) => statSync(path.join(profDir, b)).size - statSync(path.join(profDir, a)).size)[0];
   if (!file) throw new Error('no profile written');
   const prof = JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
   const self = new Map<number, number>();

@@ -49,7 +49,8 @@ export function bindingRunStatus(run: RunRecord, jobs: JobRecord[], b: LaneBindi
   if (bound.length === 0) return undefined; // this run has not reached the lane's jobs
   if (bound.some((j) => j.status === 'completed' && j.conclusion && FAILED_CONCLUSIONS.has(j.conclusion))) return 'failed';
   if (bound.length < b.jobs.length || bound.some((j) => j.status !== 'completed')) {
-    return run.status === 'completed' && bound.every((j) => j.status === 'completed') ? 'green' : 'pending';
+    // A finished run settles jobs whose own completion we never heard of: they share its verdict.
+    return run.status === 'completed' ? laneWordOf(workflowStatusOf(run)) : 'pending';
   }
   return 'green';
 }
