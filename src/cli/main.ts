@@ -1,13 +1,14 @@
 // `lanes` — the command line. Catalog commands work offline; the rest talk to a server with a token.
 import { Command } from 'commander';
 import { registerCatalogCommands } from './catalog-commands.ts';
-import { registerServerCommands } from './server-commands.ts';
+import { registerServerCommands, registerTokenCommands } from './server-commands.ts';
 import { registerApiCommands } from './api-commands.ts';
 
 const program = new Command();
 program.name('lanes').description('Lanes — a delivery control plane for GitHub Actions').version('0.1.0');
 registerCatalogCommands(program);
 registerServerCommands(program);
+registerTokenCommands(program);
 registerApiCommands(program);
 
 await program.parseAsync(process.argv);

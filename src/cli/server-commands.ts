@@ -83,3 +83,92 @@ export function registerServerCommands(program: Command): void {
       process.exit(res.failed.length > 0 ? 1 : 0);
     });
 }
+
+/** `lanes token create|list|revoke`: administer API tokens directly on the store (run where the server's data is). */
+export function registerTokenCommands(program: Command): void {
+  const token = program
+    .command('token')
+    .description('create, list and revoke API tokens (on the server machine: uses DATABASE_URL or --data)');
+  const storeFor = async (data?: string) => {
+    const { openStore } = await import('../store/open-store.ts');
+    return openStore({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: data ?? process.env.LANES_DATA_DIR ?? '.lanes-data' });
+  };
+  token
+    .command('create')
+    .requiredOption('--person <id>', 'the person the token acts as (a seat member id in the catalog)')
+    .option('--scope <scope>', 'read | operate | admin', 'read')
+    .option('--name <name>', 'what the token is for', 'cli')
+    .option('--ttl-days <n>', 'expires after n days (default 90; 0 = never)', '90')
+    .option('--data <dir>', 'SQLite data directory')
+    .option('--catalog <file>', 'catalog file, to check the person belongs to a seat', process.env.LANES_CATALOG ?? 'lanes.yaml')
+    .description('create a token; the secret is printed once and only its hash is stored')
+    .action(async (opts: { person: string; scope: string; name: string; ttlDays: string; data?: string; catalog: string }) => {
+      if (!['read', 'operate', 'admin'].includes(opts.scope)) {
+        process.stderr.write(`lanes token: --scope must be read, operate or admin\n`);
+        process.exit(2);
+      }
+      const ttl = Number(opts.ttlDays);
+      if (!Number.isInteger(ttl) || ttl < 0) {
+        process.stderr.write(`lanes token: --ttl-days must be a whole number\n`);
+        process.exit(2);
+      }
+      const { loadCatalogFile } = await import('../catalog/load-catalog.ts');
+      const cat = loadCatalogFile(opts.catalog);
+      if (cat.ok && !cat.catalog.seats.some((s) => s.members.includes(opts.person))) {
+        process.stderr.write(`lanes token: warning: ${opts.person} is not a member of any seat in ${opts.catalog}; they can read but not approve\n`);
+      }
+      const { issueToken } = await import('../http/auth.ts');
+      const store = await storeFor(opts.data);
+      try {
+        const now = new Date();
+        const { token: secret, record } = await issueToken(store, {
+          personId: opts.person,
+          name: opts.name,
+          scope: opts.scope as 'read' | 'operate' | 'admin',
+          now,
+          ...(ttl > 0 ? { ttlDays: ttl } : {}),
+        });
+        await store.transaction((tx) =>
+          tx.appendAudit({ at: now.toISOString(), actor: 'cli:token-create', action: 'token.created', objectType: 'token', objectId: record.id, reason: opts.name, data: { person: opts.person, scope: opts.scope, expiresAt: record.expiresAt } }),
+        );
+        process.stdout.write(`${secret}\n`);
+        process.stderr.write(`token ${record.id} for ${opts.person} (${opts.scope}${record.expiresAt ? `, expires ${record.expiresAt}` : ''}); shown once\n`);
+      } finally {
+        await store.close();
+      }
+    });
+  token
+    .command('list')
+    .option('--data <dir>', 'SQLite data directory')
+    .option('--json', 'print JSON')
+    .description('list tokens (never their secrets)')
+    .action(async (opts: { data?: string; json?: boolean }) => {
+      const store = await storeFor(opts.data);
+      try {
+        const list = (await store.listTokens()).map(({ hash: _hash, ...t }) => t);
+        if (opts.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        else
+          for (const t of list)
+            process.stdout.write(`${t.id}  ${t.personId.padEnd(10)} ${t.scope.padEnd(8)} ${t.revokedAt ? 'revoked' : t.expiresAt ? `expires ${t.expiresAt}` : 'no expiry'}  ${t.name}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+  token
+    .command('revoke')
+    .argument('<id>', 'token id (tok_…)')
+    .option('--data <dir>', 'SQLite data directory')
+    .description('revoke a token at once')
+    .action(async (id: string, opts: { data?: string }) => {
+      const store = await storeFor(opts.data);
+      try {
+        const now = new Date().toISOString();
+        const ok = await store.revokeToken(id, now);
+        if (ok) await store.transaction((tx) => tx.appendAudit({ at: now, actor: 'cli:token-revoke', action: 'token.revoked', objectType: 'token', objectId: id, reason: null, data: {} }));
+        process.stdout.write(ok ? `revoked ${id}\n` : `no active token ${id}\n`);
+        process.exitCode = ok ? 0 : 1;
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -12,7 +12,8 @@ import { SECRET, sendDelivery, waitFor, workflowRunPayload } from '../helpers/la
 import { freshSqliteDir } from '../helpers/test-database.ts';
 import { countRunTransitions, runStates, startLanesChild, type LanesChild } from './reliability-helpers.ts';
 
-const HOSTILE = 'main\r\nX-Injected: 1\u001b[31;1mRED\u001b[0m<script>alert(1)</script>../../etc/passwd$(id)`id`';
+const PRINTABLE = 'feature/<script>alert(1)</script>/../../etc/passwd/$(id)/`id`/"quoted"/\'single\'/%0d%0a/ünïcødé';
+const CONTROL = 'main\r\nX-Injected: 1\u001b[31;1mRED\u001b[0m<script>alert(1)</script>$(id)';
 
 function validRun(runId: number, extra: { branch?: string; name?: string } = {}): Record<string, unknown> {
   const t = '2026-03-04T10:00:00.000Z';
@@ -168,7 +169,7 @@ describe('hostile input on the webhook endpoint', () => {
   it('refuses bodies over 25 MB with 413, with and without a content-length', async () => {
     await unchanged(async () => {
       const big = Buffer.alloc(26 * 1024 * 1024, 0x61);
-      const headers = { 'content-type': 'application/json', 'x-github-event': 'workflow_run', 'x-github-delivery': 'too-big-1', 'x-hub-signature-256': signBody(SECRET, big) };
+      const headers = { 'content-type': 'application/json', 'x-github-event': 'workflow_run', 'x-github-delivery': 'too-big-1', 'x-hub-signature-256': signBody(SECRET, big.toString('latin1')) };
       const a = await rawPost(lanes.url, big, headers);
       assert.ok(a === 413 || a === -1, `declared length: ${a}`);
       const b = await rawPost(lanes.url, big, { ...headers, 'x-github-delivery': 'too-big-2' }, true);
@@ -178,22 +179,44 @@ describe('hostile input on the webhook endpoint', () => {
     });
   });
 
-  it('stores hostile-but-valid branch and workflow names verbatim; the log stays one JSON line per entry', async () => {
-    const r1 = await sendDelivery(lanes.url, 'workflow_run', validRun(700_010, { branch: HOSTILE }));
-    const r2 = await sendDelivery(lanes.url, 'workflow_run', validRun(700_011, { name: HOSTILE }));
-    const unmapped = validRun(700_012, { name: HOSTILE });
-    (unmapped.workflow_run as Record<string, unknown>).path = `.github/workflows/${HOSTILE}.yml`;
-    const r3 = await sendDelivery(lanes.url, 'workflow_run', unmapped);
-    for (const r of [r1, r2, r3]) assert.equal(r.status, 202);
+  it('stores printable hostile names verbatim; control characters are stored and ignored; the API stays encoded', async () => {
+    // Printable but hostile: HTML, path traversal, shell substitution, quotes. Git refs may hold all of these.
+    const cases: { runId: number; branch?: string; name?: string }[] = [
+      { runId: 700_010, branch: PRINTABLE },
+      { runId: 700_011, name: PRINTABLE },
+      { runId: 700_012, branch: PRINTABLE, name: PRINTABLE },
+    ];
+    for (const c of cases) {
+      const r = await sendDelivery(lanes.url, 'workflow_run', validRun(c.runId, c));
+      assert.equal(r.status, 202);
+    }
+    // With control characters (CR/LF, ESC): not a valid Git ref; GitHub never sends them in a branch.
+    // Stored (202, auditable in the inbox) and then either applied verbatim or ignored — never a crash.
+    const controlGuids: string[] = [];
+    for (const [i, c] of [{ branch: CONTROL }, { name: CONTROL }].entries()) {
+      const r = await sendDelivery(lanes.url, 'workflow_run', validRun(700_020 + i, c));
+      assert.equal(r.status, 202);
+      controlGuids.push(r.guid);
+    }
     await waitFor(async () => (await store.inboxStats()).pending === 0, 'processed', 60_000);
-    const a = await store.getRun(700_010);
-    assert.equal(a?.headBranch, HOSTILE, 'branch stored verbatim');
-    const b = await store.getRun(700_011);
-    assert.equal(b?.workflowName, HOSTILE, 'workflow name stored verbatim');
-    // The API returns them JSON-encoded (and so does the SSE feed).
+    for (const c of cases) {
+      const run = await store.getRun(c.runId);
+      assert.ok(run, `run ${c.runId} stored`);
+      if (c.branch !== undefined) assert.equal(run.headBranch, c.branch, 'branch stored verbatim');
+      if (c.name !== undefined) assert.equal(run.workflowName, c.name, 'workflow name stored verbatim');
+    }
+    for (const [i, guid] of controlGuids.entries()) {
+      const d = await store.getDelivery(guid);
+      assert.ok(d && (d.status === 'ignored' || d.status === 'processed'), `control-character delivery ${guid}: ${d?.status}`);
+      const run = await store.getRun(700_020 + i);
+      if (d.status === 'ignored') assert.equal(run, undefined, 'an ignored delivery made no run');
+      else assert.ok(run?.headBranch === CONTROL || run?.workflowName === CONTROL, 'applied verbatim');
+    }
+    // The API returns them JSON-encoded: no raw ESC or CR on the wire.
     const res = await fetch(`${lanes.url}/api/v1/workflows/WF-04?limit=50`);
     assert.equal(res.status, 200);
     const text = await res.text();
+    assert.ok(text.includes('\\u003cscript') || text.includes('<script>'), 'the hostile name is served (encoded as JSON)');
     assert.ok(!text.includes('\u001b') && !text.includes('\r'), 'API body has no raw ESC or CR');
     assert.ok(lanes.alive());
   });

@@ -8,10 +8,13 @@ export const API = '/api/v1';
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** the error body's `details` (validation issues, freeze conditions …) */
+  readonly details: unknown;
+  constructor(status: number, code: string, message: string, details?: unknown) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -55,13 +58,14 @@ export function useToken(): string | null {
   return useSyncExternalStore(onTokenChange, getToken, getToken);
 }
 
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+async function request<T>(path: string, init: RequestInit, signal?: AbortSignal): Promise<T> {
   let res: Response;
   const headers: Record<string, string> = { accept: 'application/json' };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;
   try {
-    res = await fetch(API + path, { headers, signal });
+    res = await fetch(API + path, { ...init, headers, signal });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ApiError(0, 'network', 'The Lanes server cannot be reached.');
@@ -70,7 +74,8 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
   const isJson = type.includes('json');
   const body: unknown = isJson ? await res.json().catch(() => null) : null;
   if (!res.ok) {
-    if (isErrorBody(body)) throw new ApiError(res.status, body.error.code, body.error.message);
+    if (isErrorBody(body))
+      throw new ApiError(res.status, body.error.code, body.error.message, body.error.details);
     throw new ApiError(
       res.status,
       res.status === 404 ? 'not_found' : 'http_error',
@@ -80,6 +85,15 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
   // An HTML answer means the route is not part of the API yet (SPA fallback): treat as missing.
   if (!isJson) throw new ApiError(404, 'not_found', `${API}${path} is not available on this server.`);
   return body as T;
+}
+
+export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return request<T>(path, { method: 'GET' }, signal);
+}
+
+/** POST /api/v1{path} with a JSON body and the stored token; throws ApiError on refusal. */
+export function postJson<T>(path: string, body: unknown): Promise<T> {
+  return request<T>(path, { method: 'POST', body: JSON.stringify(body ?? {}) });
 }
 
 /** Lists may come bare or wrapped ({items:[…]}, {lanes:[…]}…). */

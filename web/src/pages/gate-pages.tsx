@@ -1,5 +1,6 @@
 // Release gates: the list (/gates) and one gate (/gates/:id) with criteria and approvals.
 import type { GateView } from '../../../src/http/api-types.ts';
+import { GateApprove } from '../components/gate-approve.tsx';
 import { GateTable } from '../components/gate-table.tsx';
 import { Empty, Facts, PageHeader, Section, TableWrap } from '../components/layout-parts.tsx';
 import { LoadState } from '../components/load-state.tsx';
@@ -91,6 +92,7 @@ export function GatePage({ id }: { id: string }) {
               ]}
             />
           </PageHeader>
+          <GateApprove gate={g} />
           <Section
             id="criteria"
             title="Criteria"

@@ -2,6 +2,7 @@
 import type { LaneDetail } from '../../../src/http/api-types.ts';
 import { ChecksTable } from '../components/checks-table.tsx';
 import { Empty, ExternalLink, Facts, PageHeader, Section } from '../components/layout-parts.tsx';
+import { isTriggerable, LaneTrigger } from '../components/lane-trigger.tsx';
 import { LoadState } from '../components/load-state.tsx';
 import { RunsTable } from '../components/runs-table.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
@@ -75,6 +76,8 @@ export function LanePage({ id }: { id: string }) {
               ]}
             />
           </PageHeader>
+
+          {isTriggerable(l) ? <LaneTrigger lane={l} /> : null}
 
           <Section
             id="checks"

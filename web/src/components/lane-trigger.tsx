@@ -1,0 +1,94 @@
+// "Trigger" on a manual lane's page: dispatches the lane's workflow(s) on a ref (workflow_dispatch via
+// the outbox). The API answers 202 with the queued dispatches, or refuses (frozen, forbidden …).
+import { useId, useState, type FormEvent } from 'react';
+import type { LaneView } from '../../../src/http/api-types.ts';
+import { postJson } from '../lib/api.ts';
+import { ActionButton, ActionMessage, useAction } from './action-kit.tsx';
+import { Section } from './layout-parts.tsx';
+
+interface TriggerResult {
+  lane: string;
+  dispatches: string[];
+}
+
+/** Lanes a person starts by hand; lanes after an approval or hold are started by promotion. */
+export const isTriggerable = (l: LaneView): boolean => l.triggerKind === 'manual';
+
+/** "trigger:PL-06:WF-05:2026-…" → "WF-05" */
+const workflowOf = (key: string): string => key.split(':')[2] ?? key;
+
+export function LaneTrigger({ lane }: { lane: LaneView }) {
+  const [ref, setRef] = useState('main');
+  const [reason, setReason] = useState('');
+  const [sentRef, setSentRef] = useState('main');
+  const action = useAction<TriggerResult>();
+  const id = useId();
+  const last = action.last;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const r = ref.trim() || 'main';
+    setSentRef(r);
+    const body = { ref: r, ...(reason.trim() ? { reason: reason.trim() } : {}) };
+    void action.run('trigger', `trigger ${lane.id}`, () =>
+      postJson<TriggerResult>(`/lanes/${encodeURIComponent(lane.id)}/trigger`, body),
+    );
+  };
+
+  const done = last?.value;
+  return (
+    <Section
+      id="trigger"
+      title="Run this lane"
+      note={`${lane.id} starts by hand (${lane.trigger}). Members of a seat may trigger it.`}
+    >
+      <form className="action-form" onSubmit={submit} data-testid="trigger-form">
+        <div className="field">
+          <label htmlFor={`${id}-ref`}>Ref</label>
+          <input
+            id={`${id}-ref`}
+            value={ref}
+            maxLength={255}
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(e) => setRef(e.target.value)}
+            className="mono"
+            data-testid="trigger-ref"
+          />
+        </div>
+        <div className="field field-wide">
+          <label htmlFor={`${id}-reason`}>
+            Reason <span className="muted">(optional, kept in the audit log)</span>
+          </label>
+          <input
+            id={`${id}-reason`}
+            value={reason}
+            maxLength={2000}
+            onChange={(e) => setReason(e.target.value)}
+            data-testid="trigger-reason"
+          />
+        </div>
+        <div className="action-row">
+          <ActionButton
+            type="submit"
+            busy={action.busy === 'trigger'}
+            busyText="Triggering…"
+            testId="trigger-button"
+          >
+            Trigger {lane.id}
+          </ActionButton>
+        </div>
+      </form>
+      {action.prompt}
+      {last ? (
+        <ActionMessage key={last.n} error={last.error} testId="trigger-result">
+          {done
+            ? done.dispatches.length
+              ? `Accepted (202): ${done.dispatches.length} workflow dispatch${done.dispatches.length > 1 ? 'es' : ''} queued on ${sentRef} — ${done.dispatches.map(workflowOf).join(', ')}.`
+              : `Accepted (202), but ${done.lane} has no workflow to dispatch.`
+            : null}
+        </ActionMessage>
+      ) : null}
+    </Section>
+  );
+}
