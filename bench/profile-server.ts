@@ -29,6 +29,11 @@ interface ProfileNode {
   children?: number[];
 }
 
+if (mode === '--analyse') {
+  analyse(process.argv[3] ?? '');
+  process.exit(0);
+}
+
 try {
   const dataDir = await freshSqliteDir();
   const databaseUrl = kind === 'postgres' ? await freshPostgresDatabase() : undefined;
@@ -68,7 +73,13 @@ try {
     .filter((f) => !before.has(f) && f.endsWith('.cpuprofile'))
     .sort((a, b) => statSync(path.join(profDir, b)).size - statSync(path.join(profDir, a)).size)[0];
   if (!file) throw new Error('no profile written');
-  const prof = JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  analyse(path.join(profDir, file));
+} finally {
+  await cleanupTestDatabases();
+}
+
+function analyse(file: string): void {
+  const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
   const self = new Map<number, number>();
   prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
   const byFn = new Map<string, number>();
@@ -89,11 +100,27 @@ try {
     byFile.set(key, (byFile.get(key) ?? 0) + t);
   }
   const pct = (t: number) => `${((100 * t) / total).toFixed(1)}%`;
-  console.log(`profile ${file}: ${(total / 1e6).toFixed(1)} s sampled`);
+  console.log(`profile ${path.basename(file)}: ${(total / 1e6).toFixed(1)} s sampled`);
   console.log('top functions (self):');
   for (const [k, t] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${pct(t).padStart(6)}  ${k}`);
   console.log('top modules (self):');
   for (const [k, t] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${pct(t).padStart(6)}  ${k}`);
-} finally {
-  await cleanupTestDatabases();
+  // Inclusive time of our own code: each sample counted once for every src/ function on its stack.
+  const parent = new Map<number, number>();
+  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const nodeById = new Map(prof.nodes.map((n) => [n.id, n]));
+  const inclusive = new Map<string, number>();
+  prof.samples.forEach((id, i) => {
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const n = nodeById.get(cur);
+      if (!n || !n.callFrame.url.includes('/src/')) continue;
+      const key = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + (prof.timeDeltas[i] ?? 0));
+    }
+  });
+  console.log('top src/ functions (inclusive):');
+  for (const [k, t] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${pct(t).padStart(6)}  ${k}`);
 }

@@ -76,12 +76,14 @@ for (const kind of KINDS) {
       const b = await startTestLanes(kind);
       try {
         // In order: one run's deliveries strictly one after another (runs interleave across workers).
-        await inPool(all, 16, async (ds) => {
-          for (const d of ds) assert.equal((await sendDelivery(a.url, 'workflow_run', d.payload, { guid: d.guid })).status, 202);
-        });
-        await inPool(shuffled, 16, async (d) => {
-          assert.equal((await sendDelivery(b.url, 'workflow_run', d.payload, { guid: d.guid })).status, 202);
-        });
+        await Promise.all([
+          inPool(all, 16, async (ds) => {
+            for (const d of ds) assert.equal((await sendDelivery(a.url, 'workflow_run', d.payload, { guid: d.guid })).status, 202);
+          }),
+          inPool(shuffled, 16, async (d) => {
+            assert.equal((await sendDelivery(b.url, 'workflow_run', d.payload, { guid: d.guid })).status, 202);
+          }),
+        ]);
         for (const l of [a, b]) await waitFor(async () => (await l.store.inboxStats()).pending === 0, 'inbox drained', 120_000);
         const sa = await runStates(a.store);
         const sb = await runStates(b.store);
@@ -90,7 +92,7 @@ for (const kind of KINDS) {
         // And the final state is the last fact of each run, not just "the same".
         for (let i = 0; i < RUNS; i += 97) {
           const r = sa.get(800_000 + i);
-          const expected = i % 7 === 0 ? { attempt: 2, conclusion: i % 14 === 0 ? 'success' : 'failure' } : { attempt: 1, conclusion: 'failure' === (i % 7 === 0 ? 'failure' : 'success') ? 'failure' : 'success' };
+          const expected = i % 7 === 0 ? { attempt: 2, conclusion: i % 14 === 0 ? 'success' : 'failure' } : { attempt: 1, conclusion: 'success' };
           assert.equal(r?.status, 'completed', `run ${i} completed`);
           assert.equal(r.runAttempt, expected.attempt, `run ${i} attempt`);
           assert.equal(r.conclusion, expected.conclusion, `run ${i} conclusion`);

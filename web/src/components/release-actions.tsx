@@ -151,7 +151,11 @@ export function RollbackAction({ release }: { release: ReleaseLike }) {
       refs.current[bad[0]]?.focus();
       return;
     }
-    const body = { reason: values.reason.trim(), incident: values.incident.trim(), owner: values.owner.trim() };
+    const body = {
+      reason: values.reason.trim(),
+      incident: values.incident.trim(),
+      owner: values.owner.trim(),
+    };
     void action.run('rollback', `roll back ${release.id}`, async () => {
       const v = await postJson<ReleaseAnswer>(`/releases/${encodeURIComponent(release.id)}/rollback`, body);
       setOpen(false);

@@ -34,9 +34,7 @@ export function TokenForm({
     >
       <p>
         <strong>
-          {forAction
-            ? `Sign in with an API token to ${purpose}.`
-            : 'This server needs an API token to read.'}
+          {forAction ? `Sign in with an API token to ${purpose}.` : 'This server needs an API token to read.'}
         </strong>{' '}
         {message}
       </p>

@@ -1,10 +1,11 @@
 // Alerts (/alerts): deduplicated alerts with their count and state. Tolerates the API not existing yet.
+import { ActionButton, ActionMessage, useAction, type Action } from '../components/action-kit.tsx';
 import { GenericTable, isoOf, pick, text, type Row } from '../components/generic-table.tsx';
 import { Empty, PageHeader } from '../components/layout-parts.tsx';
 import { LoadState } from '../components/load-state.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { TimeText } from '../components/time-text.tsx';
-import { asList, useApi } from '../lib/api.ts';
+import { asList, postJson, useApi } from '../lib/api.ts';
 import { Link, gatePath, lanePath, releasePath } from '../lib/router.tsx';
 import { useTitle } from '../lib/use-title.ts';
 
@@ -32,10 +33,46 @@ export function objectLink(type: unknown, id: unknown) {
 }
 
 const alertId = (r: Row): string => text(pick(r, 'id', 'key'));
+const alertStatus = (r: Row): string => text(pick(r, 'status', 'state'));
+
+type Verb = 'ack' | 'resolve';
+const DONE: Record<Verb, string> = { ack: 'acknowledged', resolve: 'resolved' };
+
+function AlertButtons({ r, action }: { r: Row; action: Action<Row> }) {
+  const id = alertId(r);
+  const status = alertStatus(r);
+  const verbs: Verb[] = status === 'open' ? ['ack', 'resolve'] : status === 'acked' ? ['resolve'] : [];
+  if (!verbs.length || typeof r.id !== 'number') return <span className="muted">—</span>;
+  return (
+    <span className="row-actions">
+      {verbs.map((v) => (
+        <ActionButton
+          key={v}
+          kind="plain"
+          busy={action.busy === `${id}:${v}`}
+          disabled={action.busy !== null}
+          busyText={v === 'ack' ? 'Acking…' : 'Resolving…'}
+          onClick={() =>
+            void action.run(`${id}:${v}`, `${v} alert ${id}`, () =>
+              postJson<Row>(`/alerts/${encodeURIComponent(id)}/${v}`, {}),
+            )
+          }
+          testId={`alert-${v}-${id}`}
+        >
+          {v === 'ack' ? 'Ack' : 'Resolve'}
+          <span className="sr-only"> alert {id}</span>
+        </ActionButton>
+      ))}
+    </span>
+  );
+}
 
 export function AlertsPage() {
   const snap = useApi<unknown>('/alerts');
+  const action = useAction<Row>();
   useTitle('Alerts');
+  const last = action.last;
+  const [lastId, lastVerb] = (last?.key ?? '').split(':') as [string, Verb | undefined];
   return (
     <>
       <PageHeader
@@ -51,6 +88,14 @@ export function AlertsPage() {
           alert with a count.
         </p>
       </PageHeader>
+      {action.prompt}
+      {last ? (
+        <ActionMessage key={last.n} error={last.error} testId="alert-action-result">
+          {last.value && lastVerb
+            ? `Alert ${lastId} ${DONE[lastVerb]}${typeof last.value.title === 'string' ? `: ${last.value.title}` : ''}.`
+            : null}
+        </ActionMessage>
+      ) : null}
       <LoadState snap={snap} what="alerts" missing={<>Alerts are not available from this server yet.</>}>
         {(d) => {
           const rows = asList<Row>(d, 'alerts');
@@ -74,6 +119,7 @@ export function AlertsPage() {
                       />
                     ),
                   },
+                  { key: 'actions', label: 'Actions', render: (r) => <AlertButtons r={r} action={action} /> },
                   { key: 'severity', label: 'Severity' },
                   {
                     key: 'title',

@@ -5,6 +5,13 @@ import { GateTable } from '../components/gate-table.tsx';
 import { Cell, GenericTable, humanize, isoOf, pick, text, type Row } from '../components/generic-table.tsx';
 import { Empty, Facts, PageHeader, Section } from '../components/layout-parts.tsx';
 import { LoadState } from '../components/load-state.tsx';
+import {
+  canPromote,
+  canRollback,
+  PromoteAction,
+  RollbackAction,
+  type ReleaseLike,
+} from '../components/release-actions.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { TimeText } from '../components/time-text.tsx';
 import { asList, useApi } from '../lib/api.ts';
@@ -12,6 +19,45 @@ import { Link, lanePath, releasePath } from '../lib/router.tsx';
 import { useTitle } from '../lib/use-title.ts';
 
 const releaseId = (r: Row): string => text(pick(r, 'id', 'tag', 'version'));
+const asRelease = (r: Row): ReleaseLike => ({ ...r, id: releaseId(r) });
+
+function RowActions({ r }: { r: Row }) {
+  const rel = asRelease(r);
+  if (canPromote(rel)) return <PromoteAction release={rel} compact />;
+  if (canRollback(rel))
+    return (
+      <Link to={releasePath(rel.id)} className="nowrap" data-testid={`release-rollback-link-${rel.id}`}>
+        Roll back…
+      </Link>
+    );
+  return <span className="muted">—</span>;
+}
+
+function ReleaseActions({ r }: { r: Row }) {
+  const rel = asRelease(r);
+  const promote = canPromote(rel);
+  const rollback = canRollback(rel);
+  return (
+    <Section
+      id="release-actions"
+      title="Actions"
+      note={
+        promote || rollback
+          ? 'Promote dispatches the next lane of the flow; roll back returns to the previous good release.'
+          : `Nothing to do: ${rel.id} is ${text(pick(r, 'outcome', 'state'))}${
+              rel.previousReleaseId ? '' : ' and there is no earlier good release to roll back to'
+            }.`
+      }
+    >
+      {promote || rollback ? (
+        <div className="release-actions">
+          {promote ? <PromoteAction release={rel} /> : null}
+          {rollback ? <RollbackAction release={rel} /> : null}
+        </div>
+      ) : null}
+    </Section>
+  );
+}
 
 export function ReleasesPage() {
   const snap = useApi<unknown>('/releases');
@@ -65,6 +111,7 @@ export function ReleasesPage() {
                       />
                     ),
                   },
+                  { key: 'actions', label: 'Actions', render: (r) => <RowActions r={r} /> },
                   { key: 'tag', label: 'Tag', className: 'mono' },
                   { key: 'version', label: 'Version', className: 'mono' },
                   {
@@ -243,6 +290,8 @@ export function ReleasePage({ id }: { id: string }) {
                 </p>
               ) : null}
             </PageHeader>
+
+            <ReleaseActions r={r} />
 
             <Section
               id="release-flow"
