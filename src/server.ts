@@ -74,7 +74,7 @@ export async function startLanes(config: Config, opts: { log?: Logger; clock?: (
   // Decisions follow facts: after deliveries change state, re-evaluate the active releases.
   const worker = new InboxWorker(store, applier, log, {
     clock,
-    afterApplied: () => engine.reevaluateAll('GitHub delivery'),
+    afterApplied: (shas) => engine.reevaluateCommits(shas, 'GitHub delivery'),
   });
   const readModel: ReadModel = new ReadModel(store, catalog, {
     gates: async (): Promise<GateView[]> => (await engine.gateViews()) ?? readModel.staticGates(),

@@ -13,6 +13,8 @@ export interface ApplyOutcome {
   status: 'processed' | 'ignored' | 'failed';
   applied: number;
   topics: string[];
+  /** Commits whose state changed (releases on them need a new decision). */
+  shas: string[];
   detail?: string;
 }
 
@@ -32,12 +34,12 @@ export class DeliveryApplier {
       payload = JSON.parse(d.body);
     } catch {
       await this.finish(d, 'ignored', now, 'body is not valid JSON');
-      return { status: 'ignored', applied: 0, topics: [], detail: 'invalid JSON' };
+      return { status: 'ignored', applied: 0, topics: [], shas: [], detail: 'invalid JSON' };
     }
     const result = normaliseDelivery(d.event, payload, { resolveWorkflow: this.resolveWorkflow, receivedAt: d.receivedAt });
     if (!result.ok) {
       await this.finish(d, 'ignored', now, `${result.reason}: ${result.detail}`);
-      return { status: 'ignored', applied: 0, topics: [], detail: result.reason };
+      return { status: 'ignored', applied: 0, topics: [], shas: [], detail: result.reason };
     }
     // Environment of a run is learned from deployments, which may arrive before or after the run.
     for (const f of result.facts) {
@@ -51,11 +53,14 @@ export class DeliveryApplier {
     return this.store.transaction(async (tx) => {
       let applied = 0;
       const topics = new Set<string>();
+      const shas = new Set<string>();
       for (const fact of result.facts) {
         const r = await applyFact(tx, fact);
         if (r === 'applied') {
           applied++;
           topics.add(fact.kind);
+          const sha = await factSha(tx, fact);
+          if (sha) shas.add(sha);
           await tx.appendAudit({
             at: now,
             actor,
@@ -69,7 +74,7 @@ export class DeliveryApplier {
         }
       }
       await tx.markDelivery(d.guid, 'processed', now, null);
-      return { status: 'processed' as const, applied, topics: [...topics] };
+      return { status: 'processed' as const, applied, topics: [...topics], shas: [...shas] };
     });
   }
 
@@ -105,6 +110,25 @@ async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' |
     }
     case 'release':
       return 'stale'; // releases are opened by PL-06 through the API; GitHub release events are informational
+  }
+}
+
+async function factSha(tx: StoreTx, f: NormalisedFact): Promise<string | null> {
+  switch (f.kind) {
+    case 'run':
+      return f.run.headSha;
+    case 'evidence':
+      return f.evidence.sha;
+    case 'deployment':
+      return f.deployment.sha;
+    case 'protection_request':
+      return f.request.sha ?? (await tx.getRun(f.request.runId))?.headSha ?? null;
+    case 'job':
+      return (await tx.getRun(f.job.runId))?.headSha ?? null;
+    case 'ref':
+      return f.ref.sha;
+    case 'release':
+      return f.sha;
   }
 }
 

@@ -12,7 +12,7 @@ export interface InboxWorkerOptions {
   worker?: string;
   clock?: () => Date;
   /** Called after a step that changed state (e.g. re-evaluate releases); errors are logged. */
-  afterApplied?: () => Promise<void>;
+  afterApplied?: (shas: string[]) => Promise<void>;
 }
 
 export class InboxWorker {
@@ -98,12 +98,14 @@ export class InboxWorker {
       worker: this.opts.worker ?? `pid-${process.pid}`,
     });
     let touched = false;
+    const shas = new Set<string>();
     for (const d of claimed) {
       try {
         const r = await this.applier.apply(d, now);
         if (r.status === 'processed') this.processed++;
         else this.ignored++;
         if (r.applied > 0) touched = true;
+        for (const sha of r.shas) shas.add(sha);
       } catch (e) {
         this.failed++;
         const message = e instanceof Error ? e.message : String(e);
@@ -117,7 +119,7 @@ export class InboxWorker {
       await this.store.notify('changes');
       if (this.opts.afterApplied) {
         try {
-          await this.opts.afterApplied();
+          await this.opts.afterApplied([...shas]);
         } catch (e) {
           this.log.error({ err: e instanceof Error ? e.message : String(e) }, 're-evaluation after deliveries failed');
         }

@@ -9,7 +9,8 @@ import type { EvidenceRecord, RunRecord } from '../core/run-model.ts';
 import type { Approval, FreezeOverride, ReleaseLaneRun, ReleaseState } from '../core/release-model.ts';
 import { evaluateGates, canApprove, type GateEvaluation } from '../core/gates.ts';
 import { evaluateRelease, planPromote, planRollback, previousGoodRelease, releaseOutcome, type Effect } from '../core/promotion.ts';
-import { drillAlerts, routesFor, type AlertIntent, type DrillHistory, type AlertRule, type AlertSeverity } from '../core/alert-rules.ts';
+import { Cron } from 'croner';
+import { DEFAULT_DRILL_GRACE_MS, drillAlerts, routesFor, type AlertIntent, type DrillHistory, type AlertRule, type AlertSeverity } from '../core/alert-rules.ts';
 import { activeFreeze, canOverrideFreeze } from '../core/freeze-windows.ts';
 import type { AlertRecord, ReleaseRecord, Store, StoreTx } from '../store/store.ts';
 import type { GateView } from '../http/api-types.ts';
@@ -166,6 +167,16 @@ export class ReleaseEngine {
     await this.evaluateDrills();
   }
 
+  /** Re-evaluate only the active releases on these commits (after deliveries): cheap under webhook load. */
+  async reevaluateCommits(shas: string[], reason: string): Promise<void> {
+    if (shas.length === 0) return;
+    const wanted = new Set(shas);
+    const releases = await this.store.listReleases({ limit: 50 });
+    for (const rec of releases) {
+      if (ACTIVE_STATES.has(rec.state) && wanted.has(rec.sha)) await this.reevaluate(rec, reason);
+    }
+  }
+
   async reevaluate(rec: ReleaseRecord, reason: string, actor = 'system'): Promise<void> {
     const state = await this.loadState(rec);
     const now = this.now();
@@ -314,6 +325,14 @@ export class ReleaseEngine {
       });
     }
     if (drills.length === 0) return;
+    // Wake up again when the next drill is due (+ grace): a missed drill is noticed without any delivery.
+    for (const lane of this.catalog.lanes.filter((l) => l.kind === 'rollback-drill' && l.trigger.on === 'schedule')) {
+      if (lane.trigger.on !== 'schedule') continue;
+      const next = new Cron(lane.trigger.cron, { timezone: 'UTC', paused: true }).nextRun(new Date(now));
+      if (!next) continue;
+      const fireAt = new Date(next.getTime() + DEFAULT_DRILL_GRACE_MS + 60_000).toISOString();
+      await this.store.transaction((tx) => tx.schedule({ key: `drill-check:${lane.id}:${fireAt}`, kind: 'drill.check', payload: { laneId: lane.id }, fireAt }));
+    }
     const live = await this.store.listAlerts({ status: 'live', limit: 500 });
     const intents = drillAlerts(this.catalog, drills, now, { openAlertKeys: live.map((a) => a.key) });
     if (intents.length === 0) return;
