@@ -19,6 +19,7 @@ const configSchema = z.object({
   githubAppPrivateKey: z.string().optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   maxBodyBytes: z.number().int().positive(),
+  outboxLeaseMs: z.coerce.number().int().min(2000, { message: 'LANES_OUTBOX_LEASE_MS must be at least 2000' }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -54,6 +55,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     githubAppPrivateKey: env.LANES_GITHUB_APP_PRIVATE_KEY || undefined,
     logLevel: env.LANES_LOG_LEVEL ?? 'info',
     maxBodyBytes: 25 * 1024 * 1024,
+    outboxLeaseMs: env.LANES_OUTBOX_LEASE_MS ?? '60000',
   };
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {

@@ -88,7 +88,10 @@ export async function startLanes(config: Config, opts: { log?: Logger; clock?: (
   };
   // Without GitHub credentials the waiting effects would warn on every retry: say it once instead.
   if (!auth) log.info('GitHub is not configured: dispatches, protection answers and commit statuses wait in the outbox');
-  const outbox = new OutboxWorker(store, handlers, auth ? log : log.child({}, { level: 'error' }), { clock });
+  const outbox = new OutboxWorker(store, handlers, auth ? log : log.child({}, { level: 'error' }), {
+    clock,
+    leaseMs: config.outboxLeaseMs,
+  });
   const timers = new TimerWorker(
     store,
     async (t) => {

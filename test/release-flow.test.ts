@@ -295,6 +295,9 @@ describe('freeze windows and permissions', () => {
     const dispatchedProd = () => h.dispatches().filter((d) => d.file === 'release-prod-ops.yml');
     assert.equal(dispatchedProd().length, 0, 'frozen: gates pass but PL-08 waits');
 
+    const bypass = await h.api('ivan', 'POST', '/api/v1/lanes/PL-08/trigger', { ref: 'v2.1.0', reason: 'just run it' });
+    assert.equal(bypass.status, 409, 'a gated lane cannot be triggered around its gates');
+    assert.equal(dispatchedProd().length, 0);
     const noOverride = await h.api('ivan', 'POST', '/api/v1/releases/rel-v2.1.0/promote', {});
     assert.equal(noOverride.status, 409);
     assert.equal((noOverride.body.error as { code: string }).code, 'frozen');

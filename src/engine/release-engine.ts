@@ -7,7 +7,7 @@ import type { Catalog, Lane } from '../core/catalog-model.ts';
 import { laneRunState, compareRunsNewestFirst, workflowStatusOf } from '../core/lane-status.ts';
 import type { EvidenceRecord, RunRecord } from '../core/run-model.ts';
 import type { Approval, FreezeOverride, ReleaseLaneRun, ReleaseState } from '../core/release-model.ts';
-import { evaluateGates, canApprove, type GateEvaluation } from '../core/gates.ts';
+import { evaluateGates, canApprove, gatesBlocking, type GateEvaluation } from '../core/gates.ts';
 import { evaluateRelease, planPromote, planRollback, previousGoodRelease, releaseOutcome, type Effect } from '../core/promotion.ts';
 import { Cron } from 'croner';
 import { DEFAULT_DRILL_GRACE_MS, drillAlerts, routesFor, type AlertIntent, type DrillHistory, type AlertRule, type AlertSeverity } from '../core/alert-rules.ts';
@@ -595,6 +595,14 @@ export class ReleaseEngine {
     const lane = this.catalog.lanes.find((l) => l.id === laneId);
     if (!lane) return { ok: false, code: 'not_found', message: `no lane ${laneId}` };
     if (actor.seats.length === 0) return { ok: false, code: 'forbidden', message: 'only members of a seat may trigger lanes' };
+    // Gated lanes are never started by hand: they run when their gates hold (promote a release instead).
+    const blocking = gatesBlocking(this.catalog, laneId);
+    if (lane.requires_approval || blocking.length > 0 || lane.trigger.on === 'approval' || lane.trigger.on === 'hold') {
+      await this.store.transaction((tx) =>
+        tx.appendAudit({ at: now, actor: actor.label, action: 'lane.trigger_refused', objectType: 'lane', objectId: laneId, reason: opts.reason ?? null, data: { gates: blocking.map((g) => g.id) } }),
+      );
+      return { ok: false, code: 'gate_not_ready', message: `${laneId} runs only when its gates hold${blocking.length ? ` (${blocking.map((g) => g.id).join(', ')})` : ''}; promote a release instead` };
+    }
     const freeze = activeFreeze(this.catalog, laneId, now);
     if (freeze) return { ok: false, code: 'frozen', message: `${laneId} is inside freeze window ${freeze.windowId} until ${freeze.end}` };
     const ref = opts.ref ?? 'main';
