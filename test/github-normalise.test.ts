@@ -578,10 +578,23 @@ void describe('hostile and malformed input never throws', () => {
     }
   });
 
+  void test('pull_request → the PR head as a ref (refs/pull/N/head), from every published example', () => {
+    for (const p of examplesOf('pull_request')) {
+      const r = normaliseDelivery('pull_request', p, ctx);
+      assert.ok(r.ok, JSON.stringify(r));
+      const fact = r.facts[0];
+      assert.equal(fact?.kind, 'ref');
+      const pr = (p as { pull_request: { number: number; head: { sha: string } }; action: string }).pull_request;
+      if (fact?.kind === 'ref') {
+        assert.equal(fact.ref.ref, `refs/pull/${pr.number}/head`);
+        assert.equal(fact.ref.sha, (p as { action: string }).action === 'closed' ? null : pr.head.sha);
+      }
+    }
+  });
+
   void test('unknown events → unsupported_event, whatever the payload', () => {
     for (const e of [
       'ping',
-      'pull_request',
       'issues',
       '',
       'WORKFLOW_RUN',

@@ -50,6 +50,7 @@ export const SUPPORTED_EVENTS = [
   'workflow_job',
   'check_run',
   'push',
+  'pull_request',
   'create',
   'delete',
   'release',
@@ -453,6 +454,19 @@ function push(p: Obj, receivedAt: string): NormalisedFact[] {
   return [{ kind: 'ref', ref: r }];
 }
 
+/** pull_request: the PR's head as a ref (refs/pull/N/head → head sha), dated by the PR's updated_at. */
+function pullRequest(p: Obj): NormalisedFact[] {
+  const repo = repoOf(p);
+  const pr = reqObj(p, 'pull_request', 'pull_request');
+  const number = reqId(pr, 'number', 'pull_request.number');
+  const head = reqObj(pr, 'head', 'pull_request.head');
+  const sha = reqSha(head, 'sha', 'pull_request.head.sha');
+  const updatedAt = reqTime(pr, 'updated_at', 'pull_request.updated_at');
+  const closed = own(p, 'action') === 'closed';
+  const r: RefRecord = { repo, ref: `refs/pull/${number}/head`, sha: closed ? null : sha, updatedAt };
+  return [{ kind: 'ref', ref: r }];
+}
+
 function refType(p: Obj): 'tag' | 'branch' {
   const t = reqStr(p, 'ref_type', 'ref_type', 32);
   if (t !== 'tag' && t !== 'branch') fail(`ref_type "${t}" is not tag or branch`);
@@ -645,6 +659,8 @@ function dispatch(
       return checkRun(p);
     case 'push':
       return push(p, receivedAt);
+    case 'pull_request':
+      return pullRequest(p);
     case 'create':
       return create(p);
     case 'delete':
