@@ -29,18 +29,47 @@ export class DeliveryApplier {
   }
 
   async apply(d: Delivery, now: string): Promise<ApplyOutcome> {
+    const [out] = await this.applyBatch([d], now);
+    if (!out) throw new Error('no outcome');
+    return out;
+  }
+
+  /**
+   * Applies several deliveries in ONE transaction (one commit for the batch: what keeps the worker ahead of
+   * a burst on PostgreSQL). Each delivery is still all-or-nothing; if the batch fails, each is retried alone
+   * so that one bad delivery cannot hold the others back.
+   */
+  async applyBatch(ds: Delivery[], now: string): Promise<ApplyOutcome[]> {
+    const prepared = await Promise.all(ds.map((d) => this.prepare(d)));
+    try {
+      return await this.store.transaction(async (tx) => {
+        const outs: ApplyOutcome[] = [];
+        for (const p of prepared) outs.push(await this.applyPrepared(tx, p, now));
+        return outs;
+      });
+    } catch (e) {
+      if (ds.length === 1) throw e;
+      const outs: ApplyOutcome[] = [];
+      for (const p of prepared) {
+        try {
+          outs.push(await this.store.transaction((tx) => this.applyPrepared(tx, p, now)));
+        } catch (err) {
+          outs.push({ status: 'failed', applied: 0, topics: [], shas: [], detail: err instanceof Error ? err.message : String(err) });
+        }
+      }
+      return outs;
+    }
+  }
+
+  private async prepare(d: Delivery): Promise<Prepared> {
     let payload: unknown;
     try {
       payload = JSON.parse(d.body);
     } catch {
-      await this.finish(d, 'ignored', now, 'body is not valid JSON');
-      return { status: 'ignored', applied: 0, topics: [], shas: [], detail: 'invalid JSON' };
+      return { d, ignored: 'body is not valid JSON', detail: 'invalid JSON' };
     }
     const result = normaliseDelivery(d.event, payload, { resolveWorkflow: this.resolveWorkflow, receivedAt: d.receivedAt });
-    if (!result.ok) {
-      await this.finish(d, 'ignored', now, `${result.reason}: ${result.detail}`);
-      return { status: 'ignored', applied: 0, topics: [], shas: [], detail: result.reason };
-    }
+    if (!result.ok) return { d, ignored: `${result.reason}: ${result.detail}`, detail: result.reason };
     // Environment of a run is learned from deployments, which may arrive before or after the run.
     for (const f of result.facts) {
       if (f.kind === 'run' && f.run.environment === null) {
@@ -49,41 +78,44 @@ export class DeliveryApplier {
         if (env) f.run.environment = env;
       }
     }
-    const actor = `github:${d.guid}`;
-    return this.store.transaction(async (tx) => {
-      let applied = 0;
-      const topics = new Set<string>();
-      const shas = new Set<string>();
-      for (const fact of result.facts) {
-        const r = await applyFact(tx, fact);
-        if (r === 'applied') {
-          applied++;
-          topics.add(fact.kind);
-          const sha = await factSha(tx, fact);
-          if (sha) shas.add(sha);
-          await tx.appendAudit({
-            at: now,
-            actor,
-            action: `${fact.kind}.updated`,
-            objectType: fact.kind,
-            objectId: factId(fact),
-            reason: `GitHub ${d.event}${d.action ? `.${d.action}` : ''} delivery ${d.guid}`,
-            data: factSummary(fact),
-          });
-          await tx.appendChange(fact.kind, { delivery: d.guid, id: factId(fact), ...factSummary(fact) }, now);
-        }
-      }
-      await tx.markDelivery(d.guid, 'processed', now, null);
-      return { status: 'processed' as const, applied, topics: [...topics], shas: [...shas] };
-    });
+    return { d, facts: result.facts };
   }
 
-  private async finish(d: Delivery, status: 'ignored' | 'failed', now: string, error: string): Promise<void> {
-    await this.store.transaction(async (tx) => {
-      await tx.markDelivery(d.guid, status, now, error.slice(0, 500));
-    });
+  private async applyPrepared(tx: StoreTx, p: Prepared, now: string): Promise<ApplyOutcome> {
+    const d = p.d;
+    if ('ignored' in p) {
+      await tx.markDelivery(d.guid, 'ignored', now, p.ignored.slice(0, 500));
+      return { status: 'ignored', applied: 0, topics: [], shas: [], detail: p.detail };
+    }
+    const actor = `github:${d.guid}`;
+    let applied = 0;
+    const topics = new Set<string>();
+    const shas = new Set<string>();
+    for (const fact of p.facts) {
+      const r = await applyFact(tx, fact);
+      if (r === 'applied') {
+        applied++;
+        topics.add(fact.kind);
+        const sha = await factSha(tx, fact);
+        if (sha) shas.add(sha);
+        await tx.appendAudit({
+          at: now,
+          actor,
+          action: `${fact.kind}.updated`,
+          objectType: fact.kind,
+          objectId: factId(fact),
+          reason: `GitHub ${d.event}${d.action ? `.${d.action}` : ''} delivery ${d.guid}`,
+          data: factSummary(fact),
+        });
+        await tx.appendChange(fact.kind, { delivery: d.guid, id: factId(fact), ...factSummary(fact) }, now);
+      }
+    }
+    await tx.markDelivery(d.guid, 'processed', now, null);
+    return { status: 'processed', applied, topics: [...topics], shas: [...shas] };
   }
 }
+
+type Prepared = { d: Delivery; facts: NormalisedFact[] } | { d: Delivery; ignored: string; detail: string };
 
 async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' | 'stale'> {
   switch (fact.kind) {

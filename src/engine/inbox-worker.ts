@@ -9,6 +9,8 @@ export interface InboxWorkerOptions {
   leaseMs?: number;
   idleMs?: number;
   maxAttempts?: number;
+  /** Deliveries applied per transaction. */
+  chunk?: number;
   worker?: string;
   clock?: () => Date;
   /** Called after a step that changed state (e.g. re-evaluate releases); errors are logged. */
@@ -99,24 +101,50 @@ export class InboxWorker {
     });
     let touched = false;
     const shas = new Set<string>();
-    for (const d of claimed) {
+    // Apply in chunks, each one transaction, and wake live clients after each chunk.
+    const CHUNK = this.opts.chunk ?? 25;
+    for (let i = 0; i < claimed.length; i += CHUNK) {
+      const chunk = claimed.slice(i, i + CHUNK);
+      let outs: Awaited<ReturnType<DeliveryApplier['applyBatch']>> = [];
       try {
-        const r = await this.applier.apply(d, now);
-        if (r.status === 'processed') this.processed++;
-        else this.ignored++;
-        if (r.applied > 0) touched = true;
-        for (const sha of r.shas) shas.add(sha);
+        outs = await this.applier.applyBatch(chunk, now);
       } catch (e) {
+        // Only a single-delivery chunk throws (a batch falls back to one by one): count it and retry later.
         this.failed++;
         const message = e instanceof Error ? e.message : String(e);
-        this.log.error({ guid: d.guid, event: d.event, err: message }, 'delivery failed');
-        if (d.attempts >= (this.opts.maxAttempts ?? 5)) {
-          await this.store.transaction((tx) => tx.markDelivery(d.guid, 'failed', now, message.slice(0, 500)));
+        const d = chunk[0];
+        if (d) {
+          this.log.error({ guid: d.guid, event: d.event, err: message }, 'delivery failed');
+          if (d.attempts >= (this.opts.maxAttempts ?? 5)) {
+            await this.store.transaction((tx) => tx.markDelivery(d.guid, 'failed', now, message.slice(0, 500)));
+          }
         }
+        continue;
+      }
+      let chunkTouched = false;
+      for (const [j, r] of outs.entries()) {
+        if (r.status === 'failed') {
+          this.failed++;
+          const d = chunk[j];
+          if (d) {
+            this.log.error({ guid: d.guid, event: d.event, err: r.detail }, 'delivery failed');
+            if (d.attempts >= (this.opts.maxAttempts ?? 5)) {
+              await this.store.transaction((tx) => tx.markDelivery(d.guid, 'failed', now, (r.detail ?? '').slice(0, 500)));
+            }
+          }
+          continue;
+        }
+        if (r.status === 'processed') this.processed++;
+        else this.ignored++;
+        if (r.applied > 0) chunkTouched = true;
+        for (const sha of r.shas) shas.add(sha);
+      }
+      if (chunkTouched) {
+        touched = true;
+        await this.store.notify('changes');
       }
     }
     if (touched) {
-      await this.store.notify('changes');
       if (this.opts.afterApplied) {
         try {
           await this.opts.afterApplied([...shas]);

@@ -111,7 +111,26 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.get('/api/v1/openapi.json', (c) => c.json(buildOpenApi()));
-  app.get('/api/v1/overview', async (c) => c.json(await deps.readModel.overview(deps.clock())));
+  // The overview is a materialised view of the change feed: recomputed when a change arrives (the hub's
+  // sequence moves, on every replica) or after a second (clock-driven gates), otherwise served as is.
+  let cached: { seq: number; at: number; body: string } | undefined;
+  let computing: { seq: number; done: Promise<{ seq: number; at: number; body: string }> } | undefined;
+  app.get('/api/v1/overview', async (c) => {
+    const seq = deps.hub.seq;
+    const now = deps.clock().getTime();
+    if (!cached || cached.seq !== seq || now - cached.at >= 1000 || now < cached.at) {
+      if (!computing || computing.seq !== seq) {
+        const done = deps.readModel.overview(deps.clock()).then((o) => ({ seq, at: now, body: JSON.stringify(o) }));
+        const entry = { seq, done };
+        computing = entry;
+        void done.finally(() => {
+          if (computing === entry) computing = undefined;
+        }).catch(() => undefined);
+      }
+      cached = await computing.done;
+    }
+    return c.body(cached.body, 200, { 'content-type': 'application/json; charset=UTF-8' });
+  });
   app.get('/api/v1/lanes', async (c) => c.json({ lanes: await deps.readModel.lanes() }));
   app.get('/api/v1/lanes/:id', async (c) => {
     const lane = await deps.readModel.lane(c.req.param('id'), limitParam(c));
