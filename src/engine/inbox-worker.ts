@@ -9,6 +9,8 @@ export interface InboxWorkerOptions {
   leaseMs?: number;
   idleMs?: number;
   maxAttempts?: number;
+  /** Kicks within this many milliseconds wake the worker once. */
+  coalesceMs?: number;
   /** Deliveries applied per transaction. */
   chunk?: number;
   worker?: string;
@@ -40,14 +42,23 @@ export class InboxWorker {
     this.loop = this.run();
   }
 
+  private kickTimer: NodeJS.Timeout | undefined;
+
+  /** Wake the worker soon: kicks within a few milliseconds coalesce, so a burst is claimed in batches. */
   kick(): void {
-    this.wake?.();
+    if (this.kickTimer) return;
+    this.kickTimer = setTimeout(() => {
+      this.kickTimer = undefined;
+      this.wake?.();
+    }, this.opts.coalesceMs ?? 3);
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.unsubscribe?.();
-    this.kick();
+    if (this.kickTimer) clearTimeout(this.kickTimer);
+    this.kickTimer = undefined;
+    this.wake?.();
     await this.loop;
   }
 
