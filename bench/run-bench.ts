@@ -9,6 +9,7 @@
 // BENCH_DURATION_S (ingest/overview seconds, default 10), BENCH_SIZES (e.g. 10000,100000,1000000),
 // BENCH_STORES (sqlite,postgres), LANES_TEST_DATABASE_URL (PostgreSQL server; else an embedded one).
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -196,8 +197,39 @@ interface OverviewFigure {
   reqPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  /** One connection, sequential, sub-millisecond timing (the figures the targets use). */
+  seqP50Ms: number;
+  seqP99Ms: number;
   non2xx: number;
   peakRssMb: number | null;
+}
+
+/**
+ * Latency at sub-millisecond resolution: autocannon's histogram counts whole milliseconds, which makes a
+ * ratio of two ~1 ms p99s meaningless. One keep-alive connection, requests one after another, timed with
+ * performance.now() (the same client overhead at every history size).
+ */
+async function preciseLatency(url: string, requests: number): Promise<{ p50: number; p99: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < requests; i++) {
+      const t0 = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        http
+          .get(url, { agent }, (res) => {
+            res.resume();
+            res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+          })
+          .on('error', reject);
+      });
+      times.push(performance.now() - t0);
+    }
+  } finally {
+    agent.destroy();
+  }
+  times.sort((a, b) => a - b);
+  return { p50: round(percentile(times, 50), 2), p99: round(percentile(times, 99), 2) };
 }
 
 async function overviewCases(): Promise<OverviewFigure[]> {
@@ -224,6 +256,7 @@ async function overviewCases(): Promise<OverviewFigure[]> {
         };
         await runAutocannon({ ...opts, duration: 2 });
         const r = await runAutocannon({ ...opts, duration: DURATION_S });
+        const seq = await preciseLatency(opts.url, QUICK ? 500 : 3000);
         const fig: OverviewFigure = {
           store: kind,
           runs: n,
@@ -231,10 +264,12 @@ async function overviewCases(): Promise<OverviewFigure[]> {
           reqPerSec: round(r.requests.average, 0),
           p50Ms: r.latency.p50,
           p99Ms: r.latency.p99,
+          seqP50Ms: seq.p50,
+          seqP99Ms: seq.p99,
           non2xx: r.non2xx,
           peakRssMb: server.peakRssMb(),
         };
-        log(`  overview ${kind} ${n}: p50 ${fig.p50Ms} ms, p99 ${fig.p99Ms} ms, ${fig.reqPerSec} req/s, non-2xx ${fig.non2xx}, peak RSS ${fig.peakRssMb} MB (seeded ${seeded.added} in ${fig.seedSeconds} s)`);
+        log(`  overview ${kind} ${n}: sequential p50 ${fig.seqP50Ms} ms, p99 ${fig.seqP99Ms} ms; under ${OVERVIEW_CONNECTIONS} connections p50 ${fig.p50Ms} ms, p99 ${fig.p99Ms} ms, ${fig.reqPerSec} req/s, non-2xx ${fig.non2xx}, peak RSS ${fig.peakRssMb} MB (seeded ${seeded.added} in ${fig.seedSeconds} s)`);
         out.push(fig);
       } finally {
         await server.stop();
@@ -417,10 +452,10 @@ async function main(): Promise<void> {
     const small = overviewFigs.find((f) => f.store === k && f.runs === SIZES[0]);
     const big = overviewFigs.find((f) => f.store === k && f.runs === SIZES[SIZES.length - 1]);
     if (small && big) {
-      const r = big.p99Ms / Math.max(small.p99Ms, 1);
+      const r = big.seqP99Ms / small.seqP99Ms;
       ratios[`overview ${k} p99 ${big.runs}/${small.runs}`] = round(r, 2);
       targets.push({ name: `overview ${k} p99 ${big.runs.toLocaleString('en')}/${small.runs.toLocaleString('en')}`, goal: '≤ 1.2', value: r.toFixed(2), met: r <= 1.2 });
-      targets.push({ name: `overview ${k} p99 at ${big.runs.toLocaleString('en')} runs`, goal: '≤ 10 ms', value: `${big.p99Ms} ms`, met: big.p99Ms <= 10 });
+      targets.push({ name: `overview ${k} p99 at ${big.runs.toLocaleString('en')} runs`, goal: '≤ 10 ms', value: `${big.seqP99Ms} ms`, met: big.seqP99Ms <= 10 });
       targets.push({ name: `peak RSS ${k} at ${big.runs.toLocaleString('en')} runs`, goal: '≤ 200 MB', value: `${big.peakRssMb} MB`, met: big.peakRssMb === null ? null : big.peakRssMb <= 200 });
     }
     const sse = sseFigs.find((f) => f.store === k);
@@ -481,8 +516,9 @@ function markdown(r: {
   lines.push('| Server | req/s | p50 ms | p99 ms | requests | non-2xx | errors | peak RSS MB |', '|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const f of r.ingest) lines.push(`| ${f.target} | ${f.reqPerSec} | ${f.p50Ms} | ${f.p99Ms} | ${f.requests} | ${f.non2xx} | ${f.errors} | ${f.peakRssMb ?? 'n/a'} |`);
   lines.push('', `## (b) GET /api/v1/overview with history (${String(r.settings.overviewConnections)} connections, ${String(r.settings.durationSeconds)} s)`, '');
-  lines.push('| Store | runs | p50 ms | p99 ms | req/s | non-2xx | peak RSS MB | seeding s |', '|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const f of r.overview) lines.push(`| ${f.store} | ${f.runs.toLocaleString('en')} | ${f.p50Ms} | ${f.p99Ms} | ${f.reqPerSec} | ${f.non2xx} | ${f.peakRssMb ?? 'n/a'} | ${f.seedSeconds} |`);
+  lines.push('p50/p99 "sequential": one keep-alive connection, one request after another, sub-millisecond timing (used for the targets). "4 conn": autocannon, whole-millisecond histogram.', '');
+  lines.push('| Store | runs | p50 ms | p99 ms | p50 ms (4 conn) | p99 ms (4 conn) | req/s (4 conn) | non-2xx | peak RSS MB | seeding s |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const f of r.overview) lines.push(`| ${f.store} | ${f.runs.toLocaleString('en')} | ${f.seqP50Ms} | ${f.seqP99Ms} | ${f.p50Ms} | ${f.p99Ms} | ${f.reqPerSec} | ${f.non2xx} | ${f.peakRssMb ?? 'n/a'} | ${f.seedSeconds} |`);
   lines.push('', `## (c) Webhook accepted → SSE event (${String(r.settings.sseRate)} deliveries/s for ${String(r.settings.sseSeconds)} s)`, '');
   lines.push('| Store | sent | accepted | events matched | accepted→event p50 ms | p99 ms | send→event p50 ms | p99 ms | 202 p99 ms | peak RSS MB |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const f of r.sse) lines.push(`| ${f.store} | ${f.sent} | ${f.accepted} | ${f.matched} | ${f.acceptedToSseP50Ms} | ${f.acceptedToSseP99Ms} | ${f.sendToSseP50Ms} | ${f.sendToSseP99Ms} | ${f.ackP99Ms} | ${f.peakRssMb ?? 'n/a'} |`);

@@ -5,7 +5,7 @@ import type { Catalog } from '../core/catalog-model.ts';
 import type { NormalisedFact } from '../core/run-model.ts';
 import { normaliseDelivery } from '../github/normalise-event.ts';
 import { makeWorkflowResolver } from '../github/workflow-mapping.ts';
-import type { Delivery, Store, StoreTx } from '../store/store.ts';
+import type { AuditEvent, Delivery, Store, StoreTx } from '../store/store.ts';
 
 export const MAX_PROCESSED_BODY_BYTES = 25 * 1024 * 1024;
 
@@ -40,19 +40,29 @@ export class DeliveryApplier {
    * so that one bad delivery cannot hold the others back.
    */
   async applyBatch(ds: Delivery[], now: string): Promise<ApplyOutcome[]> {
-    const prepared = await Promise.all(ds.map((d) => this.prepare(d)));
+    const prepared = ds.map((d) => this.prepare(d));
     try {
       return await this.store.transaction(async (tx) => {
+        const sink = newSink();
         const outs: ApplyOutcome[] = [];
-        for (const p of prepared) outs.push(await this.applyPrepared(tx, p, now));
+        for (const p of prepared) outs.push(await this.applyPrepared(tx, p, now, sink));
+        await flushSink(tx, sink);
         return outs;
       });
     } catch (e) {
+      if (process.env.LANES_DEBUG_BATCH) process.stderr.write(`batch of ${ds.length} failed: ${e instanceof Error ? e.message : String(e)}\n`);
       if (ds.length === 1) throw e;
       const outs: ApplyOutcome[] = [];
       for (const p of prepared) {
         try {
-          outs.push(await this.store.transaction((tx) => this.applyPrepared(tx, p, now)));
+          outs.push(
+            await this.store.transaction(async (tx) => {
+              const sink = newSink();
+              const out = await this.applyPrepared(tx, p, now, sink);
+              await flushSink(tx, sink);
+              return out;
+            }),
+          );
         } catch (err) {
           outs.push({ status: 'failed', applied: 0, topics: [], shas: [], detail: err instanceof Error ? err.message : String(err) });
         }
@@ -61,7 +71,7 @@ export class DeliveryApplier {
     }
   }
 
-  private async prepare(d: Delivery): Promise<Prepared> {
+  private prepare(d: Delivery): Prepared {
     let payload: unknown;
     try {
       payload = JSON.parse(d.body);
@@ -70,21 +80,13 @@ export class DeliveryApplier {
     }
     const result = normaliseDelivery(d.event, payload, { resolveWorkflow: this.resolveWorkflow, receivedAt: d.receivedAt });
     if (!result.ok) return { d, ignored: `${result.reason}: ${result.detail}`, detail: result.reason };
-    // Environment of a run is learned from deployments, which may arrive before or after the run.
-    for (const f of result.facts) {
-      if (f.kind === 'run' && f.run.environment === null) {
-        const deps = await this.store.listDeployments({ runId: f.run.runId });
-        const env = deps[0]?.environment;
-        if (env) f.run.environment = env;
-      }
-    }
     return { d, facts: result.facts };
   }
 
-  private async applyPrepared(tx: StoreTx, p: Prepared, now: string): Promise<ApplyOutcome> {
+  private async applyPrepared(tx: StoreTx, p: Prepared, now: string, sink: Sink): Promise<ApplyOutcome> {
     const d = p.d;
     if ('ignored' in p) {
-      await tx.markDelivery(d.guid, 'ignored', now, p.ignored.slice(0, 500));
+      sink.marks.push({ guid: d.guid, status: 'ignored', at: now, error: p.ignored.slice(0, 500) });
       return { status: 'ignored', applied: 0, topics: [], shas: [], detail: p.detail };
     }
     const actor = `github:${d.guid}`;
@@ -98,7 +100,7 @@ export class DeliveryApplier {
         topics.add(fact.kind);
         const sha = await factSha(tx, fact);
         if (sha) shas.add(sha);
-        await tx.appendAudit({
+        sink.audits.push({
           at: now,
           actor,
           action: `${fact.kind}.updated`,
@@ -107,20 +109,41 @@ export class DeliveryApplier {
           reason: `GitHub ${d.event}${d.action ? `.${d.action}` : ''} delivery ${d.guid}`,
           data: factSummary(fact),
         });
-        await tx.appendChange(fact.kind, { delivery: d.guid, id: factId(fact), ...factSummary(fact) }, now);
+        sink.changes.push({ topic: fact.kind, data: { delivery: d.guid, id: factId(fact), ...factSummary(fact) }, at: now });
       }
     }
-    await tx.markDelivery(d.guid, 'processed', now, null);
+    sink.marks.push({ guid: d.guid, status: 'processed', at: now, error: null });
     return { status: 'processed', applied, topics: [...topics], shas: [...shas] };
   }
+}
+
+/** Audit events, change-feed entries and delivery marks of one transaction, written in one statement each. */
+interface Sink {
+  audits: AuditEvent[];
+  changes: { topic: string; data: unknown; at: string }[];
+  marks: { guid: string; status: 'processed' | 'ignored'; at: string; error: string | null }[];
+}
+
+function newSink(): Sink {
+  return { audits: [], changes: [], marks: [] };
+}
+
+async function flushSink(tx: StoreTx, sink: Sink): Promise<void> {
+  await tx.appendAudits(sink.audits);
+  await tx.appendChanges(sink.changes);
+  await tx.markDeliveries(sink.marks);
 }
 
 type Prepared = { d: Delivery; facts: NormalisedFact[] } | { d: Delivery; ignored: string; detail: string };
 
 async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' | 'stale'> {
   switch (fact.kind) {
-    case 'run':
-      return tx.upsertRun(fact.run);
+    case 'run': {
+      const r = await tx.upsertRun(fact.run);
+      // The environment of a run is learned from deployments, which may arrive before or after the run.
+      if (r === 'applied' && fact.run.environment === null) await tx.adoptDeploymentEnvironment(fact.run.runId);
+      return r;
+    }
     case 'job': {
       const r = await tx.upsertJob(fact.job, fact.repo);
       if (fact.environment) await tx.setRunEnvironment(fact.job.runId, fact.environment);

@@ -356,10 +356,66 @@ async function compareAndSet<Cur>(op: {
 }
 
 export class KyselyTx implements StoreTx {
+  /** The change-feed lock is taken once per transaction (PostgreSQL), held until commit. */
+  private changesLocked = false;
+
   constructor(
     readonly db: Db,
     readonly dialect: StoreDialect,
   ) {}
+
+  private async lockChanges(): Promise<void> {
+    if (!this.pg || this.changesLocked) return;
+    await sql`select pg_advisory_xact_lock(${CHANGES_LOCK_KEY})`.execute(this.db);
+    this.changesLocked = true;
+  }
+
+  async appendAudits(events: AuditEvent[]): Promise<void> {
+    for (const part of chunks(events, INSERT_CHUNK)) {
+      if (part.length === 0) continue;
+      await this.db
+        .insertInto('audit')
+        .values(
+          part.map((e) => ({
+            at: iso(e.at),
+            actor: e.actor,
+            action: e.action,
+            object_type: e.objectType,
+            object_id: e.objectId,
+            reason: e.reason,
+            data: toJson(e.data),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  async appendChanges(items: { topic: string; data: unknown; at: string }[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.lockChanges();
+    for (const part of chunks(items, INSERT_CHUNK)) {
+      await this.db
+        .insertInto('changes')
+        .values(part.map((c) => ({ at: iso(c.at), topic: c.topic, data: toJson(c.data) })))
+        .execute();
+    }
+  }
+
+  async markDeliveries(items: { guid: string; status: DeliveryStatus; at: string; error: string | null }[]): Promise<void> {
+    const plain = items.filter((i) => i.error === null);
+    const byKey = new Map<string, string[]>();
+    for (const i of plain) {
+      const k = `${i.status}|${iso(i.at)}`;
+      byKey.set(k, [...(byKey.get(k) ?? []), i.guid]);
+    }
+    for (const [k, guids] of byKey) {
+      const [status, at] = k.split('|') as [DeliveryStatus, string];
+      for (const part of chunks(guids, INSERT_CHUNK)) {
+        await this.db.updateTable('deliveries').set({ status, processed_at: at, error: null, lease_until: null }).where('guid', 'in', part).execute();
+      }
+    }
+    for (const i of items.filter((x) => x.error !== null)) await this.markDelivery(i.guid, i.status, i.at, i.error);
+  }
 
   private get pg(): boolean {
     return this.dialect === 'postgres';
@@ -401,6 +457,24 @@ export class KyselyTx implements StoreTx {
 
   async setRunEnvironment(runId: number, environment: string): Promise<void> {
     await this.db.updateTable('runs').set({ environment }).where('run_id', '=', runId).execute();
+  }
+
+  /** A run whose environment is unknown takes it from a deployment that arrived before it (one statement). */
+  async adoptDeploymentEnvironment(runId: number): Promise<void> {
+    await this.db
+      .updateTable('runs')
+      .set((eb) => ({
+        environment: eb
+          .selectFrom('deployments')
+          .select('environment')
+          .where('run_id', '=', runId)
+          .orderBy('updated_at', 'desc')
+          .limit(1),
+      }))
+      .where('run_id', '=', runId)
+      .where('environment', 'is', null)
+      .where((eb) => eb.exists(eb.selectFrom('deployments').select('run_id').where('run_id', '=', runId)))
+      .execute();
   }
 
   upsertJob(job: JobRecord, repo: string): Promise<Upsert> {
@@ -647,7 +721,7 @@ export class KyselyTx implements StoreTx {
   async appendChange(topic: string, data: unknown, at: string): Promise<number> {
     // PostgreSQL allocates identity values at insert, not at commit: holding this lock until commit
     // makes seq order equal commit order, so a reader paging by seq never skips a late commit.
-    if (this.pg) await sql`select pg_advisory_xact_lock(${CHANGES_LOCK_KEY})`.execute(this.db);
+    await this.lockChanges();
     const row = await this.db
       .insertInto('changes')
       .values({ at: iso(at), topic, data: toJson(data) })
@@ -978,6 +1052,9 @@ export abstract class KyselyStore implements Store {
   setRunEnvironment(runId: number, environment: string): Promise<void> {
     return this.direct.setRunEnvironment(runId, environment);
   }
+  adoptDeploymentEnvironment(runId: number): Promise<void> {
+    return this.direct.adoptDeploymentEnvironment(runId);
+  }
   upsertJob(job: JobRecord, repo: string): Promise<Upsert> {
     return this.tx((t) => t.upsertJob(job, repo));
   }
@@ -1006,6 +1083,15 @@ export abstract class KyselyStore implements Store {
   }
   appendAudit(e: AuditEvent): Promise<void> {
     return this.direct.appendAudit(e);
+  }
+  appendAudits(events: AuditEvent[]): Promise<void> {
+    return this.transaction((t) => t.appendAudits(events));
+  }
+  appendChanges(items: { topic: string; data: unknown; at: string }[]): Promise<void> {
+    return this.transaction((t) => t.appendChanges(items));
+  }
+  markDeliveries(items: { guid: string; status: DeliveryStatus; at: string; error: string | null }[]): Promise<void> {
+    return this.transaction((t) => t.markDeliveries(items));
   }
   enqueue(effect: OutboxEffect): Promise<'enqueued' | 'duplicate'> {
     return this.direct.enqueue(effect);

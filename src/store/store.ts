@@ -230,6 +230,8 @@ export interface StoreTx {
   upsertDeployment(d: DeploymentRecord): Promise<Upsert>;
   /** Record the deployment environment of a run (learned from deployment events). */
   setRunEnvironment(runId: number, environment: string): Promise<void>;
+  /** If the run's environment is unknown, take it from a deployment of that run already stored. */
+  adoptDeploymentEnvironment(runId: number): Promise<void>;
   saveProtectionRequest(r: ProtectionRequest): Promise<Upsert>;
   markDelivery(guid: string, status: DeliveryStatus, at: string, error?: string | null): Promise<void>;
   appendAudit(e: AuditEvent): Promise<void>;
@@ -237,6 +239,10 @@ export interface StoreTx {
   schedule(timer: TimerSpec): Promise<'scheduled' | 'duplicate'>;
   cancelTimer(key: string): Promise<void>;
   appendChange(topic: string, data: unknown, at: string): Promise<number>;
+  /** Batched forms (one statement per batch): what keeps a burst cheap on PostgreSQL. */
+  appendAudits(events: AuditEvent[]): Promise<void>;
+  appendChanges(items: { topic: string; data: unknown; at: string }[]): Promise<void>;
+  markDeliveries(items: { guid: string; status: DeliveryStatus; at: string; error: string | null }[]): Promise<void>;
   /** Read inside the transaction (sees its own writes). */
   getRun(runId: number): Promise<RunRecord | undefined>;
 
