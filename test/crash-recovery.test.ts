@@ -2,29 +2,11 @@
 // exactly once and processed. Runs the real `lanes up` process on both stores.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { openStore } from '../src/store/open-store.ts';
-import { SECRET, STORE_KINDS, sendDelivery, waitFor, workflowRunPayload } from './helpers/lanes-harness.ts';
+import { STORE_KINDS, sendDelivery, spawnLanes, waitFor, workflowRunPayload } from './helpers/lanes-harness.ts';
 import { freshPostgresDatabase, freshSqliteDir } from './helpers/test-database.ts';
 
-function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['bin/lanes.js', 'up', '--port', '0', '--host', '127.0.0.1', '--catalog', 'examples/ops/lanes.yaml'], {
-    env: { ...process.env, ...env, LANES_WEBHOOK_SECRET: SECRET, LANES_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = /Lanes is serving (http:\/\/[^\s]+)/.exec(out);
-      if (m?.[1]) resolve({ child, url: m[1] });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited early (${code}): ${out.slice(-2000)}`)));
-  });
-}
 
 for (const kind of STORE_KINDS) {
   describe(`crash recovery on ${kind}`, () => {
@@ -32,9 +14,9 @@ for (const kind of STORE_KINDS) {
       const dataDir = await freshSqliteDir();
       const env: NodeJS.ProcessEnv = { LANES_DATA_DIR: dataDir };
       if (kind === 'postgres') env.DATABASE_URL = await freshPostgresDatabase();
-      else delete env.DATABASE_URL;
+      else env.DATABASE_URL = '';
 
-      const first = await startServer(env);
+      const first = await spawnLanes(env);
       const acked: string[] = [];
       const N = 400;
       let killed = false;
@@ -60,7 +42,7 @@ for (const kind of STORE_KINDS) {
       if (first.child.exitCode === null && first.child.signalCode === null) await once(first.child, 'exit');
       assert.ok(acked.length >= 150, `acknowledged ${acked.length}`);
 
-      const second = await startServer(env);
+      const second = await spawnLanes(env);
       try {
         const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir });
         try {

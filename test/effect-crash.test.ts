@@ -2,35 +2,17 @@
 // unavailable, the process is killed; after a restart the effect happens exactly once.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { issueToken } from '../src/http/auth.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { startFakeGitHub } from './helpers/fake-github.ts';
 import { sendGreenStaging, sendRun } from './helpers/github-events.ts';
-import { SECRET, waitFor } from './helpers/lanes-harness.ts';
+import { spawnLanes, waitFor } from './helpers/lanes-harness.ts';
 import { freshSqliteDir } from './helpers/test-database.ts';
 
 const GH_TOKEN = 'ghs_crash_test_token';
 const SHA = 'dead0000000000000000000000000000000000aa';
 
-function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['bin/lanes.js', 'up', '--port', '0', '--host', '127.0.0.1', '--catalog', 'examples/ops/lanes.yaml'], {
-    env: { ...process.env, ...env, DATABASE_URL: '', LANES_WEBHOOK_SECRET: SECRET, LANES_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = /Lanes is serving (http:\/\/[^\s]+)/.exec(out);
-      if (m?.[1]) resolve({ child, url: m[1] });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited early (${code}): ${out.slice(-1500)}`)));
-  });
-}
 
 describe('crash between a decision and its effect', () => {
   it('the PL-08 dispatch decided before a SIGKILL is sent exactly once after restart', async () => {
@@ -46,8 +28,8 @@ describe('crash between a decision and its effect', () => {
     });
     const dataDir = await freshSqliteDir();
     // A short outbox lease, so that the crashed process's claim expires quickly.
-    const env = { LANES_DATA_DIR: dataDir, LANES_GITHUB_API_URL: github.url, LANES_GITHUB_TOKEN: GH_TOKEN, LANES_OUTBOX_LEASE_MS: '4000' };
-    const first = await startServer(env);
+    const env = { DATABASE_URL: '', LANES_DATA_DIR: dataDir, LANES_GITHUB_API_URL: github.url, LANES_GITHUB_TOKEN: GH_TOKEN, LANES_OUTBOX_LEASE_MS: '4000' };
+    const first = await spawnLanes(env);
     const store = await openStore({ dataDir });
     const tokens: Record<string, string> = {};
     for (const p of ['hana', 'ivan', 'dmitri']) tokens[p] = (await issueToken(store, { personId: p, name: 't', scope: 'operate', now: new Date() })).token;
@@ -71,7 +53,7 @@ describe('crash between a decision and its effect', () => {
       assert.equal(outcomes.filter((o) => o.status === 204).length, 0, 'nothing was dispatched before the crash');
 
       down = false;
-      const second = await startServer(env);
+      const second = await spawnLanes(env);
       try {
         await waitFor(async () => outcomes.some((o) => o.file === 'release-prod-ops.yml' && o.status === 204) || undefined, 'dispatch after restart', 30_000);
         // Give any duplicate a chance to show up: the outbox polls every second.

@@ -133,7 +133,14 @@ const RUN_STATUS_RANK: Record<GhRunStatus, number> = {
   completed: 5,
 };
 
-export function isNewerRunState(incoming: RunRecord, current: RunRecord | undefined): boolean {
+/** The ordering both runs and jobs follow (they share attempt, status and GitHub's updated_at). */
+interface Versioned {
+  runAttempt: number;
+  status: GhRunStatus;
+  updatedAt: string;
+}
+
+function isNewerState(incoming: Versioned, current: Versioned | undefined): boolean {
   if (!current) return true;
   if (incoming.runAttempt !== current.runAttempt) return incoming.runAttempt > current.runAttempt;
   // A completed attempt never goes back to in progress.
@@ -144,12 +151,10 @@ export function isNewerRunState(incoming: RunRecord, current: RunRecord | undefi
   return RUN_STATUS_RANK[incoming.status] > RUN_STATUS_RANK[current.status];
 }
 
+export function isNewerRunState(incoming: RunRecord, current: RunRecord | undefined): boolean {
+  return isNewerState(incoming, current);
+}
+
 export function isNewerJobState(incoming: JobRecord, current: JobRecord | undefined): boolean {
-  if (!current) return true;
-  if (incoming.runAttempt !== current.runAttempt) return incoming.runAttempt > current.runAttempt;
-  if (current.status === 'completed' && incoming.status !== 'completed') return false;
-  if (incoming.status === 'completed' && current.status !== 'completed') return true;
-  const t = Date.parse(incoming.updatedAt) - Date.parse(current.updatedAt);
-  if (t !== 0) return t > 0;
-  return RUN_STATUS_RANK[incoming.status] > RUN_STATUS_RANK[current.status];
+  return isNewerState(incoming, current);
 }

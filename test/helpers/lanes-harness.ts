@@ -1,6 +1,7 @@
 // Starts a real Lanes server (in process, real HTTP on a loopback port) on a fresh SQLite directory or a
 // fresh PostgreSQL database, plus helpers to send signed GitHub deliveries.
 import { createRequire } from 'node:module';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -111,4 +112,23 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false>, what:
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Runs `lanes up` as a real child process (for SIGKILL tests); resolves once it serves. */
+export function spawnLanes(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['bin/lanes.js', 'up', '--port', '0', '--host', '127.0.0.1', '--catalog', 'examples/ops/lanes.yaml'], {
+    env: { ...process.env, LANES_WEBHOOK_SECRET: SECRET, LANES_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = /Lanes is serving (http:\/\/[^\s]+)/.exec(out);
+      if (m?.[1]) resolve({ child, url: m[1] });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`lanes up exited early (${code}): ${out.slice(-1500)}`)));
+  });
 }
