@@ -47,7 +47,7 @@ export class SqliteStore extends KyselyStore {
       opts.synchronous ?? (process.env.LANES_SQLITE_SYNC?.toLowerCase() === 'full' ? 'full' : 'normal');
     raw.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
     raw.pragma('foreign_keys = ON');
-    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: raw }) });
+    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachedStatements(raw) }) });
     return new SqliteStore(db, raw, file);
   }
 
@@ -125,4 +125,30 @@ export class SqliteStore extends KyselyStore {
     }
     return Promise.resolve();
   }
+}
+
+/**
+ * Kysely prepares every statement on every call; better-sqlite3 statements are reusable, so keep the most
+ * recently used ones by SQL text (a bounded LRU: `in (?, ?, …)` lists make the set of texts open-ended).
+ */
+function cachedStatements(raw: Database.Database, max = 500): { close(): void; prepare(sql: string): Database.Statement } {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(text: string) {
+      const hit = cache.get(text);
+      if (hit) {
+        cache.delete(text);
+        cache.set(text, hit);
+        return hit;
+      }
+      const stmt = raw.prepare(text);
+      cache.set(text, stmt);
+      if (cache.size > max) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
+      }
+      return stmt;
+    },
+  };
 }
