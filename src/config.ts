@@ -19,6 +19,7 @@ const configSchema = z.object({
   githubAppPrivateKey: z.string().optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   maxBodyBytes: z.number().int().positive(),
+  workers: z.enum(['all', 'none'], { message: 'LANES_WORKERS must be all or none' }),
   outboxLeaseMs: z.coerce.number().int().min(2000, { message: 'LANES_OUTBOX_LEASE_MS must be at least 2000' }),
 });
 
@@ -56,6 +57,8 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     logLevel: env.LANES_LOG_LEVEL ?? 'info',
     maxBodyBytes: 25 * 1024 * 1024,
     outboxLeaseMs: env.LANES_OUTBOX_LEASE_MS ?? '60000',
+    // none: this process only acknowledges and serves (an ingest replica); another process runs the workers.
+    workers: env.LANES_WORKERS ?? 'all',
   };
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {

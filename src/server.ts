@@ -123,11 +123,15 @@ export async function startLanes(config: Config, opts: { log?: Logger; clock?: (
     webDist: WEB_DIST,
     extraRoutes: (a) => registerReleaseRoutes(a, engine),
   });
-  worker.start();
-  outbox.start();
-  timers.start();
-  // A timer claimed just before a crash would be lost: decisions are re-derived from state on start.
-  await engine.reevaluateAll('start-up').catch((e: unknown) => log.error({ err: String(e) }, 'start-up evaluation failed'));
+  if (config.workers === 'all') {
+    worker.start();
+    outbox.start();
+    timers.start();
+    // A timer claimed just before a crash would be lost: decisions are re-derived from state on start.
+    await engine.reevaluateAll('start-up').catch((e: unknown) => log.error({ err: String(e) }, 'start-up evaluation failed'));
+  } else {
+    log.info('LANES_WORKERS=none: this process acknowledges and serves; deliveries are processed by another replica');
+  }
   const server: ServerType = await new Promise((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
   });
