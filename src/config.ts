@@ -8,9 +8,13 @@ const configSchema = z.object({
   dataDir: z.string().min(1),
   databaseUrl: z
     .string()
-    .regex(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must start with postgres:// (leave it unset for SQLite)' })
+    .regex(/^postgres(ql)?:\/\//, {
+      message: 'DATABASE_URL must start with postgres:// (leave it unset for SQLite)',
+    })
     .optional(),
-  webhookSecrets: z.array(z.string().min(8, { message: 'LANES_WEBHOOK_SECRET must be at least 8 characters' })).min(1),
+  webhookSecrets: z
+    .array(z.string().min(8, { message: 'LANES_WEBHOOK_SECRET must be at least 8 characters' }))
+    .min(1),
   openReads: z.boolean(),
   demo: z.boolean(),
   githubApiUrl: z.url(),
@@ -20,7 +24,10 @@ const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   maxBodyBytes: z.number().int().positive(),
   workers: z.enum(['all', 'none'], { message: 'LANES_WORKERS must be all or none' }),
-  outboxLeaseMs: z.coerce.number().int().min(2000, { message: 'LANES_OUTBOX_LEASE_MS must be at least 2000' }),
+  outboxLeaseMs: z.coerce
+    .number()
+    .int()
+    .min(2000, { message: 'LANES_OUTBOX_LEASE_MS must be at least 2000' }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -47,8 +54,15 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     catalog: flags.catalog ?? env.LANES_CATALOG ?? (demo ? 'examples/ops/lanes.yaml' : 'lanes.yaml'),
     dataDir: flags.data ?? env.LANES_DATA_DIR ?? '.lanes-data',
     databaseUrl: env.DATABASE_URL || undefined,
-    webhookSecrets: secretText === undefined ? [] : secretText.split(',').map((s) => s.trim()).filter(Boolean),
-    openReads: flags.openReads === true || env.LANES_OPEN_READS === '1' || env.LANES_OPEN_READS === 'true' || demo,
+    webhookSecrets:
+      secretText === undefined
+        ? []
+        : secretText
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    openReads:
+      flags.openReads === true || env.LANES_OPEN_READS === '1' || env.LANES_OPEN_READS === 'true' || demo,
     demo,
     githubApiUrl: env.LANES_GITHUB_API_URL ?? 'https://api.github.com',
     githubToken: env.LANES_GITHUB_TOKEN || undefined,

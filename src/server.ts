@@ -44,7 +44,12 @@ export interface LanesProcess {
 }
 
 function notConfigured(): OutboxHandlers {
-  const wait = async () => ({ ok: false as const, retryable: true, retryAfterMs: 10 * 60_000, message: 'GitHub is not configured (LANES_GITHUB_TOKEN or LANES_GITHUB_APP_ID)' });
+  const wait = async () => ({
+    ok: false as const,
+    retryable: true,
+    retryAfterMs: 10 * 60_000,
+    message: 'GitHub is not configured (LANES_GITHUB_TOKEN or LANES_GITHUB_APP_ID)',
+  });
   return { 'github.dispatch': wait, 'github.protection_review': wait, 'github.commit_status': wait };
 }
 
@@ -52,13 +57,27 @@ export function makeLogger(level: string): Logger {
   return pino({
     level,
     redact: {
-      paths: ['*.authorization', '*.token', '*.secret', '*.password', 'headers.authorization', 'headers["x-hub-signature-256"]', 'config.webhookSecrets', 'config.githubToken', 'config.githubAppPrivateKey', 'config.databaseUrl'],
+      paths: [
+        '*.authorization',
+        '*.token',
+        '*.secret',
+        '*.password',
+        'headers.authorization',
+        'headers["x-hub-signature-256"]',
+        'config.webhookSecrets',
+        'config.githubToken',
+        'config.githubAppPrivateKey',
+        'config.databaseUrl',
+      ],
       censor: '[redacted]',
     },
   });
 }
 
-export async function startLanes(config: Config, opts: { log?: Logger; clock?: () => Date } = {}): Promise<LanesProcess> {
+export async function startLanes(
+  config: Config,
+  opts: { log?: Logger; clock?: () => Date } = {},
+): Promise<LanesProcess> {
   const log = opts.log ?? makeLogger(config.logLevel);
   const clock = opts.clock ?? (() => new Date());
   const loaded = loadCatalogFile(config.catalog);
@@ -84,10 +103,17 @@ export async function startLanes(config: Config, opts: { log?: Logger; clock?: (
   const handlers: OutboxHandlers = {
     ...alertHandlers(new AlertNotifier({ log })),
     // Without GitHub credentials, GitHub effects wait in the outbox (visible, retried slowly) until configured.
-    ...(auth ? githubHandlers(new GitHubClient({ auth, baseUrl: config.githubApiUrl, log, clock: () => clock().getTime() })) : notConfigured()),
+    ...(auth
+      ? githubHandlers(
+          new GitHubClient({ auth, baseUrl: config.githubApiUrl, log, clock: () => clock().getTime() }),
+        )
+      : notConfigured()),
   };
   // Without GitHub credentials the waiting effects would warn on every retry: say it once instead.
-  if (!auth) log.info('GitHub is not configured: dispatches, protection answers and commit statuses wait in the outbox');
+  if (!auth)
+    log.info(
+      'GitHub is not configured: dispatches, protection answers and commit statuses wait in the outbox',
+    );
   const outbox = new OutboxWorker(store, handlers, auth ? log : log.child({}, { level: 'error' }), {
     clock,
     leaseMs: config.outboxLeaseMs,
@@ -128,9 +154,13 @@ export async function startLanes(config: Config, opts: { log?: Logger; clock?: (
     outbox.start();
     timers.start();
     // A timer claimed just before a crash would be lost: decisions are re-derived from state on start.
-    await engine.reevaluateAll('start-up').catch((e: unknown) => log.error({ err: String(e) }, 'start-up evaluation failed'));
+    await engine
+      .reevaluateAll('start-up')
+      .catch((e: unknown) => log.error({ err: String(e) }, 'start-up evaluation failed'));
   } else {
-    log.info('LANES_WORKERS=none: this process acknowledges and serves; deliveries are processed by another replica');
+    log.info(
+      'LANES_WORKERS=none: this process acknowledges and serves; deliveries are processed by another replica',
+    );
   }
   const server: ServerType = await new Promise((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
@@ -138,7 +168,10 @@ export async function startLanes(config: Config, opts: { log?: Logger; clock?: (
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  log.info({ url, store: store.dialect, catalog: config.catalog, lanes: catalog.lanes.length }, 'lanes is up');
+  log.info(
+    { url, store: store.dialect, catalog: config.catalog, lanes: catalog.lanes.length },
+    'lanes is up',
+  );
   return {
     url,
     port,

@@ -14,8 +14,18 @@ describe('lanes token', () => {
   it('creates a working token shown once, lists without secrets, and revokes it', async () => {
     const config = await testConfig('sqlite');
     const lanesCli = (...args: string[]) =>
-      run(process.execPath, ['bin/lanes.js', 'token', ...args, '--data', config.dataDir], { env: { ...process.env, DATABASE_URL: '' } });
-    const created = await lanesCli('create', '--person', 'ivan', '--scope', 'operate', '--catalog', 'examples/ops/lanes.yaml');
+      run(process.execPath, ['bin/lanes.js', 'token', ...args, '--data', config.dataDir], {
+        env: { ...process.env, DATABASE_URL: '' },
+      });
+    const created = await lanesCli(
+      'create',
+      '--person',
+      'ivan',
+      '--scope',
+      'operate',
+      '--catalog',
+      'examples/ops/lanes.yaml',
+    );
     const secret = created.stdout.trim();
     assert.match(secret, /^lanes_[a-z0-9]+_[A-Za-z0-9_-]+$/);
     assert.match(created.stderr, /tok_[a-z0-9]+ for ivan \(operate/);
@@ -32,7 +42,9 @@ describe('lanes token', () => {
       const ok = await fetch(`${lanes.url}/api/v1/lanes`, { headers: { authorization: `Bearer ${secret}` } });
       assert.equal(ok.status, 200);
       await lanesCli('revoke', String(tokens[0]?.id));
-      const revoked = await fetch(`${lanes.url}/api/v1/lanes`, { headers: { authorization: `Bearer ${secret}` } });
+      const revoked = await fetch(`${lanes.url}/api/v1/lanes`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
       assert.equal(revoked.status, 401);
       const audit = await lanes.store.listAudit({ objectType: 'token', limit: 10 });
       assert.deepEqual(audit.map((e) => e.action).sort(), ['token.created', 'token.revoked']);

@@ -12,7 +12,15 @@ import { SECRET, sendDelivery, startTestLanes, workflowRunPayload } from './help
 import { SCREEN_GATES, SCREEN_LANES, SCREEN_WORKFLOWS } from './helpers/reference-screen.ts';
 
 export const CHROMIUM = process.env.LANES_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const OUT = 'test-results';
 
 describe('dashboard in Chromium', () => {
@@ -48,21 +56,51 @@ describe('dashboard in Chromium', () => {
     for (const [key, want] of Object.entries({ automated: '9', manual: '5', prod: '5', rollback: '2' })) {
       assert.equal((await page.getByTestId(`summary-${key}`).textContent())?.trim(), want, key);
     }
-    assert.equal((await page.getByTestId('alerts-count').textContent())?.trim(), String(overview.alerts.open));
+    assert.equal(
+      (await page.getByTestId('alerts-count').textContent())?.trim(),
+      String(overview.alerts.open),
+    );
     for (const lane of overview.lanes) {
-      assert.equal((await page.getByTestId(`lane-status-${lane.id}`).textContent())?.trim(), lane.status, lane.id);
+      assert.equal(
+        (await page.getByTestId(`lane-status-${lane.id}`).textContent())?.trim(),
+        lane.status,
+        lane.id,
+      );
       assert.equal(lane.status, SCREEN_LANES[lane.id]?.status);
-      assert.equal((await page.getByTestId(`lane-lastrun-${lane.id}`).textContent())?.trim(), SCREEN_LANES[lane.id]?.lastRun, lane.id);
+      assert.equal(
+        (await page.getByTestId(`lane-lastrun-${lane.id}`).textContent())?.trim(),
+        SCREEN_LANES[lane.id]?.lastRun,
+        lane.id,
+      );
     }
     for (const wf of overview.workflows) {
-      assert.equal((await page.getByTestId(`workflow-status-${wf.id}`).textContent())?.trim(), SCREEN_WORKFLOWS[wf.id]?.status, wf.id);
+      assert.equal(
+        (await page.getByTestId(`workflow-status-${wf.id}`).textContent())?.trim(),
+        SCREEN_WORKFLOWS[wf.id]?.status,
+        wf.id,
+      );
     }
     for (const g of overview.gates) {
-      assert.equal((await page.getByTestId(`gate-state-${g.id}`).textContent())?.trim(), SCREEN_GATES[g.id]?.state, g.id);
+      assert.equal(
+        (await page.getByTestId(`gate-state-${g.id}`).textContent())?.trim(),
+        SCREEN_GATES[g.id]?.state,
+        g.id,
+      );
     }
     assert.equal((await page.getByTestId('alerts-count').textContent())?.trim(), '1');
     const body = (await page.locator('body').textContent()) ?? '';
-    for (const text of ['Route zone', 'production / delivery', 'ci/cd catalog', 'Branch policy', 'Promotion flow', 'CI/CD pipelines', 'GitHub Actions', 'Release gates', 'Open workflow catalog', 'ops checklist, canary health, queue backlog threshold']) {
+    for (const text of [
+      'Route zone',
+      'production / delivery',
+      'ci/cd catalog',
+      'Branch policy',
+      'Promotion flow',
+      'CI/CD pipelines',
+      'GitHub Actions',
+      'Release gates',
+      'Open workflow catalog',
+      'ops checklist, canary health, queue backlog threshold',
+    ]) {
       assert.ok(body.includes(text), `page shows "${text}"`);
     }
     await page.screenshot({ path: `${OUT}/overview-1280.png`, fullPage: true });

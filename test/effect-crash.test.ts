@@ -13,7 +13,6 @@ import { freshSqliteDir } from './helpers/test-database.ts';
 const GH_TOKEN = 'ghs_crash_test_token';
 const SHA = 'dead0000000000000000000000000000000000aa';
 
-
 describe('crash between a decision and its effect', () => {
   it('the PL-08 dispatch decided before a SIGKILL is sent exactly once after restart', async () => {
     const github = await startFakeGitHub({ token: GH_TOKEN });
@@ -28,39 +27,88 @@ describe('crash between a decision and its effect', () => {
     });
     const dataDir = await freshSqliteDir();
     // A short outbox lease, so that the crashed process's claim expires quickly.
-    const env = { DATABASE_URL: '', LANES_DATA_DIR: dataDir, LANES_GITHUB_API_URL: github.url, LANES_GITHUB_TOKEN: GH_TOKEN, LANES_OUTBOX_LEASE_MS: '4000' };
+    const env = {
+      DATABASE_URL: '',
+      LANES_DATA_DIR: dataDir,
+      LANES_GITHUB_API_URL: github.url,
+      LANES_GITHUB_TOKEN: GH_TOKEN,
+      LANES_OUTBOX_LEASE_MS: '4000',
+    };
     const first = await spawnLanes(env);
     const store = await openStore({ dataDir });
     const tokens: Record<string, string> = {};
-    for (const p of ['hana', 'ivan', 'dmitri']) tokens[p] = (await issueToken(store, { personId: p, name: 't', scope: 'operate', now: new Date() })).token;
+    for (const p of ['hana', 'ivan', 'dmitri'])
+      tokens[p] = (
+        await issueToken(store, { personId: p, name: 't', scope: 'operate', now: new Date() })
+      ).token;
     await store.close();
     const api = async (url: string, person: string, path: string, body: unknown) => {
-      const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${tokens[person]}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[person]}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return res.status;
     };
     try {
       const now = Date.now();
       const at = (min: number) => new Date(now - min * 60_000).toISOString();
       await sendGreenStaging(first.url, SHA, at(120));
-      await waitFor(async () => (await api(first.url, 'hana', '/api/v1/releases', { version: 'v9.0.0', sha: SHA })) === 201 || undefined, 'release created', 20_000);
-      await sendRun(first.url, { file: 'open-release-candidate.yml', name: 'open-release-candidate', sha: SHA, at: at(60), branch: 'v9.0.0', jobs: ['change summary', 'freeze window', 'rollback target exists'].map((name) => ({ name })) });
-      assert.equal(await api(first.url, 'ivan', '/api/v1/gates/RG-07/approve', { release: 'rel-v9.0.0' }), 200);
-      assert.equal(await api(first.url, 'dmitri', '/api/v1/gates/RG-08/approve', { release: 'rel-v9.0.0' }), 200);
+      await waitFor(
+        async () =>
+          (await api(first.url, 'hana', '/api/v1/releases', { version: 'v9.0.0', sha: SHA })) === 201 ||
+          undefined,
+        'release created',
+        20_000,
+      );
+      await sendRun(first.url, {
+        file: 'open-release-candidate.yml',
+        name: 'open-release-candidate',
+        sha: SHA,
+        at: at(60),
+        branch: 'v9.0.0',
+        jobs: ['change summary', 'freeze window', 'rollback target exists'].map((name) => ({ name })),
+      });
+      assert.equal(
+        await api(first.url, 'ivan', '/api/v1/gates/RG-07/approve', { release: 'rel-v9.0.0' }),
+        200,
+      );
+      assert.equal(
+        await api(first.url, 'dmitri', '/api/v1/gates/RG-08/approve', { release: 'rel-v9.0.0' }),
+        200,
+      );
       // The decision is committed; its effect is being attempted against an unavailable GitHub.
-      await waitFor(async () => outcomes.some((o) => o.file === 'release-prod-ops.yml') || undefined, 'a dispatch attempt', 20_000);
+      await waitFor(
+        async () => outcomes.some((o) => o.file === 'release-prod-ops.yml') || undefined,
+        'a dispatch attempt',
+        20_000,
+      );
       first.child.kill('SIGKILL');
       await once(first.child, 'exit');
-      assert.equal(outcomes.filter((o) => o.status === 204).length, 0, 'nothing was dispatched before the crash');
+      assert.equal(
+        outcomes.filter((o) => o.status === 204).length,
+        0,
+        'nothing was dispatched before the crash',
+      );
 
       down = false;
       const second = await spawnLanes(env);
       try {
-        await waitFor(async () => outcomes.some((o) => o.file === 'release-prod-ops.yml' && o.status === 204) || undefined, 'dispatch after restart', 30_000);
+        await waitFor(
+          async () =>
+            outcomes.some((o) => o.file === 'release-prod-ops.yml' && o.status === 204) || undefined,
+          'dispatch after restart',
+          30_000,
+        );
         // Give any duplicate a chance to show up: the outbox polls every second.
         await new Promise((r) => setTimeout(r, 3000));
         const ok = outcomes.filter((o) => o.status === 204);
         assert.equal(ok.filter((o) => o.file === 'release-prod-ops.yml').length, 1, JSON.stringify(outcomes));
-        assert.equal(ok.filter((o) => o.file === 'open-release-candidate.yml').length, 1, JSON.stringify(outcomes));
+        assert.equal(
+          ok.filter((o) => o.file === 'open-release-candidate.yml').length,
+          1,
+          JSON.stringify(outcomes),
+        );
       } finally {
         second.child.kill('SIGTERM');
         await once(second.child, 'exit');

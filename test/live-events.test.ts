@@ -17,7 +17,10 @@ function openStream(url: string, lastEventId?: string) {
   const events: SseEvent[] = [];
   const controller = new AbortController();
   const done = (async () => {
-    const res = await fetch(url, { headers: lastEventId ? { 'last-event-id': lastEventId } : {}, signal: controller.signal });
+    const res = await fetch(url, {
+      headers: lastEventId ? { 'last-event-id': lastEventId } : {},
+      signal: controller.signal,
+    });
     assert.equal(res.headers.get('content-type')?.startsWith('text/event-stream'), true);
     const reader = res.body?.getReader();
     if (!reader) return;
@@ -71,8 +74,14 @@ describe('live events', () => {
     await lanes.close();
     lanes = await startLanes({ ...config, port: 0 }, { log: pino({ level: 'silent' }) });
     try {
-      assert.equal((await sendDelivery(lanes.url, 'workflow_run', run(1, 'completed', 'success', 5))).status, 202);
-      assert.equal((await sendDelivery(lanes.url, 'workflow_run', run(2, 'in_progress', null, 6))).status, 202);
+      assert.equal(
+        (await sendDelivery(lanes.url, 'workflow_run', run(1, 'completed', 'success', 5))).status,
+        202,
+      );
+      assert.equal(
+        (await sendDelivery(lanes.url, 'workflow_run', run(2, 'in_progress', null, 6))).status,
+        202,
+      );
       await lanes.worker.drain();
       const s2 = openStream(`${lanes.url}/api/v1/events`, first.id);
       const missed = await waitFor(async () => {
@@ -80,7 +89,10 @@ describe('live events', () => {
         return runs.length >= 2 ? runs : undefined;
       }, 'missed events replayed');
       const ids = missed.map((e) => Number(e.id));
-      assert.ok(ids.every((id) => id > Number(first.id)), 'only events after Last-Event-ID');
+      assert.ok(
+        ids.every((id) => id > Number(first.id)),
+        'only events after Last-Event-ID',
+      );
       assert.deepEqual(
         missed.map((e) => JSON.parse(e.data).data.status),
         ['completed', 'in_progress'],

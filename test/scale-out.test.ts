@@ -24,15 +24,30 @@ describe('replicas over one PostgreSQL', () => {
           events.push(dec.decode(chunk.value));
         }
       })();
-      const payload = workflowRunPayload({ runId: 4242, workflowFile: 'deploy-staging.yml', workflowName: 'deploy-staging', status: 'completed', conclusion: 'failure', startedAt: '2026-03-12T10:00:00Z', updatedAt: '2026-03-12T10:05:00Z' });
+      const payload = workflowRunPayload({
+        runId: 4242,
+        workflowFile: 'deploy-staging.yml',
+        workflowName: 'deploy-staging',
+        status: 'completed',
+        conclusion: 'failure',
+        startedAt: '2026-03-12T10:00:00Z',
+        updatedAt: '2026-03-12T10:05:00Z',
+      });
       const sent = await sendDelivery(ingest.url, 'workflow_run', payload);
       assert.equal(sent.status, 202);
       // Processed by the worker replica (the ingest replica runs no inbox worker)...
-      await waitFor(async () => (await worker.store.getDelivery(sent.guid))?.status === 'processed' || undefined, 'processed by the worker replica');
+      await waitFor(
+        async () => (await worker.store.getDelivery(sent.guid))?.status === 'processed' || undefined,
+        'processed by the worker replica',
+      );
       assert.equal(ingest.worker.processed, 0);
       assert.ok(worker.worker.processed >= 1);
       // ...and the ingest replica's clients hear of it and read the new state.
-      await waitFor(async () => events.join('').includes('"runId":4242') || events.join('').includes('"id":"4242"') || undefined, 'SSE on the other replica');
+      await waitFor(
+        async () =>
+          events.join('').includes('"runId":4242') || events.join('').includes('"id":"4242"') || undefined,
+        'SSE on the other replica',
+      );
       const wf = (await (await fetch(`${ingest.url}/api/v1/workflows/WF-04`)).json()) as { status: string };
       assert.equal(wf.status, 'failed');
     } finally {

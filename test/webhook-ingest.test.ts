@@ -38,7 +38,10 @@ for (const kind of STORE_KINDS) {
     it('accepts GitHub’s documented signature vector and rejects wrong, missing and sha1-only signatures', async () => {
       // docs.github.com "Validating webhook deliveries": secret "It's a Secret to Everybody", payload "Hello, World!"
       const expected = 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17';
-      assert.equal(`sha256=${createHmac('sha256', "It's a Secret to Everybody").update('Hello, World!').digest('hex')}`, expected);
+      assert.equal(
+        `sha256=${createHmac('sha256', "It's a Secret to Everybody").update('Hello, World!').digest('hex')}`,
+        expected,
+      );
 
       const payload = example('workflow_run', 0);
       const ok = await sendDelivery(lanes.url, 'workflow_run', payload);
@@ -58,12 +61,24 @@ for (const kind of STORE_KINDS) {
         const r = await sendDelivery(lanes.url, 'workflow_run', body, { signature });
         assert.equal(r.status, 401, `signature ${String(signature)} must be refused`);
         assert.equal((r.body as { error: { code: string } }).error.code, 'invalid_signature');
-        assert.equal(await lanes.store.getDelivery(r.guid), undefined, 'nothing stored for a refused delivery');
+        assert.equal(
+          await lanes.store.getDelivery(r.guid),
+          undefined,
+          'nothing stored for a refused delivery',
+        );
       }
     });
 
     it('answers a repeated X-GitHub-Delivery with 200 and changes nothing', async () => {
-      const payload = workflowRunPayload({ runId: 7001, workflowFile: 'ci-pr-fast.yml', workflowName: 'ci-pr-fast', status: 'completed', conclusion: 'success', startedAt: '2026-03-01T10:00:00Z', updatedAt: '2026-03-01T10:05:00Z' });
+      const payload = workflowRunPayload({
+        runId: 7001,
+        workflowFile: 'ci-pr-fast.yml',
+        workflowName: 'ci-pr-fast',
+        status: 'completed',
+        conclusion: 'success',
+        startedAt: '2026-03-01T10:00:00Z',
+        updatedAt: '2026-03-01T10:05:00Z',
+      });
       const first = await sendDelivery(lanes.url, 'workflow_run', payload);
       assert.equal(first.status, 202);
       const before = await lanes.store.inboxStats();
@@ -71,7 +86,12 @@ for (const kind of STORE_KINDS) {
       assert.equal(again.status, 200);
       assert.equal((again.body as { status: string }).status, 'duplicate');
       // Even a different body under the same GUID changes nothing.
-      const other = await sendDelivery(lanes.url, 'workflow_run', { ...payload, action: 'requested' }, { guid: first.guid });
+      const other = await sendDelivery(
+        lanes.url,
+        'workflow_run',
+        { ...payload, action: 'requested' },
+        { guid: first.guid },
+      );
       assert.equal(other.status, 200);
       const after = await lanes.store.inboxStats();
       assert.equal(after.received, before.received);
@@ -89,15 +109,38 @@ for (const kind of STORE_KINDS) {
 
     it('rejects malformed, truncated and pathologically nested JSON without storing it', async () => {
       const runsBefore = await stateOf(lanes);
-      const full = JSON.stringify(workflowRunPayload({ runId: 7002, workflowFile: 'ci-pr-fast.yml', workflowName: 'ci-pr-fast', status: 'completed', conclusion: 'success', startedAt: '2026-03-01T10:00:00Z', updatedAt: '2026-03-01T10:05:00Z' }));
-      for (const body of [full.slice(0, full.length / 2), '{"action":', 'not json', '[1,2,3]', '"str"', 'null', '['.repeat(200_000), `${'{"a":'.repeat(50_000)}1`]) {
+      const full = JSON.stringify(
+        workflowRunPayload({
+          runId: 7002,
+          workflowFile: 'ci-pr-fast.yml',
+          workflowName: 'ci-pr-fast',
+          status: 'completed',
+          conclusion: 'success',
+          startedAt: '2026-03-01T10:00:00Z',
+          updatedAt: '2026-03-01T10:05:00Z',
+        }),
+      );
+      for (const body of [
+        full.slice(0, full.length / 2),
+        '{"action":',
+        'not json',
+        '[1,2,3]',
+        '"str"',
+        'null',
+        '['.repeat(200_000),
+        `${'{"a":'.repeat(50_000)}1`,
+      ]) {
         const r = await sendDelivery(lanes.url, 'workflow_run', body);
         assert.equal(r.status, 400, `body ${body.slice(0, 20)} must be refused`);
         assert.equal((r.body as { error: { code: string } }).error.code, 'invalid_json');
         assert.equal(await lanes.store.getDelivery(r.guid), undefined);
       }
       // Deep nesting that is still valid JSON is stored, then ignored: no crash, no state change.
-      const deep = await sendDelivery(lanes.url, 'workflow_run', `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`);
+      const deep = await sendDelivery(
+        lanes.url,
+        'workflow_run',
+        `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`,
+      );
       assert.equal(deep.status, 202);
       await lanes.worker.drain();
       assert.equal((await lanes.store.getDelivery(deep.guid))?.status, 'ignored');
@@ -108,7 +151,15 @@ for (const kind of STORE_KINDS) {
 
     it('stores and ignores payloads missing repository or workflow_run, with no state change', async () => {
       const runsBefore = await stateOf(lanes);
-      const noRepo = workflowRunPayload({ runId: 7003, workflowFile: 'ci-pr-fast.yml', workflowName: 'ci-pr-fast', status: 'completed', conclusion: 'success', startedAt: '2026-03-01T10:00:00Z', updatedAt: '2026-03-01T10:05:00Z' });
+      const noRepo = workflowRunPayload({
+        runId: 7003,
+        workflowFile: 'ci-pr-fast.yml',
+        workflowName: 'ci-pr-fast',
+        status: 'completed',
+        conclusion: 'success',
+        startedAt: '2026-03-01T10:00:00Z',
+        updatedAt: '2026-03-01T10:05:00Z',
+      });
       delete noRepo.repository;
       const noRun = example('workflow_run', 0);
       delete noRun.workflow_run;
@@ -140,7 +191,12 @@ for (const kind of STORE_KINDS) {
       });
       const res = await fetch(`${lanes.url}/webhooks/github`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-github-event': 'workflow_run', 'x-github-delivery': 'chunked-big-1', 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) },
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'workflow_run',
+          'x-github-delivery': 'chunked-big-1',
+          'x-hub-signature-256': 'sha256=' + '0'.repeat(64),
+        },
         body: stream,
         duplex: 'half',
       } as RequestInit);
@@ -162,9 +218,21 @@ describe('ordering: the newest state wins by GitHub’s timestamps and attempts,
       const steps = [
         workflowRunPayload({ ...common, status: 'queued', conclusion: null, updatedAt: at(0) }),
         workflowRunPayload({ ...common, status: 'in_progress', conclusion: null, updatedAt: at(5) }),
-        workflowRunPayload({ ...common, status: 'completed', conclusion: i % 3 === 0 ? 'failure' : 'success', updatedAt: at(60) }),
+        workflowRunPayload({
+          ...common,
+          status: 'completed',
+          conclusion: i % 3 === 0 ? 'failure' : 'success',
+          updatedAt: at(60),
+        }),
         // A re-run (attempt 2) for some runs: it wins over attempt 1 whatever the order.
-        workflowRunPayload({ ...common, attempt: 2, status: i % 2 === 0 ? 'completed' : 'in_progress', conclusion: i % 2 === 0 ? 'success' : null, updatedAt: at(120), startedAt: at(100) }),
+        workflowRunPayload({
+          ...common,
+          attempt: 2,
+          status: i % 2 === 0 ? 'completed' : 'in_progress',
+          conclusion: i % 2 === 0 ? 'success' : null,
+          updatedAt: at(120),
+          startedAt: at(100),
+        }),
         // A stale in_progress for attempt 1 arriving after completion must not reopen it.
         workflowRunPayload({ ...common, status: 'in_progress', conclusion: null, updatedAt: at(6) }),
       ];
@@ -225,7 +293,14 @@ for (const kind of STORE_KINDS) {
         const want = SCREEN_LANES[lane.id];
         assert.ok(want, lane.id);
         assert.deepEqual(
-          { name: lane.name, trigger: lane.trigger, environment: lane.environment, gate: lane.checks.join(', '), status: lane.status, lastRun: screenTime(lane.lastRunAt) },
+          {
+            name: lane.name,
+            trigger: lane.trigger,
+            environment: lane.environment,
+            gate: lane.checks.join(', '),
+            status: lane.status,
+            lastRun: screenTime(lane.lastRunAt),
+          },
           want,
           lane.id,
         );
@@ -237,22 +312,41 @@ for (const kind of STORE_KINDS) {
       for (const wf of overview.workflows) {
         const want = SCREEN_WORKFLOWS[wf.id];
         assert.ok(want, wf.id);
-        assert.deepEqual({ name: wf.name, status: wf.status, runner: wf.runner, environment: wf.environment, evidence: wf.evidence }, want, wf.id);
+        assert.deepEqual(
+          {
+            name: wf.name,
+            status: wf.status,
+            runner: wf.runner,
+            environment: wf.environment,
+            evidence: wf.evidence,
+          },
+          want,
+          wf.id,
+        );
       }
     });
 
     it('summary cards are derived from the catalog', () => {
       assert.deepEqual(overview.summary, { automated: 9, manual: 5, prod: 5, rollback: 2 });
       assert.equal(overview.zone.title, 'OPS — Control Plane');
-      assert.deepEqual(overview.promotion.flow, ['PL-03', 'PL-04', 'PL-05', 'PL-06', 'PL-07', 'PL-08', 'PL-09', 'PL-10']);
+      assert.deepEqual(overview.promotion.flow, [
+        'PL-03',
+        'PL-04',
+        'PL-05',
+        'PL-06',
+        'PL-07',
+        'PL-08',
+        'PL-09',
+        'PL-10',
+      ]);
     });
 
     it('replaying the same history again changes nothing', async () => {
-      const before = JSON.stringify((await (await fetch(`${lanes.url}/api/v1/lanes`)).json()));
+      const before = JSON.stringify(await (await fetch(`${lanes.url}/api/v1/lanes`)).json());
       const res = await replayDeliveries(lanes.url, SECRET, readDeliveries(DEMO_HISTORY), { concurrency: 4 });
       assert.equal(res.accepted, 0);
       await lanes.worker.drain();
-      const after = JSON.stringify((await (await fetch(`${lanes.url}/api/v1/lanes`)).json()));
+      const after = JSON.stringify(await (await fetch(`${lanes.url}/api/v1/lanes`)).json());
       assert.equal(after, before);
     });
   });

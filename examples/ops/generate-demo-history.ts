@@ -6,7 +6,10 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as { name: string; examples: Record<string, unknown>[] }[];
+const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as {
+  name: string;
+  examples: Record<string, unknown>[];
+}[];
 const template = (name: string, i = 0): Record<string, unknown> => {
   const ex = examples.find((e) => e.name === name)?.examples[i];
   if (!ex) throw new Error(`no example ${name}`);
@@ -41,7 +44,8 @@ const guid = () => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 const sha = (s: string) => createHash('sha1').update(s).digest('hex');
-const iso = (s: string, plusSec = 0) => new Date(Date.parse(s) + plusSec * 1000).toISOString().replace('.000Z', 'Z');
+const iso = (s: string, plusSec = 0) =>
+  new Date(Date.parse(s) + plusSec * 1000).toISOString().replace('.000Z', 'Z');
 
 const WORKFLOWS: Record<string, { name: string; file: string; id: number }> = {
   'WF-01': { name: 'ci-pr-fast', file: 'ci-pr-fast.yml', id: 5001 },
@@ -121,7 +125,13 @@ function run(spec: RunSpec): void {
     out.push({
       event: 'workflow_run',
       guid: guid(),
-      payload: { action, workflow_run: wr(status, conclusion, at), workflow: { id: wf.id, name: wf.name, path: `.github/workflows/${wf.file}` }, repository, sender: actor },
+      payload: {
+        action,
+        workflow_run: wr(status, conclusion, at),
+        workflow: { id: wf.id, name: wf.name, path: `.github/workflows/${wf.file}` },
+        repository,
+        sender: actor,
+      },
     });
   emitRun('requested', 'queued', null, spec.start);
   if (spec.environment) {
@@ -163,7 +173,12 @@ function run(spec: RunSpec): void {
   const jobTemplate = template('workflow_job', 1);
   for (const j of spec.jobs ?? []) {
     const jobId = jobSeq++;
-    const job = (status: string, conclusion: string | null, started: string | null, completed: string | null) => ({
+    const job = (
+      status: string,
+      conclusion: string | null,
+      started: string | null,
+      completed: string | null,
+    ) => ({
       ...(jobTemplate.workflow_job as object),
       id: jobId,
       run_id: id,
@@ -180,12 +195,30 @@ function run(spec: RunSpec): void {
       created_at: iso(spec.start, t - 2),
       started_at: started,
       completed_at: completed,
-      labels: spec.wf === 'WF-01' || spec.wf === 'WF-02' || spec.wf === 'WF-03' || spec.wf === 'WF-05' ? ['ubuntu-latest'] : ['self-hosted', 'linux'],
+      labels:
+        spec.wf === 'WF-01' || spec.wf === 'WF-02' || spec.wf === 'WF-03' || spec.wf === 'WF-05'
+          ? ['ubuntu-latest']
+          : ['self-hosted', 'linux'],
       runner_name: spec.wf === 'WF-01' ? 'GitHub Actions 12' : `ops-runner-${(jobId % 7) + 1}`,
       steps: [],
     });
-    const emitJob = (action: string, status: string, conclusion: string | null, started: string | null, completed: string | null) =>
-      out.push({ event: 'workflow_job', guid: guid(), payload: { action, workflow_job: job(status, conclusion, started, completed), repository, sender: actor } });
+    const emitJob = (
+      action: string,
+      status: string,
+      conclusion: string | null,
+      started: string | null,
+      completed: string | null,
+    ) =>
+      out.push({
+        event: 'workflow_job',
+        guid: guid(),
+        payload: {
+          action,
+          workflow_job: job(status, conclusion, started, completed),
+          repository,
+          sender: actor,
+        },
+      });
     const started = iso(spec.start, t);
     emitJob('queued', 'queued', null, null, null);
     if (j.status === 'queued') continue;
@@ -195,11 +228,17 @@ function run(spec: RunSpec): void {
     emitJob('completed', 'completed', j.conclusion, started, iso(spec.start, t));
   }
   if (spec.status === 'completed') {
-    emitRun('completed', 'completed', spec.conclusion ?? 'success', iso(spec.start, Math.max(t + 5, spec.seconds ?? 0)));
+    emitRun(
+      'completed',
+      'completed',
+      spec.conclusion ?? 'success',
+      iso(spec.start, Math.max(t + 5, spec.seconds ?? 0)),
+    );
   }
 }
 
-const ok = (names: string[], seconds = 30): JobSpec[] => names.map((name) => ({ name, conclusion: 'success', seconds }));
+const ok = (names: string[], seconds = 30): JobSpec[] =>
+  names.map((name) => ({ name, conclusion: 'success', seconds }));
 
 // ---- Older history (for the workflow catalog and lane pages) ----
 const prevRelease = sha('release v1.3.2');
@@ -207,47 +246,367 @@ const release = sha('release v1.4.0');
 const smokeJobs = ['overview smoke', 'ws connect', 'queue', 'memory', 'reports', 'alerts', 'smoke'];
 const stagingJobs = ['deploy preflight', 'env diff', 'secrets present', 'config validation', 'deploy'];
 // Release v1.3.2: the previous good release (the rollback target), through the whole flow on 3 March.
-run({ wf: 'WF-01', start: '2026-03-03T08:10:00Z', event: 'pull_request', branch: 'feature/report-cache', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['lint', 'typecheck', 'unit', 'schema drift', 'secret scan']) });
-run({ wf: 'WF-02', start: '2026-03-03T08:11:00Z', event: 'pull_request', branch: 'feature/report-cache', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['contract diff', 'migration dry-run', 'ws handshake smoke']) });
-run({ wf: 'WF-03', start: '2026-03-03T09:02:11Z', event: 'push', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', jobs: ok(['container build', 'image scan', 'SBOM', 'release manifest']) });
-run({ wf: 'WF-04', start: '2026-03-03T09:20:00Z', event: 'workflow_run', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', environment: 'staging', jobs: [...ok(stagingJobs), ...ok(smokeJobs, 20)] });
-run({ wf: 'WF-05', start: '2026-03-03T10:00:00Z', event: 'workflow_dispatch', branch: 'main', headSha: prevRelease, status: 'completed', conclusion: 'success', actor: 'hana', jobs: ok(['change summary', 'freeze window', 'rollback target exists']) });
-run({ wf: 'WF-07', start: '2026-03-03T11:00:00Z', event: 'workflow_dispatch', branch: 'v1.3.2', headSha: prevRelease, status: 'completed', conclusion: 'success', environment: 'prod-ops', jobs: ok(['ops checklist', 'canary health', 'queue backlog threshold', 'deploy'], 60) });
-run({ wf: 'WF-09', start: '2026-03-03T11:05:00Z', event: 'workflow_run', branch: 'v1.3.2', headSha: prevRelease, status: 'completed', conclusion: 'success', environment: 'prod-ops', jobs: ok(['5xx', 'ws disconnect', 'queue lag', 'report success', 'alert duplication']) });
-run({ wf: 'WF-08', start: '2026-03-03T11:20:00Z', event: 'workflow_dispatch', branch: 'v1.3.2', headSha: prevRelease, status: 'completed', conclusion: 'success', environment: 'prod-pulse', jobs: ok(['15 min green after ops', 'feed freshness', 'workspace isolation', 'deploy'], 60) });
-run({ wf: 'WF-01', start: '2026-03-09T09:12:40Z', event: 'pull_request', branch: 'feature/queue-metrics', headSha: sha('pr-1'), status: 'completed', conclusion: 'failure', jobs: [...ok(['lint', 'typecheck']), { name: 'unit', conclusion: 'failure' }] });
-run({ wf: 'WF-01', start: '2026-03-09T11:40:02Z', event: 'pull_request', branch: 'feature/queue-metrics', headSha: sha('pr-1b'), status: 'completed', conclusion: 'success', jobs: ok(['lint', 'typecheck', 'unit', 'schema drift', 'secret scan']) });
-run({ wf: 'WF-02', start: '2026-03-09T11:41:15Z', event: 'pull_request', branch: 'feature/queue-metrics', headSha: sha('pr-1b'), status: 'completed', conclusion: 'success', jobs: ok(['contract diff', 'migration dry-run', 'ws handshake smoke']) });
+run({
+  wf: 'WF-01',
+  start: '2026-03-03T08:10:00Z',
+  event: 'pull_request',
+  branch: 'feature/report-cache',
+  headSha: prevRelease,
+  status: 'completed',
+  conclusion: 'success',
+  jobs: ok(['lint', 'typecheck', 'unit', 'schema drift', 'secret scan']),
+});
+run({
+  wf: 'WF-02',
+  start: '2026-03-03T08:11:00Z',
+  event: 'pull_request',
+  branch: 'feature/report-cache',
+  headSha: prevRelease,
+  status: 'completed',
+  conclusion: 'success',
+  jobs: ok(['contract diff', 'migration dry-run', 'ws handshake smoke']),
+});
+run({
+  wf: 'WF-03',
+  start: '2026-03-03T09:02:11Z',
+  event: 'push',
+  branch: 'main',
+  headSha: prevRelease,
+  status: 'completed',
+  conclusion: 'success',
+  jobs: ok(['container build', 'image scan', 'SBOM', 'release manifest']),
+});
+run({
+  wf: 'WF-04',
+  start: '2026-03-03T09:20:00Z',
+  event: 'workflow_run',
+  branch: 'main',
+  headSha: prevRelease,
+  status: 'completed',
+  conclusion: 'success',
+  environment: 'staging',
+  jobs: [...ok(stagingJobs), ...ok(smokeJobs, 20)],
+});
+run({
+  wf: 'WF-05',
+  start: '2026-03-03T10:00:00Z',
+  event: 'workflow_dispatch',
+  branch: 'main',
+  headSha: prevRelease,
+  status: 'completed',
+  conclusion: 'success',
+  actor: 'hana',
+  jobs: ok(['change summary', 'freeze window', 'rollback target exists']),
+});
+run({
+  wf: 'WF-07',
+  start: '2026-03-03T11:00:00Z',
+  event: 'workflow_dispatch',
+  branch: 'v1.3.2',
+  headSha: prevRelease,
+  status: 'completed',
+  conclusion: 'success',
+  environment: 'prod-ops',
+  jobs: ok(['ops checklist', 'canary health', 'queue backlog threshold', 'deploy'], 60),
+});
+run({
+  wf: 'WF-09',
+  start: '2026-03-03T11:05:00Z',
+  event: 'workflow_run',
+  branch: 'v1.3.2',
+  headSha: prevRelease,
+  status: 'completed',
+  conclusion: 'success',
+  environment: 'prod-ops',
+  jobs: ok(['5xx', 'ws disconnect', 'queue lag', 'report success', 'alert duplication']),
+});
+run({
+  wf: 'WF-08',
+  start: '2026-03-03T11:20:00Z',
+  event: 'workflow_dispatch',
+  branch: 'v1.3.2',
+  headSha: prevRelease,
+  status: 'completed',
+  conclusion: 'success',
+  environment: 'prod-pulse',
+  jobs: ok(['15 min green after ops', 'feed freshness', 'workspace isolation', 'deploy'], 60),
+});
+run({
+  wf: 'WF-01',
+  start: '2026-03-09T09:12:40Z',
+  event: 'pull_request',
+  branch: 'feature/queue-metrics',
+  headSha: sha('pr-1'),
+  status: 'completed',
+  conclusion: 'failure',
+  jobs: [...ok(['lint', 'typecheck']), { name: 'unit', conclusion: 'failure' }],
+});
+run({
+  wf: 'WF-01',
+  start: '2026-03-09T11:40:02Z',
+  event: 'pull_request',
+  branch: 'feature/queue-metrics',
+  headSha: sha('pr-1b'),
+  status: 'completed',
+  conclusion: 'success',
+  jobs: ok(['lint', 'typecheck', 'unit', 'schema drift', 'secret scan']),
+});
+run({
+  wf: 'WF-02',
+  start: '2026-03-09T11:41:15Z',
+  event: 'pull_request',
+  branch: 'feature/queue-metrics',
+  headSha: sha('pr-1b'),
+  status: 'completed',
+  conclusion: 'success',
+  jobs: ok(['contract diff', 'migration dry-run', 'ws handshake smoke']),
+});
 // The weekly rollback drill (PL-12) on staging: both rollback workflows on schedule, from main.
-run({ wf: 'WF-10', start: '2026-03-02T16:00:04Z', event: 'schedule', branch: 'main', headSha: sha('main-0302'), status: 'completed', conclusion: 'success', jobs: ok(['simulate bad deploy', 'rollback', 'smoke verify', 'lessons learned']) });
-run({ wf: 'WF-11', start: '2026-03-02T16:00:09Z', event: 'schedule', branch: 'main', headSha: sha('main-0302'), status: 'completed', conclusion: 'success', jobs: ok(['rollback', 'smoke verify']) });
+run({
+  wf: 'WF-10',
+  start: '2026-03-02T16:00:04Z',
+  event: 'schedule',
+  branch: 'main',
+  headSha: sha('main-0302'),
+  status: 'completed',
+  conclusion: 'success',
+  jobs: ok(['simulate bad deploy', 'rollback', 'smoke verify', 'lessons learned']),
+});
+run({
+  wf: 'WF-11',
+  start: '2026-03-02T16:00:09Z',
+  event: 'schedule',
+  branch: 'main',
+  headSha: sha('main-0302'),
+  status: 'completed',
+  conclusion: 'success',
+  jobs: ok(['rollback', 'smoke verify']),
+});
 // PL-11: an incident rollback on 6 March (of a hotfix that never became a release).
-run({ wf: 'WF-10', start: '2026-03-06T14:22:00Z', event: 'workflow_dispatch', branch: 'main', headSha: sha('main-0306'), status: 'completed', conclusion: 'success', environment: 'prod-ops', actor: 'elena', jobs: ok(['incident declared', 'previous version healthy', 'owner assigned', 'rollback']) });
-run({ wf: 'WF-11', start: '2026-03-06T14:22:30Z', event: 'workflow_dispatch', branch: 'main', headSha: sha('main-0306'), status: 'completed', conclusion: 'success', environment: 'prod-pulse', actor: 'elena', jobs: ok(['rollback']) });
-run({ wf: 'WF-10', start: '2026-03-09T16:00:00Z', event: 'schedule', branch: 'main', headSha: sha('main-0309'), status: 'completed', conclusion: 'success', jobs: ok(['simulate bad deploy', 'rollback', 'smoke verify', 'lessons learned']) });
-run({ wf: 'WF-11', start: '2026-03-09T16:00:00Z', event: 'schedule', branch: 'main', headSha: sha('main-0309'), status: 'completed', conclusion: 'success', jobs: ok(['rollback', 'smoke verify']) });
+run({
+  wf: 'WF-10',
+  start: '2026-03-06T14:22:00Z',
+  event: 'workflow_dispatch',
+  branch: 'main',
+  headSha: sha('main-0306'),
+  status: 'completed',
+  conclusion: 'success',
+  environment: 'prod-ops',
+  actor: 'elena',
+  jobs: ok(['incident declared', 'previous version healthy', 'owner assigned', 'rollback']),
+});
+run({
+  wf: 'WF-11',
+  start: '2026-03-06T14:22:30Z',
+  event: 'workflow_dispatch',
+  branch: 'main',
+  headSha: sha('main-0306'),
+  status: 'completed',
+  conclusion: 'success',
+  environment: 'prod-pulse',
+  actor: 'elena',
+  jobs: ok(['rollback']),
+});
+run({
+  wf: 'WF-10',
+  start: '2026-03-09T16:00:00Z',
+  event: 'schedule',
+  branch: 'main',
+  headSha: sha('main-0309'),
+  status: 'completed',
+  conclusion: 'success',
+  jobs: ok(['simulate bad deploy', 'rollback', 'smoke verify', 'lessons learned']),
+});
+run({
+  wf: 'WF-11',
+  start: '2026-03-09T16:00:00Z',
+  event: 'schedule',
+  branch: 'main',
+  headSha: sha('main-0309'),
+  status: 'completed',
+  conclusion: 'success',
+  jobs: ok(['rollback', 'smoke verify']),
+});
 
 // ---- Release v1.4.0 through staging and production on 10 March ----
-run({ wf: 'WF-01', start: '2026-03-10T14:30:00Z', event: 'pull_request', branch: 'feature/pulse-feeds', headSha: release, status: 'completed', conclusion: 'success', jobs: ok(['lint', 'typecheck', 'unit', 'schema drift', 'secret scan']) });
-run({ wf: 'WF-02', start: '2026-03-10T14:31:00Z', event: 'pull_request', branch: 'feature/pulse-feeds', headSha: release, status: 'completed', conclusion: 'success', jobs: ok(['contract diff', 'migration dry-run', 'ws handshake smoke']) });
-run({ wf: 'WF-03', start: '2026-03-10T15:05:00Z', event: 'push', branch: 'main', headSha: release, status: 'completed', conclusion: 'success', jobs: ok(['container build', 'image scan', 'SBOM', 'release manifest']) });
-run({ wf: 'WF-04', start: '2026-03-10T15:20:00Z', event: 'workflow_run', branch: 'main', headSha: release, status: 'completed', conclusion: 'success', environment: 'staging', jobs: [...ok(stagingJobs), ...ok(smokeJobs)] });
-run({ wf: 'WF-05', start: '2026-03-10T16:02:00Z', event: 'workflow_dispatch', branch: 'main', headSha: release, status: 'completed', conclusion: 'success', actor: 'hana', jobs: ok(['change summary', 'freeze window', 'rollback target exists']) });
-run({ wf: 'WF-06', start: '2026-03-10T20:14:00Z', event: 'workflow_dispatch', branch: 'v1.4.0', headSha: release, status: 'waiting', environment: 'prod-db', actor: 'chiara' });
-run({ wf: 'WF-07', start: '2026-03-10T20:32:00Z', event: 'workflow_dispatch', branch: 'v1.4.0', headSha: release, status: 'completed', conclusion: 'success', environment: 'prod-ops', jobs: ok(['ops checklist', 'canary health', 'queue backlog threshold', 'deploy'], 60) });
-run({ wf: 'WF-08', start: '2026-03-10T20:48:00Z', event: 'workflow_dispatch', branch: 'v1.4.0', headSha: release, status: 'completed', conclusion: 'failure', environment: 'prod-pulse', jobs: [{ name: '15 min green after ops', conclusion: 'success' }, { name: 'workspace isolation', conclusion: 'success' }, { name: 'feed freshness', conclusion: 'failure', seconds: 90 }] });
-run({ wf: 'WF-09', start: '2026-03-10T21:03:00Z', event: 'workflow_run', branch: 'v1.4.0', headSha: release, status: 'waiting', environment: 'prod-ops' });
-run({ wf: 'WF-09', start: '2026-03-10T21:06:00Z', event: 'workflow_run', branch: 'v1.4.0', headSha: release, status: 'completed', conclusion: 'failure', environment: 'prod-pulse', jobs: [{ name: 'feed freshness', conclusion: 'failure' }, { name: 'workspace isolation', conclusion: 'success' }] });
+run({
+  wf: 'WF-01',
+  start: '2026-03-10T14:30:00Z',
+  event: 'pull_request',
+  branch: 'feature/pulse-feeds',
+  headSha: release,
+  status: 'completed',
+  conclusion: 'success',
+  jobs: ok(['lint', 'typecheck', 'unit', 'schema drift', 'secret scan']),
+});
+run({
+  wf: 'WF-02',
+  start: '2026-03-10T14:31:00Z',
+  event: 'pull_request',
+  branch: 'feature/pulse-feeds',
+  headSha: release,
+  status: 'completed',
+  conclusion: 'success',
+  jobs: ok(['contract diff', 'migration dry-run', 'ws handshake smoke']),
+});
+run({
+  wf: 'WF-03',
+  start: '2026-03-10T15:05:00Z',
+  event: 'push',
+  branch: 'main',
+  headSha: release,
+  status: 'completed',
+  conclusion: 'success',
+  jobs: ok(['container build', 'image scan', 'SBOM', 'release manifest']),
+});
+run({
+  wf: 'WF-04',
+  start: '2026-03-10T15:20:00Z',
+  event: 'workflow_run',
+  branch: 'main',
+  headSha: release,
+  status: 'completed',
+  conclusion: 'success',
+  environment: 'staging',
+  jobs: [...ok(stagingJobs), ...ok(smokeJobs)],
+});
+run({
+  wf: 'WF-05',
+  start: '2026-03-10T16:02:00Z',
+  event: 'workflow_dispatch',
+  branch: 'main',
+  headSha: release,
+  status: 'completed',
+  conclusion: 'success',
+  actor: 'hana',
+  jobs: ok(['change summary', 'freeze window', 'rollback target exists']),
+});
+run({
+  wf: 'WF-06',
+  start: '2026-03-10T20:14:00Z',
+  event: 'workflow_dispatch',
+  branch: 'v1.4.0',
+  headSha: release,
+  status: 'waiting',
+  environment: 'prod-db',
+  actor: 'chiara',
+});
+run({
+  wf: 'WF-07',
+  start: '2026-03-10T20:32:00Z',
+  event: 'workflow_dispatch',
+  branch: 'v1.4.0',
+  headSha: release,
+  status: 'completed',
+  conclusion: 'success',
+  environment: 'prod-ops',
+  jobs: ok(['ops checklist', 'canary health', 'queue backlog threshold', 'deploy'], 60),
+});
+run({
+  wf: 'WF-08',
+  start: '2026-03-10T20:48:00Z',
+  event: 'workflow_dispatch',
+  branch: 'v1.4.0',
+  headSha: release,
+  status: 'completed',
+  conclusion: 'failure',
+  environment: 'prod-pulse',
+  jobs: [
+    { name: '15 min green after ops', conclusion: 'success' },
+    { name: 'workspace isolation', conclusion: 'success' },
+    { name: 'feed freshness', conclusion: 'failure', seconds: 90 },
+  ],
+});
+run({
+  wf: 'WF-09',
+  start: '2026-03-10T21:03:00Z',
+  event: 'workflow_run',
+  branch: 'v1.4.0',
+  headSha: release,
+  status: 'waiting',
+  environment: 'prod-ops',
+});
+run({
+  wf: 'WF-09',
+  start: '2026-03-10T21:06:00Z',
+  event: 'workflow_run',
+  branch: 'v1.4.0',
+  headSha: release,
+  status: 'completed',
+  conclusion: 'failure',
+  environment: 'prod-pulse',
+  jobs: [
+    { name: 'feed freshness', conclusion: 'failure' },
+    { name: 'workspace isolation', conclusion: 'success' },
+  ],
+});
 
 // ---- 11 and 12 March: the next candidate and the current main line ----
-run({ wf: 'WF-05', start: '2026-03-11T18:05:00Z', event: 'workflow_dispatch', branch: 'main', headSha: sha('main-0311'), status: 'queued', actor: 'ivan' });
+run({
+  wf: 'WF-05',
+  start: '2026-03-11T18:05:00Z',
+  event: 'workflow_dispatch',
+  branch: 'main',
+  headSha: sha('main-0311'),
+  status: 'queued',
+  actor: 'ivan',
+});
 const main0312a = sha('main-0312-a');
 const main0312b = sha('main-0312-b');
-run({ wf: 'WF-04', start: '2026-03-12T09:19:00Z', event: 'workflow_run', branch: 'main', headSha: main0312a, status: 'completed', conclusion: 'success', environment: 'staging', jobs: [...ok(['deploy']), ...ok(['overview smoke', 'ws connect', 'queue', 'memory', 'reports', 'alerts', 'smoke'], 20)] });
-run({ wf: 'WF-04', start: '2026-03-12T09:26:00Z', event: 'workflow_run', branch: 'main', headSha: main0312b, status: 'in_progress', environment: 'staging', jobs: [...ok(['deploy preflight', 'env diff'], 20), { name: 'deploy', conclusion: null }] });
-run({ wf: 'WF-03', start: '2026-03-12T09:31:00Z', event: 'push', branch: 'main', headSha: sha('main-0312-c'), status: 'completed', conclusion: 'success', jobs: ok(['container build', 'image scan', 'SBOM', 'release manifest']) });
-run({ wf: 'WF-02', start: '2026-03-12T09:39:00Z', event: 'pull_request', branch: 'fix/ws-handshake', headSha: sha('pr-2'), status: 'completed', conclusion: 'success', jobs: ok(['contract diff', 'migration dry-run', 'ws handshake smoke']) });
-run({ wf: 'WF-01', start: '2026-03-12T09:42:00Z', event: 'pull_request', branch: 'fix/ws-handshake', headSha: sha('pr-2'), status: 'completed', conclusion: 'success', jobs: ok(['lint', 'typecheck', 'unit', 'schema drift', 'secret scan']) });
+run({
+  wf: 'WF-04',
+  start: '2026-03-12T09:19:00Z',
+  event: 'workflow_run',
+  branch: 'main',
+  headSha: main0312a,
+  status: 'completed',
+  conclusion: 'success',
+  environment: 'staging',
+  jobs: [
+    ...ok(['deploy']),
+    ...ok(['overview smoke', 'ws connect', 'queue', 'memory', 'reports', 'alerts', 'smoke'], 20),
+  ],
+});
+run({
+  wf: 'WF-04',
+  start: '2026-03-12T09:26:00Z',
+  event: 'workflow_run',
+  branch: 'main',
+  headSha: main0312b,
+  status: 'in_progress',
+  environment: 'staging',
+  jobs: [...ok(['deploy preflight', 'env diff'], 20), { name: 'deploy', conclusion: null }],
+});
+run({
+  wf: 'WF-03',
+  start: '2026-03-12T09:31:00Z',
+  event: 'push',
+  branch: 'main',
+  headSha: sha('main-0312-c'),
+  status: 'completed',
+  conclusion: 'success',
+  jobs: ok(['container build', 'image scan', 'SBOM', 'release manifest']),
+});
+run({
+  wf: 'WF-02',
+  start: '2026-03-12T09:39:00Z',
+  event: 'pull_request',
+  branch: 'fix/ws-handshake',
+  headSha: sha('pr-2'),
+  status: 'completed',
+  conclusion: 'success',
+  jobs: ok(['contract diff', 'migration dry-run', 'ws handshake smoke']),
+});
+run({
+  wf: 'WF-01',
+  start: '2026-03-12T09:42:00Z',
+  event: 'pull_request',
+  branch: 'fix/ws-handshake',
+  headSha: sha('pr-2'),
+  status: 'completed',
+  conclusion: 'success',
+  jobs: ok(['lint', 'typecheck', 'unit', 'schema drift', 'secret scan']),
+});
 
 // GitHub delivers out of order: swap some neighbours deterministically (the result must not change).
 for (let i = 3; i < out.length - 1; i += 7) {
@@ -264,13 +623,53 @@ out.push(...dupes);
 
 // People's actions after the deliveries, through the same API (each as that person, with a token).
 const actions = [
-  { as: 'hana', method: 'POST', path: '/api/v1/releases', body: { version: 'v1.3.2', sha: prevRelease, changeSummary: ['report cache warm-up', 'queue metrics'], includesMigrations: false, reason: 'weekly release' } },
-  { as: 'hana', method: 'POST', path: '/api/v1/releases', body: { version: 'v1.4.0', sha: release, changeSummary: ['pulse feed pipeline', 'ws handshake hardening', 'queue backlog threshold alert'], includesMigrations: false, reason: 'weekly release' } },
-  { as: 'giulia', method: 'POST', path: '/api/v1/gates/RG-05/approve', body: { release: 'rel-v1.4.0', comment: 'staging smoke pack reviewed' } },
-  { as: 'ivan', method: 'POST', path: '/api/v1/gates/RG-07/approve', body: { release: 'rel-v1.4.0', comment: 'change summary and rollback target v1.3.2 checked' } },
-  { as: 'dmitri', method: 'POST', path: '/api/v1/gates/RG-08/approve', body: { release: 'rel-v1.4.0', comment: 'no migrations in this release' } },
+  {
+    as: 'hana',
+    method: 'POST',
+    path: '/api/v1/releases',
+    body: {
+      version: 'v1.3.2',
+      sha: prevRelease,
+      changeSummary: ['report cache warm-up', 'queue metrics'],
+      includesMigrations: false,
+      reason: 'weekly release',
+    },
+  },
+  {
+    as: 'hana',
+    method: 'POST',
+    path: '/api/v1/releases',
+    body: {
+      version: 'v1.4.0',
+      sha: release,
+      changeSummary: ['pulse feed pipeline', 'ws handshake hardening', 'queue backlog threshold alert'],
+      includesMigrations: false,
+      reason: 'weekly release',
+    },
+  },
+  {
+    as: 'giulia',
+    method: 'POST',
+    path: '/api/v1/gates/RG-05/approve',
+    body: { release: 'rel-v1.4.0', comment: 'staging smoke pack reviewed' },
+  },
+  {
+    as: 'ivan',
+    method: 'POST',
+    path: '/api/v1/gates/RG-07/approve',
+    body: { release: 'rel-v1.4.0', comment: 'change summary and rollback target v1.3.2 checked' },
+  },
+  {
+    as: 'dmitri',
+    method: 'POST',
+    path: '/api/v1/gates/RG-08/approve',
+    body: { release: 'rel-v1.4.0', comment: 'no migrations in this release' },
+  },
 ];
-writeFileSync(new URL('./demo-actions.json', import.meta.url), `${JSON.stringify({ now: '2026-03-12T09:45:00Z', actions }, null, 2)}\n`);
+writeFileSync(
+  new URL('./demo-actions.json', import.meta.url),
+  `${JSON.stringify({ now: '2026-03-12T09:45:00Z', actions }, null, 2)}\n`,
+);
 
 const file = new URL('./demo-history.jsonl', import.meta.url);
 writeFileSync(file, `${out.map((d) => JSON.stringify(d)).join('\n')}\n`);

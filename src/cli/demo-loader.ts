@@ -41,7 +41,15 @@ export async function loadDemo(
   for (const a of actions) {
     let token = tokens.get(a.as);
     if (!token) {
-      token = (await issueToken(lanes.store, { personId: a.as, name: 'demo', scope: 'operate', now: new Date(), ttlDays: 1 })).token;
+      token = (
+        await issueToken(lanes.store, {
+          personId: a.as,
+          name: 'demo',
+          scope: 'operate',
+          now: new Date(),
+          ttlDays: 1,
+        })
+      ).token;
       tokens.set(a.as, token);
     }
     const res = await fetch(`${lanes.url}${a.path}`, {
@@ -49,7 +57,8 @@ export async function loadDemo(
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(a.body),
     });
-    if (res.status >= 300) throw new Error(`demo action ${a.as} ${a.path}: HTTP ${res.status} ${await res.text()}`);
+    if (res.status >= 300)
+      throw new Error(`demo action ${a.as} ${a.path}: HTTP ${res.status} ${await res.text()}`);
     done++;
   }
   await lanes.worker.drain();

@@ -20,7 +20,13 @@ export function readDeliveries(file: string): RecordedDelivery[] {
       throw new Error(`${file}:${i + 1}: not valid JSON`);
     }
     const r = d as Partial<RecordedDelivery>;
-    if (typeof r !== 'object' || r === null || typeof r.event !== 'string' || typeof r.guid !== 'string' || r.payload === undefined) {
+    if (
+      typeof r !== 'object' ||
+      r === null ||
+      typeof r.event !== 'string' ||
+      typeof r.guid !== 'string' ||
+      r.payload === undefined
+    ) {
       throw new Error(`${file}:${i + 1}: expected {"event", "guid", "payload"}`);
     }
     out.push({ event: r.event, guid: r.guid, payload: r.payload });
@@ -88,7 +94,9 @@ export async function replayDeliveries(
   return result;
 }
 
-export function progressBar(stream: NodeJS.WriteStream = process.stderr): (done: number, total: number) => void {
+export function progressBar(
+  stream: NodeJS.WriteStream = process.stderr,
+): (done: number, total: number) => void {
   let last = -1;
   return (done, total) => {
     const pct = Math.floor((done / total) * 100);

@@ -15,44 +15,64 @@ export function registerServerCommands(program: Command): void {
     .option('--data <dir>', 'data directory for the SQLite default (LANES_DATA_DIR)')
     .option('--port <n>', 'port (PORT)')
     .option('--host <host>', 'bind address (LANES_HOST)')
-    .option('--demo', 'example catalog, open reads, and the demo history replayed into a fresh data directory')
+    .option(
+      '--demo',
+      'example catalog, open reads, and the demo history replayed into a fresh data directory',
+    )
     .option('--open-reads', 'allow unauthenticated GET on the API (trusted networks only)')
-    .action(async (opts: { catalog?: string; data?: string; port?: string; host?: string; demo?: boolean; openReads?: boolean }) => {
-      const r = loadConfig({ ...opts });
-      if (!r.ok) {
-        for (const e of r.errors) process.stderr.write(`lanes: configuration error: ${e}\n`);
-        process.exit(2);
-      }
-      const config = r.config;
-      const { startLanes } = await import('../server.ts');
-      let lanes;
-      try {
-        lanes = await startLanes(config, config.demo ? { clock: demoClock() } : {});
-      } catch (e) {
-        process.stderr.write(`lanes: cannot start: ${e instanceof Error ? e.message : String(e)}\n`);
-        process.exit(1);
-      }
-      if (config.demo) {
-        const stats = await lanes.store.inboxStats();
-        if (stats.received === 0 && existsSync(DEMO_HISTORY)) {
-          process.stderr.write(`replaying the demo history (GitHub deliveries, then releases and approvals through the API)\n`);
-          const res = await loadDemo(lanes, config.webhookSecrets[0] ?? DEMO_WEBHOOK_SECRET, { onProgress: progressBar() });
+    .action(
+      async (opts: {
+        catalog?: string;
+        data?: string;
+        port?: string;
+        host?: string;
+        demo?: boolean;
+        openReads?: boolean;
+      }) => {
+        const r = loadConfig({ ...opts });
+        if (!r.ok) {
+          for (const e of r.errors) process.stderr.write(`lanes: configuration error: ${e}\n`);
+          process.exit(2);
+        }
+        const config = r.config;
+        const { startLanes } = await import('../server.ts');
+        let lanes;
+        try {
+          lanes = await startLanes(config, config.demo ? { clock: demoClock() } : {});
+        } catch (e) {
+          process.stderr.write(`lanes: cannot start: ${e instanceof Error ? e.message : String(e)}\n`);
+          process.exit(1);
+        }
+        if (config.demo) {
+          const stats = await lanes.store.inboxStats();
+          if (stats.received === 0 && existsSync(DEMO_HISTORY)) {
+            process.stderr.write(
+              `replaying the demo history (GitHub deliveries, then releases and approvals through the API)\n`,
+            );
+            const res = await loadDemo(lanes, config.webhookSecrets[0] ?? DEMO_WEBHOOK_SECRET, {
+              onProgress: progressBar(),
+            });
+            process.stderr.write(
+              `demo history: ${res.replay.accepted} deliveries accepted, ${res.replay.duplicate} duplicates, ${res.replay.failed.length} failed; ${res.actions} actions\n`,
+            );
+          }
           process.stderr.write(
-            `demo history: ${res.replay.accepted} deliveries accepted, ${res.replay.duplicate} duplicates, ${res.replay.failed.length} failed; ${res.actions} actions\n`,
+            'demo clock: time runs from 2026-03-12 09:45 UTC, the moment of the reference screen\n',
           );
         }
-        process.stderr.write('demo clock: time runs from 2026-03-12 09:45 UTC, the moment of the reference screen\n');
-      }
-      process.stderr.write(`Lanes is serving ${lanes.url}  (dashboard /, API /api/v1, webhooks /webhooks/github)\n`);
-      const shutdown = (signal: string) => {
-        process.stderr.write(`${signal}: shutting down\n`);
-        const t = setTimeout(() => process.exit(0), 5000);
-        t.unref();
-        void lanes.close().then(() => process.exit(0));
-      };
-      process.once('SIGINT', () => shutdown('SIGINT'));
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-    });
+        process.stderr.write(
+          `Lanes is serving ${lanes.url}  (dashboard /, API /api/v1, webhooks /webhooks/github)\n`,
+        );
+        const shutdown = (signal: string) => {
+          process.stderr.write(`${signal}: shutting down\n`);
+          const t = setTimeout(() => process.exit(0), 5000);
+          t.unref();
+          void lanes.close().then(() => process.exit(0));
+        };
+        process.once('SIGINT', () => shutdown('SIGINT'));
+        process.once('SIGTERM', () => shutdown('SIGTERM'));
+      },
+    );
 
   program
     .command('replay')
@@ -78,8 +98,11 @@ export function registerServerCommands(program: Command): void {
         concurrency: Math.max(1, Number(opts.concurrency) || 1),
         onProgress: progressBar(),
       });
-      process.stdout.write(`${res.accepted} accepted, ${res.duplicate} duplicates, ${res.failed.length} failed\n`);
-      for (const f of res.failed.slice(0, 10)) process.stdout.write(`  ${f.guid}: HTTP ${f.status} ${f.body}\n`);
+      process.stdout.write(
+        `${res.accepted} accepted, ${res.duplicate} duplicates, ${res.failed.length} failed\n`,
+      );
+      for (const f of res.failed.slice(0, 10))
+        process.stdout.write(`  ${f.guid}: HTTP ${f.status} ${f.body}\n`);
       process.exit(res.failed.length > 0 ? 1 : 0);
     });
 }
@@ -91,7 +114,10 @@ export function registerTokenCommands(program: Command): void {
     .description('create, list and revoke API tokens (on the server machine: uses DATABASE_URL or --data)');
   const storeFor = async (data?: string) => {
     const { openStore } = await import('../store/open-store.ts');
-    return openStore({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: data ?? process.env.LANES_DATA_DIR ?? '.lanes-data' });
+    return openStore({
+      databaseUrl: process.env.DATABASE_URL || undefined,
+      dataDir: data ?? process.env.LANES_DATA_DIR ?? '.lanes-data',
+    });
   };
   token
     .command('create')
@@ -100,43 +126,68 @@ export function registerTokenCommands(program: Command): void {
     .option('--name <name>', 'what the token is for', 'cli')
     .option('--ttl-days <n>', 'expires after n days (default 90; 0 = never)', '90')
     .option('--data <dir>', 'SQLite data directory')
-    .option('--catalog <file>', 'catalog file, to check the person belongs to a seat', process.env.LANES_CATALOG ?? 'lanes.yaml')
+    .option(
+      '--catalog <file>',
+      'catalog file, to check the person belongs to a seat',
+      process.env.LANES_CATALOG ?? 'lanes.yaml',
+    )
     .description('create a token; the secret is printed once and only its hash is stored')
-    .action(async (opts: { person: string; scope: string; name: string; ttlDays: string; data?: string; catalog: string }) => {
-      if (!['read', 'operate', 'admin'].includes(opts.scope)) {
-        process.stderr.write(`lanes token: --scope must be read, operate or admin\n`);
-        process.exit(2);
-      }
-      const ttl = Number(opts.ttlDays);
-      if (!Number.isInteger(ttl) || ttl < 0) {
-        process.stderr.write(`lanes token: --ttl-days must be a whole number\n`);
-        process.exit(2);
-      }
-      const { loadCatalogFile } = await import('../catalog/load-catalog.ts');
-      const cat = loadCatalogFile(opts.catalog);
-      if (cat.ok && !cat.catalog.seats.some((s) => s.members.includes(opts.person))) {
-        process.stderr.write(`lanes token: warning: ${opts.person} is not a member of any seat in ${opts.catalog}; they can read but not approve\n`);
-      }
-      const { issueToken } = await import('../http/auth.ts');
-      const store = await storeFor(opts.data);
-      try {
-        const now = new Date();
-        const { token: secret, record } = await issueToken(store, {
-          personId: opts.person,
-          name: opts.name,
-          scope: opts.scope as 'read' | 'operate' | 'admin',
-          now,
-          ...(ttl > 0 ? { ttlDays: ttl } : {}),
-        });
-        await store.transaction((tx) =>
-          tx.appendAudit({ at: now.toISOString(), actor: 'cli:token-create', action: 'token.created', objectType: 'token', objectId: record.id, reason: opts.name, data: { person: opts.person, scope: opts.scope, expiresAt: record.expiresAt } }),
-        );
-        process.stdout.write(`${secret}\n`);
-        process.stderr.write(`token ${record.id} for ${opts.person} (${opts.scope}${record.expiresAt ? `, expires ${record.expiresAt}` : ''}); shown once\n`);
-      } finally {
-        await store.close();
-      }
-    });
+    .action(
+      async (opts: {
+        person: string;
+        scope: string;
+        name: string;
+        ttlDays: string;
+        data?: string;
+        catalog: string;
+      }) => {
+        if (!['read', 'operate', 'admin'].includes(opts.scope)) {
+          process.stderr.write(`lanes token: --scope must be read, operate or admin\n`);
+          process.exit(2);
+        }
+        const ttl = Number(opts.ttlDays);
+        if (!Number.isInteger(ttl) || ttl < 0) {
+          process.stderr.write(`lanes token: --ttl-days must be a whole number\n`);
+          process.exit(2);
+        }
+        const { loadCatalogFile } = await import('../catalog/load-catalog.ts');
+        const cat = loadCatalogFile(opts.catalog);
+        if (cat.ok && !cat.catalog.seats.some((s) => s.members.includes(opts.person))) {
+          process.stderr.write(
+            `lanes token: warning: ${opts.person} is not a member of any seat in ${opts.catalog}; they can read but not approve\n`,
+          );
+        }
+        const { issueToken } = await import('../http/auth.ts');
+        const store = await storeFor(opts.data);
+        try {
+          const now = new Date();
+          const { token: secret, record } = await issueToken(store, {
+            personId: opts.person,
+            name: opts.name,
+            scope: opts.scope as 'read' | 'operate' | 'admin',
+            now,
+            ...(ttl > 0 ? { ttlDays: ttl } : {}),
+          });
+          await store.transaction((tx) =>
+            tx.appendAudit({
+              at: now.toISOString(),
+              actor: 'cli:token-create',
+              action: 'token.created',
+              objectType: 'token',
+              objectId: record.id,
+              reason: opts.name,
+              data: { person: opts.person, scope: opts.scope, expiresAt: record.expiresAt },
+            }),
+          );
+          process.stdout.write(`${secret}\n`);
+          process.stderr.write(
+            `token ${record.id} for ${opts.person} (${opts.scope}${record.expiresAt ? `, expires ${record.expiresAt}` : ''}); shown once\n`,
+          );
+        } finally {
+          await store.close();
+        }
+      },
+    );
   token
     .command('list')
     .option('--data <dir>', 'SQLite data directory')
@@ -149,7 +200,9 @@ export function registerTokenCommands(program: Command): void {
         if (opts.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         else
           for (const t of list)
-            process.stdout.write(`${t.id}  ${t.personId.padEnd(10)} ${t.scope.padEnd(8)} ${t.revokedAt ? 'revoked' : t.expiresAt ? `expires ${t.expiresAt}` : 'no expiry'}  ${t.name}\n`);
+            process.stdout.write(
+              `${t.id}  ${t.personId.padEnd(10)} ${t.scope.padEnd(8)} ${t.revokedAt ? 'revoked' : t.expiresAt ? `expires ${t.expiresAt}` : 'no expiry'}  ${t.name}\n`,
+            );
       } finally {
         await store.close();
       }
@@ -164,7 +217,18 @@ export function registerTokenCommands(program: Command): void {
       try {
         const now = new Date().toISOString();
         const ok = await store.revokeToken(id, now);
-        if (ok) await store.transaction((tx) => tx.appendAudit({ at: now, actor: 'cli:token-revoke', action: 'token.revoked', objectType: 'token', objectId: id, reason: null, data: {} }));
+        if (ok)
+          await store.transaction((tx) =>
+            tx.appendAudit({
+              at: now,
+              actor: 'cli:token-revoke',
+              action: 'token.revoked',
+              objectType: 'token',
+              objectId: id,
+              reason: null,
+              data: {},
+            }),
+          );
         process.stdout.write(ok ? `revoked ${id}\n` : `no active token ${id}\n`);
         process.exitCode = ok ? 0 : 1;
       } finally {

@@ -28,7 +28,11 @@ export function workflowStatusOf(run: RunRecord | undefined): WorkflowStatus {
 
 /** Newest run first: by start time, then attempt. */
 export function compareRunsNewestFirst(a: RunRecord, b: RunRecord): number {
-  return Date.parse(b.runStartedAt) - Date.parse(a.runStartedAt) || b.runAttempt - a.runAttempt || b.runId - a.runId;
+  return (
+    Date.parse(b.runStartedAt) - Date.parse(a.runStartedAt) ||
+    b.runAttempt - a.runAttempt ||
+    b.runId - a.runId
+  );
 }
 
 export function runMatchesBinding(run: RunRecord, b: LaneBinding): boolean {
@@ -47,7 +51,8 @@ export function bindingRunStatus(run: RunRecord, jobs: JobRecord[], b: LaneBindi
   if (!b.jobs) return laneWordOf(workflowStatusOf(run));
   const bound = jobs.filter((j) => j.runId === run.runId && b.jobs?.includes(j.name));
   if (bound.length === 0) return undefined; // this run has not reached the lane's jobs
-  if (bound.some((j) => j.status === 'completed' && j.conclusion && FAILED_CONCLUSIONS.has(j.conclusion))) return 'failed';
+  if (bound.some((j) => j.status === 'completed' && j.conclusion && FAILED_CONCLUSIONS.has(j.conclusion)))
+    return 'failed';
   if (bound.length < b.jobs.length || bound.some((j) => j.status !== 'completed')) {
     // A finished run settles jobs whose own completion we never heard of: they share its verdict.
     return run.status === 'completed' ? laneWordOf(workflowStatusOf(run)) : 'pending';
@@ -105,7 +110,10 @@ export function laneRunState(
   if (perBinding.some((p) => p.status === 'failed')) status = 'failed';
   else if (perBinding.some((p) => p.status === 'pending')) status = 'pending';
   if (status === 'green' && lastRun) {
-    const checks = checkStates(lane, evidence.filter((e) => e.sha === lastRun.headSha));
+    const checks = checkStates(
+      lane,
+      evidence.filter((e) => e.sha === lastRun.headSha),
+    );
     if (checks.some((c) => c.state === 'failed')) status = 'failed';
   }
   return { status, lastRun, runs };

@@ -117,7 +117,15 @@ export type NormalisedFact =
   | { kind: 'ref'; ref: RefRecord }
   | { kind: 'deployment'; deployment: DeploymentRecord }
   | { kind: 'protection_request'; request: ProtectionRequest }
-  | { kind: 'release'; repo: string; tag: string; sha: string | null; name: string | null; action: string; at: string };
+  | {
+      kind: 'release';
+      repo: string;
+      tag: string;
+      sha: string | null;
+      name: string | null;
+      action: string;
+      at: string;
+    };
 
 export type NormaliseResult =
   | { ok: true; facts: NormalisedFact[] }

@@ -50,7 +50,8 @@ export class DeliveryApplier {
         return outs;
       });
     } catch (e) {
-      if (process.env.LANES_DEBUG_BATCH) process.stderr.write(`batch of ${ds.length} failed: ${e instanceof Error ? e.message : String(e)}\n`);
+      if (process.env.LANES_DEBUG_BATCH)
+        process.stderr.write(`batch of ${ds.length} failed: ${e instanceof Error ? e.message : String(e)}\n`);
       if (ds.length === 1) throw e;
       const outs: ApplyOutcome[] = [];
       for (const p of prepared) {
@@ -64,7 +65,13 @@ export class DeliveryApplier {
             }),
           );
         } catch (err) {
-          outs.push({ status: 'failed', applied: 0, topics: [], shas: [], detail: err instanceof Error ? err.message : String(err) });
+          outs.push({
+            status: 'failed',
+            applied: 0,
+            topics: [],
+            shas: [],
+            detail: err instanceof Error ? err.message : String(err),
+          });
         }
       }
       return outs;
@@ -78,7 +85,10 @@ export class DeliveryApplier {
     } catch {
       return { d, ignored: 'body is not valid JSON', detail: 'invalid JSON' };
     }
-    const result = normaliseDelivery(d.event, payload, { resolveWorkflow: this.resolveWorkflow, receivedAt: d.receivedAt });
+    const result = normaliseDelivery(d.event, payload, {
+      resolveWorkflow: this.resolveWorkflow,
+      receivedAt: d.receivedAt,
+    });
     if (!result.ok) return { d, ignored: `${result.reason}: ${result.detail}`, detail: result.reason };
     return { d, facts: result.facts };
   }
@@ -109,7 +119,11 @@ export class DeliveryApplier {
           reason: `GitHub ${d.event}${d.action ? `.${d.action}` : ''} delivery ${d.guid}`,
           data: factSummary(fact),
         });
-        sink.changes.push({ topic: fact.kind, data: { delivery: d.guid, id: factId(fact), ...factSummary(fact) }, at: now });
+        sink.changes.push({
+          topic: fact.kind,
+          data: { delivery: d.guid, id: factId(fact), ...factSummary(fact) },
+          at: now,
+        });
       }
     }
     sink.marks.push({ guid: d.guid, status: 'processed', at: now, error: null });
@@ -141,7 +155,8 @@ async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' |
     case 'run': {
       const r = await tx.upsertRun(fact.run);
       // The environment of a run is learned from deployments, which may arrive before or after the run.
-      if (r === 'applied' && fact.run.environment === null) await tx.adoptDeploymentEnvironment(fact.run.runId);
+      if (r === 'applied' && fact.run.environment === null)
+        await tx.adoptDeploymentEnvironment(fact.run.runId);
       return r;
     }
     case 'job': {
@@ -155,7 +170,8 @@ async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' |
       return tx.upsertRef(fact.ref);
     case 'deployment': {
       const r = await tx.upsertDeployment(fact.deployment);
-      if (fact.deployment.runId !== null) await tx.setRunEnvironment(fact.deployment.runId, fact.deployment.environment);
+      if (fact.deployment.runId !== null)
+        await tx.setRunEnvironment(fact.deployment.runId, fact.deployment.environment);
       return r;
     }
     case 'protection_request': {

@@ -2,6 +2,7 @@
 // applies each in its own transaction, and wakes live clients. Resumes by itself after a crash.
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.ts';
+import { PollingWorker } from './polling-worker.ts';
 import type { DeliveryApplier } from './apply-delivery.ts';
 
 export interface InboxWorkerOptions {
@@ -19,90 +20,46 @@ export interface InboxWorkerOptions {
   afterApplied?: (shas: string[]) => Promise<void>;
 }
 
-export class InboxWorker {
-  private running = false;
-  private wake: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
-  private unsubscribe: (() => void) | undefined;
+export class InboxWorker extends PollingWorker {
   processed = 0;
   ignored = 0;
   failed = 0;
-
-  constructor(
-    private readonly store: Store,
-    private readonly applier: DeliveryApplier,
-    private readonly log: Logger,
-    private readonly opts: InboxWorkerOptions = {},
-  ) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.unsubscribe = this.store.onNotify('inbox', () => this.kick());
-    this.loop = this.run();
-  }
-
   private kickTimer: NodeJS.Timeout | undefined;
 
+  constructor(
+    store: Store,
+    private readonly applier: DeliveryApplier,
+    log: Logger,
+    private readonly opts: InboxWorkerOptions = {},
+  ) {
+    super(store, log, 'inbox', 'inbox');
+  }
+
   /** Wake the worker soon: kicks within a few milliseconds coalesce, so a burst is claimed in batches. */
-  kick(): void {
+  override kick(): void {
     if (this.kickTimer) return;
     this.kickTimer = setTimeout(() => {
       this.kickTimer = undefined;
-      this.wake?.();
+      this.wakeNow();
     }, this.opts.coalesceMs ?? 3);
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.unsubscribe?.();
+  override async stop(): Promise<void> {
     if (this.kickTimer) clearTimeout(this.kickTimer);
     this.kickTimer = undefined;
-    this.wake?.();
-    await this.loop;
+    await super.stop();
   }
 
-  /** Process until the inbox is empty and no step is in flight (used by tests and the demo loader). */
-  async drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const n = await this.step();
-      total += n;
-      if (n > 0) continue;
-      const inflight = [...this.inflight];
-      if (inflight.length > 0) {
-        await Promise.allSettled(inflight);
-        continue;
-      }
-      if ((await this.store.inboxStats()).pending === 0) return total;
-      await this.sleep(20);
-    }
+  protected idleMs(): number {
+    return this.opts.idleMs ?? 500;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let n = 0;
-      try {
-        n = await this.step();
-      } catch (e) {
-        this.log.error({ err: e }, 'inbox step failed; retrying');
-        await this.sleep(1000);
-        continue;
-      }
-      if (n === 0) await this.sleep(this.opts.idleMs ?? 500);
-    }
+  /** Drained only when nothing is pending (a delivery leased by another step counts as pending). */
+  protected override async settled(): Promise<boolean> {
+    return (await this.store.inboxStats()).pending === 0;
   }
 
-  private readonly inflight = new Set<Promise<number>>();
-
-  private step(): Promise<number> {
-    const p = this.stepOnce();
-    this.inflight.add(p);
-    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
-    return p;
-  }
-
-  private async stepOnce(): Promise<number> {
+  protected async stepOnce(): Promise<number> {
     const now = (this.opts.clock ?? (() => new Date()))().toISOString();
     const claimed = await this.store.claimDeliveries({
       limit: this.opts.batch ?? 100,
@@ -127,7 +84,9 @@ export class InboxWorker {
         if (d) {
           this.log.error({ guid: d.guid, event: d.event, err: message }, 'delivery failed');
           if (d.attempts >= (this.opts.maxAttempts ?? 5)) {
-            await this.store.transaction((tx) => tx.markDelivery(d.guid, 'failed', now, message.slice(0, 500)));
+            await this.store.transaction((tx) =>
+              tx.markDelivery(d.guid, 'failed', now, message.slice(0, 500)),
+            );
           }
         }
         continue;
@@ -140,7 +99,9 @@ export class InboxWorker {
           if (d) {
             this.log.error({ guid: d.guid, event: d.event, err: r.detail }, 'delivery failed');
             if (d.attempts >= (this.opts.maxAttempts ?? 5)) {
-              await this.store.transaction((tx) => tx.markDelivery(d.guid, 'failed', now, (r.detail ?? '').slice(0, 500)));
+              await this.store.transaction((tx) =>
+                tx.markDelivery(d.guid, 'failed', now, (r.detail ?? '').slice(0, 500)),
+              );
             }
           }
           continue;
@@ -160,24 +121,13 @@ export class InboxWorker {
         try {
           await this.opts.afterApplied([...shas]);
         } catch (e) {
-          this.log.error({ err: e instanceof Error ? e.message : String(e) }, 're-evaluation after deliveries failed');
+          this.log.error(
+            { err: e instanceof Error ? e.message : String(e) },
+            're-evaluation after deliveries failed',
+          );
         }
       }
     }
     return claimed.length;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.wake = undefined;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(t);
-        this.wake = undefined;
-        resolve();
-      };
-    });
   }
 }

@@ -23,6 +23,7 @@ import { z } from 'zod';
 import type { OutboxItem, Store } from '../store/store.ts';
 import type { GitHubClient } from '../github/github-client.ts';
 import type { AlertNotifier } from './alert-notifier.ts';
+import { PollingWorker } from './polling-worker.ts';
 
 export type EffectOutcome =
   { ok: true } | { ok: false; retryable: boolean; retryAfterMs?: number; message: string };
@@ -66,88 +67,31 @@ export function backoffMs(
   return Math.round(d / 2 + (d / 2) * random());
 }
 
-export class OutboxWorker {
-  private running = false;
-  private wake: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
-  private unsubscribe: (() => void) | undefined;
+export class OutboxWorker extends PollingWorker {
   /** Counters (for metrics and tests). */
   done = 0;
   retried = 0;
   dead = 0;
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly handlers: OutboxHandlers,
-    private readonly log: Logger,
+    log: Logger,
     private readonly opts: OutboxWorkerOptions = {},
-  ) {}
+  ) {
+    super(store, log, 'outbox', 'outbox');
+  }
 
   private now(): Date {
     return (this.opts.clock ?? (() => new Date()))();
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.unsubscribe = this.store.onNotify('outbox', () => this.kick());
-    this.loop = this.run();
-  }
-
-  kick(): void {
-    this.wake?.();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    this.kick();
-    await this.loop;
-    this.loop = undefined;
-  }
-
-  /** Run steps until nothing is due (tests, demo). Retries scheduled in the future are not waited for. */
-  async drain(maxSteps = 10_000): Promise<number> {
-    let total = 0;
-    for (let i = 0; i < maxSteps; i++) {
-      const n = await this.step();
-      total += n;
-      if (n > 0) continue;
-      // Steps of the background loop still in flight are part of "everything due".
-      const inflight = [...this.inflight];
-      if (inflight.length === 0) break;
-      await Promise.allSettled(inflight);
-    }
-    return total;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let n = 0;
-      try {
-        n = await this.step();
-      } catch (e) {
-        this.log.error({ err: e instanceof Error ? e.message : String(e) }, 'outbox step failed; retrying');
-        await this.sleep(1000);
-        continue;
-      }
-      if (n === 0 && this.running) await this.sleep(this.opts.pollMs ?? 1000);
-    }
+  protected idleMs(): number {
+    return this.opts.pollMs ?? 1000;
   }
 
   /** Claim one batch of due items and perform them. Returns how many were claimed. */
-  private readonly inflight = new Set<Promise<number>>();
-
-  /** One claim-and-run step (tracked so that drain() also waits for the background loop's step). */
-  step(): Promise<number> {
-    const p = this.stepOnce();
-    this.inflight.add(p);
-    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
-    return p;
-  }
-
-  private async stepOnce(): Promise<number> {
+  protected async stepOnce(): Promise<number> {
     const leaseMs = this.opts.leaseMs ?? 60_000;
     const items = await this.store.claimOutbox({
       limit: this.opts.batch ?? 10,
@@ -242,20 +186,6 @@ export class OutboxWorker {
       { id: item.id, key: item.key, kind: item.kind, attempts: item.attempts, retryAt, err: message },
       'outbox effect will retry',
     );
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.wake = undefined;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(t);
-        this.wake = undefined;
-        resolve();
-      };
-    });
   }
 }
 

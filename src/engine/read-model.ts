@@ -71,7 +71,9 @@ export class ReadModel {
     return lane.run_by.flatMap((b) => snap.runsByWorkflow.get(b.workflow) ?? []);
   }
 
-  private async laneViews(snap: Snapshot): Promise<{ views: LaneView[]; states: Map<string, ReturnType<typeof laneRunState>> }> {
+  private async laneViews(
+    snap: Snapshot,
+  ): Promise<{ views: LaneView[]; states: Map<string, ReturnType<typeof laneRunState>> }> {
     const states = new Map<string, ReturnType<typeof laneRunState>>();
     for (const lane of this.catalog.lanes) {
       states.set(lane.id, laneRunState(lane, this.laneCandidates(lane, snap), snap.jobs));
@@ -193,7 +195,10 @@ export class ReadModel {
     return {
       ...this.laneView(lane, st),
       checkStates: checks.map(checkView),
-      runs: matching.map((r) => ({ ...runView(r), jobs: jobs.filter((j) => j.runId === r.runId).map(jobView) })),
+      runs: matching.map((r) => ({
+        ...runView(r),
+        jobs: jobs.filter((j) => j.runId === r.runId).map(jobView),
+      })),
       evidence: evidence
         .filter((e) => lane.checks.some((c) => c.toLowerCase() === e.check.toLowerCase()))
         .sort((a, b) => Date.parse(b.recordedAt) - Date.parse(a.recordedAt))

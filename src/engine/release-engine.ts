@@ -8,9 +8,24 @@ import { laneRunState, compareRunsNewestFirst, workflowStatusOf } from '../core/
 import type { EvidenceRecord, RunRecord } from '../core/run-model.ts';
 import type { Approval, FreezeOverride, ReleaseLaneRun, ReleaseState } from '../core/release-model.ts';
 import { evaluateGates, canApprove, gatesBlocking, type GateEvaluation } from '../core/gates.ts';
-import { evaluateRelease, planPromote, planRollback, previousGoodRelease, releaseOutcome, type Effect } from '../core/promotion.ts';
+import {
+  evaluateRelease,
+  planPromote,
+  planRollback,
+  previousGoodRelease,
+  releaseOutcome,
+  type Effect,
+} from '../core/promotion.ts';
 import { Cron } from 'croner';
-import { DEFAULT_DRILL_GRACE_MS, drillAlerts, routesFor, type AlertIntent, type DrillHistory, type AlertRule, type AlertSeverity } from '../core/alert-rules.ts';
+import {
+  DEFAULT_DRILL_GRACE_MS,
+  drillAlerts,
+  routesFor,
+  type AlertIntent,
+  type DrillHistory,
+  type AlertRule,
+  type AlertSeverity,
+} from '../core/alert-rules.ts';
 import { activeFreeze, canOverrideFreeze } from '../core/freeze-windows.ts';
 import type { AlertRecord, ReleaseRecord, Store, StoreTx } from '../store/store.ts';
 import type { GateView } from '../http/api-types.ts';
@@ -27,7 +42,9 @@ export type EngineError =
   | 'validation_failed';
 
 /** Actions return outcomes, never throw for expected refusals: the HTTP layer maps them to codes. */
-export type Outcome<T> = { ok: true; value: T; created?: boolean } | { ok: false; code: EngineError; message: string; details?: unknown };
+export type Outcome<T> =
+  | { ok: true; value: T; created?: boolean }
+  | { ok: false; code: EngineError; message: string; details?: unknown };
 
 export interface Actor {
   personId: string;
@@ -47,7 +64,15 @@ export interface ReleaseView {
   previousReleaseId: string | null;
   createdBy: string;
   createdAt: string;
-  lanes: { id: string; name: string; status: string; applies: boolean; runId: number | null; startedAt: string | null; url: string | null }[];
+  lanes: {
+    id: string;
+    name: string;
+    status: string;
+    applies: boolean;
+    runId: number | null;
+    startedAt: string | null;
+    url: string | null;
+  }[];
   rollback: { id: string; name: string; status: string; lastRunAt: string | null }[];
   gates: GateView[];
   nextLanes: string[];
@@ -80,7 +105,10 @@ export class ReleaseEngine {
     private readonly store: Store,
     private readonly catalog: Catalog,
     private readonly clock: () => Date,
-    private readonly opts: { alertRouteUrl?: (envName: string) => string | undefined; publicUrl?: string } = {},
+    private readonly opts: {
+      alertRouteUrl?: (envName: string) => string | undefined;
+      publicUrl?: string;
+    } = {},
   ) {}
 
   private now(): string {
@@ -110,13 +138,26 @@ export class ReleaseEngine {
         runId: st.lastRun.runId,
         runAttempt: st.lastRun.runAttempt,
         startedAt: st.lastRun.runStartedAt,
-        completedAt: completed ? (st.runs.map((r) => r.updatedAt).sort().pop() ?? null) : null,
-        greenAt: greenAt[lane.id] ?? (status === 'green' ? (st.runs.map((r) => r.updatedAt).sort().pop() ?? null) : null),
+        completedAt: completed
+          ? (st.runs
+              .map((r) => r.updatedAt)
+              .sort()
+              .pop() ?? null)
+          : null,
+        greenAt:
+          greenAt[lane.id] ??
+          (status === 'green'
+            ? (st.runs
+                .map((r) => r.updatedAt)
+                .sort()
+                .pop() ?? null)
+            : null),
         actor: st.lastRun.actor,
       };
     }
     const ev: Record<string, 'passed' | 'failed' | 'pending'> = {};
-    for (const e of [...evidence].sort((a, b) => Date.parse(a.recordedAt) - Date.parse(b.recordedAt))) ev[e.check] = e.outcome;
+    for (const e of [...evidence].sort((a, b) => Date.parse(a.recordedAt) - Date.parse(b.recordedAt)))
+      ev[e.check] = e.outcome;
     const approvals: Approval[] = (await this.store.listApprovals({ releaseId: rec.id })).map((a) => ({
       gate: a.gateId,
       by: a.person,
@@ -127,9 +168,17 @@ export class ReleaseEngine {
     const pending = await this.store.listProtectionRequests({ pendingOnly: true });
     const protectionRequests = [];
     for (const p of pending) {
-      const run = runs.find((r) => r.runId === p.runId) ?? (p.sha === rec.sha ? await this.store.getRun(p.runId) : undefined);
+      const run =
+        runs.find((r) => r.runId === p.runId) ??
+        (p.sha === rec.sha ? await this.store.getRun(p.runId) : undefined);
       if (!run || run.headSha !== rec.sha) continue;
-      protectionRequests.push({ runId: p.runId, environment: p.environment, workflowId: run.workflowId, event: run.event, requestedAt: p.requestedAt });
+      protectionRequests.push({
+        runId: p.runId,
+        environment: p.environment,
+        workflowId: run.workflowId,
+        event: run.event,
+        requestedAt: p.requestedAt,
+      });
     }
     const manifest = Array.isArray(rec.manifest) ? (rec.manifest as { name: string; ref: string }[]) : [];
     return {
@@ -153,7 +202,9 @@ export class ReleaseEngine {
 
   async currentRelease(): Promise<ReleaseRecord | undefined> {
     const list = await this.store.listReleases({ limit: 20 });
-    return list.filter((r) => r.state !== 'superseded').sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
+    return list
+      .filter((r) => r.state !== 'superseded')
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
   }
 
   // ---------- deciding ----------
@@ -181,7 +232,9 @@ export class ReleaseEngine {
     const state = await this.loadState(rec);
     const now = this.now();
     const openAlerts = await this.store.listAlerts({ status: 'live', limit: 500 });
-    const evaluation = evaluateRelease(this.catalog, state, now, { openAlertKeys: openAlerts.map((a) => a.key) });
+    const evaluation = evaluateRelease(this.catalog, state, now, {
+      openAlertKeys: openAlerts.map((a) => a.key),
+    });
     const requests = await this.store.listProtectionRequests({ pendingOnly: true });
     const previous = await this.store.listGateDecisions({ releaseId: rec.id });
     const greenAt = ((await this.store.kvGet(GREEN_AT_KEY(rec.id))) ?? {}) as Record<string, string>;
@@ -195,24 +248,53 @@ export class ReleaseEngine {
     const outcome = evaluation.outcome;
     const prodStarted = (this.catalog.promotion?.flow ?? []).some((id) => {
       const lane = this.catalog.lanes.find((l) => l.id === id);
-      return lane !== undefined && lane.environment.some((e) => this.catalog.environments.find((x) => x.id === e)?.production) && state.laneRuns[id] !== undefined;
+      return (
+        lane !== undefined &&
+        lane.environment.some((e) => this.catalog.environments.find((x) => x.id === e)?.production) &&
+        state.laneRuns[id] !== undefined
+      );
     });
     const newState =
-      outcome === 'rolled_back' ? 'rolled_back'
-      : outcome === 'deployed' ? 'deployed'
-      : outcome === 'failed' ? 'failed'
-      : rec.state === 'candidate' && prodStarted ? 'promoting'
-      : rec.state;
+      outcome === 'rolled_back'
+        ? 'rolled_back'
+        : outcome === 'deployed'
+          ? 'deployed'
+          : outcome === 'failed'
+            ? 'failed'
+            : rec.state === 'candidate' && prodStarted
+              ? 'promoting'
+              : rec.state;
 
     const changed = await this.store.transaction(async (tx) => {
       let touched = false;
       if (greenChanged) await tx.kvSet(GREEN_AT_KEY(rec.id), greenAt, now);
       for (const g of evaluation.gates) {
         const before = previous.find((p) => p.gateId === g.id);
-        if (before && before.state === g.state && before.waitsUntil === g.waitsUntil && JSON.stringify(before.detail) === JSON.stringify(gateDetail(g))) continue;
-        await tx.saveGateDecision({ releaseId: rec.id, gateId: g.id, state: g.state, detail: gateDetail(g), waitsUntil: g.waitsUntil, decidedAt: now });
+        if (
+          before &&
+          before.state === g.state &&
+          before.waitsUntil === g.waitsUntil &&
+          JSON.stringify(before.detail) === JSON.stringify(gateDetail(g))
+        )
+          continue;
+        await tx.saveGateDecision({
+          releaseId: rec.id,
+          gateId: g.id,
+          state: g.state,
+          detail: gateDetail(g),
+          waitsUntil: g.waitsUntil,
+          decidedAt: now,
+        });
         if (!before || before.state !== g.state) {
-          await tx.appendAudit({ at: now, actor, action: `gate.${g.state}`, objectType: 'gate', objectId: `${rec.id}/${g.id}`, reason, data: { release: rec.version, from: before?.state ?? null, to: g.state } });
+          await tx.appendAudit({
+            at: now,
+            actor,
+            action: `gate.${g.state}`,
+            objectType: 'gate',
+            objectId: `${rec.id}/${g.id}`,
+            reason,
+            data: { release: rec.version, from: before?.state ?? null, to: g.state },
+          });
         }
         await tx.appendChange('gate', { release: rec.id, gate: g.id, state: g.state }, now);
         touched = true;
@@ -221,19 +303,44 @@ export class ReleaseEngine {
         const r = await this.enqueueEffect(tx, e, requests, now);
         if (r === 'enqueued') {
           touched = true;
-          await tx.appendAudit({ at: now, actor, action: `effect.${e.kind}`, objectType: 'release', objectId: rec.id, reason, data: { key: e.key, payload: e.payload } });
+          await tx.appendAudit({
+            at: now,
+            actor,
+            action: `effect.${e.kind}`,
+            objectType: 'release',
+            objectId: rec.id,
+            reason,
+            data: { key: e.key, payload: e.payload },
+          });
           if (e.kind === 'github.protection_review') {
-            await tx.answerProtectionRequest({ repo: this.catalog.repository, runId: e.payload.runId, environment: e.payload.environment }, e.payload.state, e.payload.comment, now);
+            await tx.answerProtectionRequest(
+              { repo: this.catalog.repository, runId: e.payload.runId, environment: e.payload.environment },
+              e.payload.state,
+              e.payload.comment,
+              now,
+            );
           }
         }
       }
       for (const t of evaluation.timers) {
-        if ((await tx.schedule({ key: t.key, kind: t.kind, payload: t.payload, fireAt: t.fireAt })) === 'scheduled') touched = true;
+        if (
+          (await tx.schedule({ key: t.key, kind: t.kind, payload: t.payload, fireAt: t.fireAt })) ===
+          'scheduled'
+        )
+          touched = true;
       }
       if (await this.applyAlerts(tx, evaluation.alerts, openAlerts, now, actor)) touched = true;
       if (newState !== rec.state) {
         await tx.updateRelease(rec.id, { state: newState, updatedAt: now });
-        await tx.appendAudit({ at: now, actor, action: `release.${newState}`, objectType: 'release', objectId: rec.id, reason, data: { from: rec.state, to: newState } });
+        await tx.appendAudit({
+          at: now,
+          actor,
+          action: `release.${newState}`,
+          objectType: 'release',
+          objectId: rec.id,
+          reason,
+          data: { from: rec.state, to: newState },
+        });
         touched = true;
       }
       if (touched) await tx.appendChange('release', { release: rec.id, state: newState }, now);
@@ -245,23 +352,73 @@ export class ReleaseEngine {
     }
   }
 
-  private async enqueueEffect(tx: StoreTx, e: Effect, requests: { runId: number; environment: string; reviewPath: string }[], now: string): Promise<'enqueued' | 'duplicate' | 'skipped'> {
+  private async enqueueEffect(
+    tx: StoreTx,
+    e: Effect,
+    requests: { runId: number; environment: string; reviewPath: string }[],
+    now: string,
+  ): Promise<'enqueued' | 'duplicate' | 'skipped'> {
     const repo = this.catalog.repository;
     switch (e.kind) {
       case 'github.dispatch':
-        return tx.enqueue({ key: e.key, kind: e.kind, runAt: now, payload: { repo, workflowFile: basename(e.payload.workflowFile), ref: e.payload.ref, inputs: e.payload.inputs, releaseId: e.payload.releaseId, laneId: e.payload.laneId } });
+        return tx.enqueue({
+          key: e.key,
+          kind: e.kind,
+          runAt: now,
+          payload: {
+            repo,
+            workflowFile: basename(e.payload.workflowFile),
+            ref: e.payload.ref,
+            inputs: e.payload.inputs,
+            releaseId: e.payload.releaseId,
+            laneId: e.payload.laneId,
+          },
+        });
       case 'github.protection_review': {
-        const req = requests.find((r) => r.runId === e.payload.runId && r.environment === e.payload.environment);
+        const req = requests.find(
+          (r) => r.runId === e.payload.runId && r.environment === e.payload.environment,
+        );
         if (!req) return 'skipped';
-        return tx.enqueue({ key: e.key, kind: e.kind, runAt: now, payload: { reviewPath: req.reviewPath, state: e.payload.state, comment: e.payload.comment, environment: e.payload.environment, runId: e.payload.runId, laneIds: e.payload.laneIds, releaseId: e.payload.releaseId } });
+        return tx.enqueue({
+          key: e.key,
+          kind: e.kind,
+          runAt: now,
+          payload: {
+            reviewPath: req.reviewPath,
+            state: e.payload.state,
+            comment: e.payload.comment,
+            environment: e.payload.environment,
+            runId: e.payload.runId,
+            laneIds: e.payload.laneIds,
+            releaseId: e.payload.releaseId,
+          },
+        });
       }
       case 'github.commit_status':
-        return tx.enqueue({ key: e.key, kind: e.kind, runAt: now, payload: { repo, sha: e.payload.sha, state: e.payload.state, context: e.payload.context, description: e.payload.description, targetUrl: this.opts.publicUrl ? `${this.opts.publicUrl}/gates/${e.payload.gateId}` : undefined } });
+        return tx.enqueue({
+          key: e.key,
+          kind: e.kind,
+          runAt: now,
+          payload: {
+            repo,
+            sha: e.payload.sha,
+            state: e.payload.state,
+            context: e.payload.context,
+            description: e.payload.description,
+            targetUrl: this.opts.publicUrl ? `${this.opts.publicUrl}/gates/${e.payload.gateId}` : undefined,
+          },
+        });
     }
   }
 
   /** Alert intents → deduplicated alerts (one live alert per key; count per new occurrence) + notifications. */
-  private async applyAlerts(tx: StoreTx, intents: AlertIntent[], live: AlertRecord[], now: string, actor: string): Promise<boolean> {
+  private async applyAlerts(
+    tx: StoreTx,
+    intents: AlertIntent[],
+    live: AlertRecord[],
+    now: string,
+    actor: string,
+  ): Promise<boolean> {
     let touched = false;
     for (const intent of intents) {
       const existing = live.find((a) => a.key === intent.key);
@@ -270,33 +427,92 @@ export class ReleaseEngine {
         const resolved = await tx.resolveAlert(existing.id, 'system', now);
         if (resolved) {
           touched = true;
-          await tx.appendAudit({ at: now, actor, action: 'alert.auto_resolved', objectType: 'alert', objectId: String(existing.id), reason: intent.reason, data: { key: intent.key } });
+          await tx.appendAudit({
+            at: now,
+            actor,
+            action: 'alert.auto_resolved',
+            objectType: 'alert',
+            objectId: String(existing.id),
+            reason: intent.reason,
+            data: { key: intent.key },
+          });
           await tx.appendChange('alert', { id: existing.id, status: 'resolved' }, now);
-          await this.notifyRoutes(tx, existing.rule as AlertRule, existing.severity as AlertSeverity, `resolved: ${existing.title}`, intent.reason, `${intent.key}:resolved:${existing.id}`, now);
+          await this.notifyRoutes(
+            tx,
+            existing.rule as AlertRule,
+            existing.severity as AlertSeverity,
+            `resolved: ${existing.title}`,
+            intent.reason,
+            `${intent.key}:resolved:${existing.id}`,
+            now,
+          );
         }
         continue;
       }
       const data = existing?.data as { occurrence?: string } | undefined;
       if (existing && data?.occurrence === intent.occurrence) continue;
-      const { alert, created } = await tx.raiseAlert({ key: intent.key, rule: intent.rule, severity: intent.severity, title: intent.title, at: now, data: { detail: intent.detail, occurrence: intent.occurrence, subject: intent.subject } });
+      const { alert, created } = await tx.raiseAlert({
+        key: intent.key,
+        rule: intent.rule,
+        severity: intent.severity,
+        title: intent.title,
+        at: now,
+        data: { detail: intent.detail, occurrence: intent.occurrence, subject: intent.subject },
+      });
       touched = true;
-      await tx.appendAudit({ at: now, actor, action: created ? 'alert.raised' : 'alert.repeated', objectType: 'alert', objectId: String(alert.id), reason: intent.detail, data: { key: intent.key, count: alert.count } });
+      await tx.appendAudit({
+        at: now,
+        actor,
+        action: created ? 'alert.raised' : 'alert.repeated',
+        objectType: 'alert',
+        objectId: String(alert.id),
+        reason: intent.detail,
+        data: { key: intent.key, count: alert.count },
+      });
       await tx.appendChange('alert', { id: alert.id, status: alert.status, count: alert.count }, now);
-      if (created) await this.notifyRoutes(tx, intent.rule, intent.severity, intent.title, intent.detail, `${intent.key}:raised:${alert.id}`, now);
+      if (created)
+        await this.notifyRoutes(
+          tx,
+          intent.rule,
+          intent.severity,
+          intent.title,
+          intent.detail,
+          `${intent.key}:raised:${alert.id}`,
+          now,
+        );
     }
     return touched;
   }
 
-  private async notifyRoutes(tx: StoreTx, rule: AlertRule, severity: AlertSeverity, title: string, detail: string, key: string, now: string): Promise<void> {
+  private async notifyRoutes(
+    tx: StoreTx,
+    rule: AlertRule,
+    severity: AlertSeverity,
+    title: string,
+    detail: string,
+    key: string,
+    now: string,
+  ): Promise<void> {
     for (const route of routesFor(this.catalog, { rule, severity })) {
       const url = route.url ?? (route.url_env ? this.opts.alertRouteUrl?.(route.url_env) : undefined);
       if (!url) continue;
-      const icon = severity === 'critical' ? ':rotating_light:' : severity === 'warning' ? ':warning:' : ':information_source:';
+      const icon =
+        severity === 'critical'
+          ? ':rotating_light:'
+          : severity === 'warning'
+            ? ':warning:'
+            : ':information_source:';
       await tx.enqueue({
         key: `notify:${route.id}:${key}`,
         kind: 'alert.notify',
         runAt: now,
-        payload: { url, payload: { text: `${icon} [${this.catalog.zone.name}] ${title}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${title}*\n${detail}` } }] } },
+        payload: {
+          url,
+          payload: {
+            text: `${icon} [${this.catalog.zone.name}] ${title}`,
+            blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${title}*\n${detail}` } }],
+          },
+        },
       });
     }
   }
@@ -313,25 +529,49 @@ export class ReleaseEngine {
     const drills: DrillHistory[] = [];
     for (const lane of this.catalog.lanes.filter((l) => l.kind === 'rollback-drill')) {
       const wfIds = [...new Set(lane.run_by.map((b) => b.workflow))];
-      const runs = (await Promise.all(wfIds.map((id) => this.store.listRuns({ workflowId: id, limit: 50 })))).flat();
+      const runs = (
+        await Promise.all(wfIds.map((id) => this.store.listRuns({ workflowId: id, limit: 50 })))
+      ).flat();
       const jobs: never[] = [];
       const st = laneRunState(lane, runs, jobs);
-      const successes = runs.filter((r) => lane.run_by.some((b) => b.workflow === r.workflowId && (!b.event || b.event.includes(r.event))) && workflowStatusOf(r) === 'success').sort(compareRunsNewestFirst);
+      const successes = runs
+        .filter(
+          (r) =>
+            lane.run_by.some((b) => b.workflow === r.workflowId && (!b.event || b.event.includes(r.event))) &&
+            workflowStatusOf(r) === 'success',
+        )
+        .sort(compareRunsNewestFirst);
       drills.push({
         laneId: lane.id,
-        lastRun: st.lastRun ? { runId: st.lastRun.runId, status: st.status, startedAt: st.lastRun.runStartedAt, completedAt: st.lastRun.status === 'completed' ? st.lastRun.updatedAt : null } : null,
+        lastRun: st.lastRun
+          ? {
+              runId: st.lastRun.runId,
+              status: st.status,
+              startedAt: st.lastRun.runStartedAt,
+              completedAt: st.lastRun.status === 'completed' ? st.lastRun.updatedAt : null,
+            }
+          : null,
         lastSuccessAt: successes[0]?.updatedAt ?? null,
         monitoringSince: since,
       });
     }
     if (drills.length === 0) return;
     // Wake up again when the next drill is due (+ grace): a missed drill is noticed without any delivery.
-    for (const lane of this.catalog.lanes.filter((l) => l.kind === 'rollback-drill' && l.trigger.on === 'schedule')) {
+    for (const lane of this.catalog.lanes.filter(
+      (l) => l.kind === 'rollback-drill' && l.trigger.on === 'schedule',
+    )) {
       if (lane.trigger.on !== 'schedule') continue;
       const next = new Cron(lane.trigger.cron, { timezone: 'UTC', paused: true }).nextRun(new Date(now));
       if (!next) continue;
       const fireAt = new Date(next.getTime() + DEFAULT_DRILL_GRACE_MS + 60_000).toISOString();
-      await this.store.transaction((tx) => tx.schedule({ key: `drill-check:${lane.id}:${fireAt}`, kind: 'drill.check', payload: { laneId: lane.id }, fireAt }));
+      await this.store.transaction((tx) =>
+        tx.schedule({
+          key: `drill-check:${lane.id}:${fireAt}`,
+          kind: 'drill.check',
+          payload: { laneId: lane.id },
+          fireAt,
+        }),
+      );
     }
     const live = await this.store.listAlerts({ status: 'live', limit: 500 });
     const intents = drillAlerts(this.catalog, drills, now, { openAlertKeys: live.map((a) => a.key) });
@@ -358,7 +598,15 @@ export class ReleaseEngine {
       const lane = this.catalog.lanes.find((l) => l.id === id) as Lane;
       const lr = state.laneRuns[id];
       const applies = !lane.when || lane.when.migrations === state.includesMigrations;
-      return { id, name: lane.name, status: lr?.status ?? 'idle', applies, runId: lr?.runId ?? null, startedAt: lr?.startedAt ?? null, url: null };
+      return {
+        id,
+        name: lane.name,
+        status: lr?.status ?? 'idle',
+        applies,
+        runId: lr?.runId ?? null,
+        startedAt: lr?.startedAt ?? null,
+        url: null,
+      };
     });
     const rollback = (this.catalog.promotion?.rollback ?? []).map((id) => {
       const lane = this.catalog.lanes.find((l) => l.id === id) as Lane;
@@ -368,7 +616,14 @@ export class ReleaseEngine {
     const freezes = flow.flatMap((id) => {
       const f = activeFreeze(this.catalog, id, now);
       if (!f) return [];
-      return [{ lane: id, window: f.windowId, until: f.end, overridden: state.overrides.some((o) => o.lane === id) }];
+      return [
+        {
+          lane: id,
+          window: f.windowId,
+          until: f.end,
+          overridden: state.overrides.some((o) => o.lane === id),
+        },
+      ];
     });
     return {
       id: rec.id,
@@ -403,21 +658,45 @@ export class ReleaseEngine {
 
   async createRelease(
     actor: Actor,
-    input: { version: string; sha: string; manifest: Record<string, string>; changeSummary: string[]; includesMigrations: boolean; reason?: string },
+    input: {
+      version: string;
+      sha: string;
+      manifest: Record<string, string>;
+      changeSummary: string[];
+      includesMigrations: boolean;
+      reason?: string;
+    },
   ): Promise<Outcome<ReleaseView>> {
     const now = this.now();
     const existing = (await this.store.listReleases({ tag: input.version, limit: 1 }))[0];
     if (existing) {
-      if (existing.sha === input.sha) return { ok: true, value: await this.releaseView(existing), created: false };
-      return { ok: false, code: 'conflict', message: `release ${input.version} already exists for ${existing.sha.slice(0, 12)}` };
+      if (existing.sha === input.sha)
+        return { ok: true, value: await this.releaseView(existing), created: false };
+      return {
+        ok: false,
+        code: 'conflict',
+        message: `release ${input.version} already exists for ${existing.sha.slice(0, 12)}`,
+      };
     }
     // A candidate is opened from a green staging build: PL-04 and PL-05 green for this commit.
     const { runs, evidence } = await this.runsForSha(input.sha);
     const jobs = runs.length > 0 ? await this.store.listJobs(runs.map((r) => r.runId)) : [];
-    const staging = this.catalog.lanes.filter((l) => l.environment.includes('staging') && l.kind === 'delivery' && (this.catalog.promotion?.flow ?? []).includes(l.id));
-    const notGreen = staging.filter((l) => laneRunState(l, runs, jobs, evidence).status !== 'green').map((l) => l.id);
+    const staging = this.catalog.lanes.filter(
+      (l) =>
+        l.environment.includes('staging') &&
+        l.kind === 'delivery' &&
+        (this.catalog.promotion?.flow ?? []).includes(l.id),
+    );
+    const notGreen = staging
+      .filter((l) => laneRunState(l, runs, jobs, evidence).status !== 'green')
+      .map((l) => l.id);
     if (notGreen.length > 0) {
-      return { ok: false, code: 'gate_not_ready', message: `commit ${input.sha.slice(0, 12)} has no green staging build (${notGreen.join(', ')} not green)`, details: { lanes: notGreen } };
+      return {
+        ok: false,
+        code: 'gate_not_ready',
+        message: `commit ${input.sha.slice(0, 12)} has no green staging build (${notGreen.join(', ')} not green)`,
+        details: { lanes: notGreen },
+      };
     }
     const all = await this.store.listReleases({ limit: 50 });
     const states = await Promise.all(all.map((r) => this.loadState(r)));
@@ -444,7 +723,9 @@ export class ReleaseEngine {
     if (manifest.length === 0) {
       // Default manifest: the build lane's evidence pack for this commit.
       const buildLane = this.catalog.lanes.find((l) => l.id === (this.catalog.promotion?.flow ?? [])[0]);
-      const build = runs.filter((r) => buildLane?.run_by.some((b) => b.workflow === r.workflowId)).sort(compareRunsNewestFirst)[0];
+      const build = runs
+        .filter((r) => buildLane?.run_by.some((b) => b.workflow === r.workflowId))
+        .sort(compareRunsNewestFirst)[0];
       const wf = build ? this.catalog.workflows.find((w) => w.id === build.workflowId) : undefined;
       if (build && wf?.evidence) manifest = [{ name: wf.evidence, ref: `${build.htmlUrl}#artifacts` }];
     }
@@ -465,47 +746,113 @@ export class ReleaseEngine {
       updatedAt: now,
       data: { reason: input.reason ?? null },
     };
-    const pl06 = (this.catalog.promotion?.flow ?? []).map((l) => this.catalog.lanes.find((x) => x.id === l)).find((l) => l?.trigger.on === 'manual');
+    const pl06 = (this.catalog.promotion?.flow ?? [])
+      .map((l) => this.catalog.lanes.find((x) => x.id === l))
+      .find((l) => l?.trigger.on === 'manual');
     const result = await this.store.transaction(async (tx) => {
       const r = await tx.createRelease(rec);
       if (r === 'duplicate') return r;
-      await tx.appendAudit({ at: now, actor: actor.label, action: 'release.created', objectType: 'release', objectId: id, reason: input.reason ?? null, data: { version: input.version, sha: input.sha, includesMigrations: input.includesMigrations, previous: rec.previousReleaseId } });
+      await tx.appendAudit({
+        at: now,
+        actor: actor.label,
+        action: 'release.created',
+        objectType: 'release',
+        objectId: id,
+        reason: input.reason ?? null,
+        data: {
+          version: input.version,
+          sha: input.sha,
+          includesMigrations: input.includesMigrations,
+          previous: rec.previousReleaseId,
+        },
+      });
       // Opening the candidate runs PL-06 (unless GitHub already ran it for this commit).
       if (pl06 && !runs.some((run) => pl06.run_by.some((b) => b.workflow === run.workflowId))) {
         for (const b of pl06.run_by) {
           const wf = this.catalog.workflows.find((w) => w.id === b.workflow);
           if (!wf) continue;
-          await tx.enqueue({ key: `dispatch:${id}:${pl06.id}`, kind: 'github.dispatch', runAt: now, payload: { repo: this.catalog.repository, workflowFile: basename(wf.file), ref: input.version, inputs: { version: input.version, sha: input.sha, release: id }, releaseId: id, laneId: pl06.id } });
+          await tx.enqueue({
+            key: `dispatch:${id}:${pl06.id}`,
+            kind: 'github.dispatch',
+            runAt: now,
+            payload: {
+              repo: this.catalog.repository,
+              workflowFile: basename(wf.file),
+              ref: input.version,
+              inputs: { version: input.version, sha: input.sha, release: id },
+              releaseId: id,
+              laneId: pl06.id,
+            },
+          });
         }
       }
       await tx.appendChange('release', { release: id, state: 'candidate' }, now);
       return r;
     });
-    if (result === 'duplicate') return { ok: false, code: 'conflict', message: `release ${id} already exists` };
+    if (result === 'duplicate')
+      return { ok: false, code: 'conflict', message: `release ${id} already exists` };
     await this.store.notify('outbox');
     await this.reevaluate(rec, 'release created', actor.label);
     const fresh = (await this.store.getRelease(id)) ?? rec;
     return { ok: true, value: await this.releaseView(fresh), created: true };
   }
 
-  async approve(actor: Actor, gateId: string, opts: { release?: string; comment?: string }): Promise<Outcome<GateView>> {
+  async approve(
+    actor: Actor,
+    gateId: string,
+    opts: { release?: string; comment?: string },
+  ): Promise<Outcome<GateView>> {
     const now = this.now();
     const gate = this.catalog.gates.find((g) => g.id === gateId);
     if (!gate) return { ok: false, code: 'not_found', message: `no gate ${gateId}` };
     const rec = opts.release ? await this.getRelease(opts.release) : await this.currentRelease();
-    if (!rec) return { ok: false, code: 'not_found', message: opts.release ? `no release ${opts.release}` : 'no release to approve for' };
+    if (!rec)
+      return {
+        ok: false,
+        code: 'not_found',
+        message: opts.release ? `no release ${opts.release}` : 'no release to approve for',
+      };
     const state = await this.loadState(rec);
     const check = canApprove(this.catalog, gateId, actor.personId, state);
     if (!check.ok) {
       await this.store.transaction((tx) =>
-        tx.appendAudit({ at: now, actor: actor.label, action: 'gate.approval_refused', objectType: 'gate', objectId: `${rec.id}/${gateId}`, reason: check.message, data: { code: check.code, seats: actor.seats } }),
+        tx.appendAudit({
+          at: now,
+          actor: actor.label,
+          action: 'gate.approval_refused',
+          objectType: 'gate',
+          objectId: `${rec.id}/${gateId}`,
+          reason: check.message,
+          data: { code: check.code, seats: actor.seats },
+        }),
       );
-      const code: EngineError = check.code === 'not_seat_member' || check.code === 'self_approval' || check.code === 'already_approved' ? check.code : check.code === 'unknown_gate' ? 'not_found' : 'conflict';
+      const code: EngineError =
+        check.code === 'not_seat_member' ||
+        check.code === 'self_approval' ||
+        check.code === 'already_approved'
+          ? check.code
+          : check.code === 'unknown_gate'
+            ? 'not_found'
+            : 'conflict';
       return { ok: false, code, message: check.message };
     }
     await this.store.transaction(async (tx) => {
-      await tx.addApproval({ releaseId: rec.id, gateId, person: actor.personId, at: now, comment: opts.comment ?? null });
-      await tx.appendAudit({ at: now, actor: actor.label, action: 'gate.approved', objectType: 'gate', objectId: `${rec.id}/${gateId}`, reason: opts.comment ?? null, data: { release: rec.version } });
+      await tx.addApproval({
+        releaseId: rec.id,
+        gateId,
+        person: actor.personId,
+        at: now,
+        comment: opts.comment ?? null,
+      });
+      await tx.appendAudit({
+        at: now,
+        actor: actor.label,
+        action: 'gate.approved',
+        objectType: 'gate',
+        objectId: `${rec.id}/${gateId}`,
+        reason: opts.comment ?? null,
+        data: { release: rec.version },
+      });
       await tx.appendChange('gate', { release: rec.id, gate: gateId, approvedBy: actor.personId }, now);
     });
     await this.reevaluate(rec, `${gateId} approved by ${actor.personId}`, actor.label);
@@ -518,7 +865,11 @@ export class ReleaseEngine {
     return evaluateGates(this.catalog, state, this.now()).map((g) => toGateView(g, rec.id));
   }
 
-  async promote(actor: Actor, releaseId: string, opts: { override?: { reason: string }; reason?: string }): Promise<Outcome<ReleaseView>> {
+  async promote(
+    actor: Actor,
+    releaseId: string,
+    opts: { override?: { reason: string }; reason?: string },
+  ): Promise<Outcome<ReleaseView>> {
     const now = this.now();
     const rec = await this.getRelease(releaseId);
     if (!rec) return { ok: false, code: 'not_found', message: `no release ${releaseId}` };
@@ -527,19 +878,53 @@ export class ReleaseEngine {
     // A freeze window holds production lanes unless a permitted person overrides it with a reason.
     if (!plan.ok && plan.laneId && activeFreeze(this.catalog, plan.laneId, now)) {
       if (!opts.override) {
-        return { ok: false, code: 'frozen', message: `${plan.laneId} is inside a freeze window; override with a reason`, details: plan.conditions };
+        return {
+          ok: false,
+          code: 'frozen',
+          message: `${plan.laneId} is inside a freeze window; override with a reason`,
+          details: plan.conditions,
+        };
       }
       const check = canOverrideFreeze(this.catalog, plan.laneId, actor.personId, opts.override.reason, now);
       if (!check.ok) {
         await this.store.transaction((tx) =>
-          tx.appendAudit({ at: now, actor: actor.label, action: 'freeze.override_refused', objectType: 'lane', objectId: plan.laneId ?? '', reason: check.message, data: { release: rec.id, code: check.code } }),
+          tx.appendAudit({
+            at: now,
+            actor: actor.label,
+            action: 'freeze.override_refused',
+            objectType: 'lane',
+            objectId: plan.laneId ?? '',
+            reason: check.message,
+            data: { release: rec.id, code: check.code },
+          }),
         );
-        return { ok: false, code: check.code === 'not_seat_member' ? 'not_seat_member' : 'validation_failed', message: check.message };
+        return {
+          ok: false,
+          code: check.code === 'not_seat_member' ? 'not_seat_member' : 'validation_failed',
+          message: check.message,
+        };
       }
-      const overrides = [...state.overrides, { lane: plan.laneId, by: actor.personId, reason: opts.override.reason, at: now, window: check.windows[0] ?? null }];
+      const overrides = [
+        ...state.overrides,
+        {
+          lane: plan.laneId,
+          by: actor.personId,
+          reason: opts.override.reason,
+          at: now,
+          window: check.windows[0] ?? null,
+        },
+      ];
       await this.store.transaction(async (tx) => {
         await tx.kvSet(OVERRIDES_KEY(rec.id), overrides, now);
-        await tx.appendAudit({ at: now, actor: actor.label, action: 'freeze.overridden', objectType: 'lane', objectId: plan.laneId ?? '', reason: opts.override?.reason ?? null, data: { release: rec.id, windows: check.windows } });
+        await tx.appendAudit({
+          at: now,
+          actor: actor.label,
+          action: 'freeze.overridden',
+          objectType: 'lane',
+          objectId: plan.laneId ?? '',
+          reason: opts.override?.reason ?? null,
+          data: { release: rec.id, windows: check.windows },
+        });
       });
       state = await this.loadState(rec);
       plan = planPromote(this.catalog, state, now);
@@ -551,7 +936,15 @@ export class ReleaseEngine {
     const effects = plan.effects;
     await this.store.transaction(async (tx) => {
       for (const e of effects) await this.enqueueEffect(tx, e, [], now);
-      await tx.appendAudit({ at: now, actor: actor.label, action: 'release.promoted', objectType: 'release', objectId: rec.id, reason: opts.reason ?? null, data: { lane: plan.ok ? plan.laneId : null, effects: effects.map((e) => e.key) } });
+      await tx.appendAudit({
+        at: now,
+        actor: actor.label,
+        action: 'release.promoted',
+        objectType: 'release',
+        objectId: rec.id,
+        reason: opts.reason ?? null,
+        data: { lane: plan.ok ? plan.laneId : null, effects: effects.map((e) => e.key) },
+      });
       await tx.appendChange('release', { release: rec.id, promoted: plan.ok ? plan.laneId : null }, now);
     });
     await this.store.notify('outbox');
@@ -559,7 +952,11 @@ export class ReleaseEngine {
     return { ok: true, value: await this.releaseView((await this.store.getRelease(rec.id)) ?? rec) };
   }
 
-  async rollback(actor: Actor, releaseId: string, opts: { reason: string; incident: string; owner: string }): Promise<Outcome<ReleaseView>> {
+  async rollback(
+    actor: Actor,
+    releaseId: string,
+    opts: { reason: string; incident: string; owner: string },
+  ): Promise<Outcome<ReleaseView>> {
     const now = this.now();
     const rec = await this.getRelease(releaseId);
     if (!rec) return { ok: false, code: 'not_found', message: `no release ${releaseId}` };
@@ -567,7 +964,15 @@ export class ReleaseEngine {
     const permitted = actor.seats.length > 0;
     if (!permitted) {
       await this.store.transaction((tx) =>
-        tx.appendAudit({ at: now, actor: actor.label, action: 'release.rollback_refused', objectType: 'release', objectId: rec.id, reason: 'not a member of any seat', data: {} }),
+        tx.appendAudit({
+          at: now,
+          actor: actor.label,
+          action: 'release.rollback_refused',
+          objectType: 'release',
+          objectId: rec.id,
+          reason: 'not a member of any seat',
+          data: {},
+        }),
       );
       return { ok: false, code: 'forbidden', message: 'only members of a seat may roll back' };
     }
@@ -575,36 +980,87 @@ export class ReleaseEngine {
     const target = rec.previousReleaseId ? await this.store.getRelease(rec.previousReleaseId) : undefined;
     const targetState = target ? await this.loadState(target) : null;
     const plan = planRollback(this.catalog, state, targetState, actor.personId, opts.reason);
-    if (!plan.ok) return { ok: false, code: plan.code === 'reason_required' ? 'validation_failed' : 'conflict', message: plan.message };
+    if (!plan.ok)
+      return {
+        ok: false,
+        code: plan.code === 'reason_required' ? 'validation_failed' : 'conflict',
+        message: plan.message,
+      };
     await this.store.transaction(async (tx) => {
       for (const e of plan.effects) {
         if (e.kind === 'github.dispatch') {
-          e.payload.inputs = { ...e.payload.inputs, incident: opts.incident, owner: opts.owner, reason: opts.reason };
+          e.payload.inputs = {
+            ...e.payload.inputs,
+            incident: opts.incident,
+            owner: opts.owner,
+            reason: opts.reason,
+          };
         }
         await this.enqueueEffect(tx, e, [], now);
       }
-      await tx.appendAudit({ at: now, actor: actor.label, action: 'release.rollback_started', objectType: 'release', objectId: rec.id, reason: opts.reason, data: { incident: opts.incident, owner: opts.owner, target: plan.target.id, lanes: plan.lanes, rollbackLane: rollbackLane?.id ?? null } });
+      await tx.appendAudit({
+        at: now,
+        actor: actor.label,
+        action: 'release.rollback_started',
+        objectType: 'release',
+        objectId: rec.id,
+        reason: opts.reason,
+        data: {
+          incident: opts.incident,
+          owner: opts.owner,
+          target: plan.target.id,
+          lanes: plan.lanes,
+          rollbackLane: rollbackLane?.id ?? null,
+        },
+      });
       await tx.appendChange('release', { release: rec.id, rollback: plan.target.id }, now);
     });
     await this.store.notify('outbox');
     return { ok: true, value: await this.releaseView(rec) };
   }
 
-  async triggerLane(actor: Actor, laneId: string, opts: { ref?: string; reason?: string; inputs?: Record<string, string> }): Promise<Outcome<{ lane: string; dispatches: string[] }>> {
+  async triggerLane(
+    actor: Actor,
+    laneId: string,
+    opts: { ref?: string; reason?: string; inputs?: Record<string, string> },
+  ): Promise<Outcome<{ lane: string; dispatches: string[] }>> {
     const now = this.now();
     const lane = this.catalog.lanes.find((l) => l.id === laneId);
     if (!lane) return { ok: false, code: 'not_found', message: `no lane ${laneId}` };
-    if (actor.seats.length === 0) return { ok: false, code: 'forbidden', message: 'only members of a seat may trigger lanes' };
+    if (actor.seats.length === 0)
+      return { ok: false, code: 'forbidden', message: 'only members of a seat may trigger lanes' };
     // Gated lanes are never started by hand: they run when their gates hold (promote a release instead).
     const blocking = gatesBlocking(this.catalog, laneId);
-    if (lane.requires_approval || blocking.length > 0 || lane.trigger.on === 'approval' || lane.trigger.on === 'hold') {
+    if (
+      lane.requires_approval ||
+      blocking.length > 0 ||
+      lane.trigger.on === 'approval' ||
+      lane.trigger.on === 'hold'
+    ) {
       await this.store.transaction((tx) =>
-        tx.appendAudit({ at: now, actor: actor.label, action: 'lane.trigger_refused', objectType: 'lane', objectId: laneId, reason: opts.reason ?? null, data: { gates: blocking.map((g) => g.id) } }),
+        tx.appendAudit({
+          at: now,
+          actor: actor.label,
+          action: 'lane.trigger_refused',
+          objectType: 'lane',
+          objectId: laneId,
+          reason: opts.reason ?? null,
+          data: { gates: blocking.map((g) => g.id) },
+        }),
       );
-      return { ok: false, code: 'gate_not_ready', message: `${laneId} runs only when its gates hold${blocking.length ? ` (${blocking.map((g) => g.id).join(', ')})` : ''}; promote a release instead` };
+      return {
+        ok: false,
+        code: 'gate_not_ready',
+        message: `${laneId} runs only when its gates hold${blocking.length ? ` (${blocking.map((g) => g.id).join(', ')})` : ''}; promote a release instead`,
+      };
     }
     const freeze = activeFreeze(this.catalog, laneId, now);
-    if (freeze) return { ok: false, code: 'frozen', message: `${laneId} is inside freeze window ${freeze.windowId} until ${freeze.end}` };
+    if (freeze)
+      return {
+        ok: false,
+        code: 'frozen',
+        message: `${laneId} is inside freeze window ${freeze.windowId} until ${freeze.end}`,
+      };
     const ref = opts.ref ?? 'main';
     const keys: string[] = [];
     await this.store.transaction(async (tx) => {
@@ -612,10 +1068,29 @@ export class ReleaseEngine {
         const wf = this.catalog.workflows.find((w) => w.id === b.workflow);
         if (!wf || keys.some((k) => k.endsWith(`:${wf.id}`))) continue;
         const key = `trigger:${laneId}:${wf.id}:${now}`;
-        await tx.enqueue({ key, kind: 'github.dispatch', runAt: now, payload: { repo: this.catalog.repository, workflowFile: basename(wf.file), ref, inputs: { lane: laneId, ...(opts.inputs ?? {}) }, laneId } });
+        await tx.enqueue({
+          key,
+          kind: 'github.dispatch',
+          runAt: now,
+          payload: {
+            repo: this.catalog.repository,
+            workflowFile: basename(wf.file),
+            ref,
+            inputs: { lane: laneId, ...(opts.inputs ?? {}) },
+            laneId,
+          },
+        });
         keys.push(key);
       }
-      await tx.appendAudit({ at: now, actor: actor.label, action: 'lane.triggered', objectType: 'lane', objectId: laneId, reason: opts.reason ?? null, data: { ref, dispatches: keys } });
+      await tx.appendAudit({
+        at: now,
+        actor: actor.label,
+        action: 'lane.triggered',
+        objectType: 'lane',
+        objectId: laneId,
+        reason: opts.reason ?? null,
+        data: { ref, dispatches: keys },
+      });
       await tx.appendChange('lane', { lane: laneId, triggered: true }, now);
     });
     await this.store.notify('outbox');
@@ -639,19 +1114,36 @@ export class ReleaseEngine {
     return this.alertAction(actor, id, 'resolve', comment);
   }
 
-  private async alertAction(actor: Actor, id: number, action: 'ack' | 'resolve', comment?: string): Promise<Outcome<AlertView>> {
+  private async alertAction(
+    actor: Actor,
+    id: number,
+    action: 'ack' | 'resolve',
+    comment?: string,
+  ): Promise<Outcome<AlertView>> {
     const now = this.now();
     const existing = await this.store.getAlert(id);
     if (!existing) return { ok: false, code: 'not_found', message: `no alert ${id}` };
     const updated = await this.store.transaction(async (tx) => {
-      const r = action === 'ack' ? await tx.ackAlert(id, actor.personId, now) : await tx.resolveAlert(id, actor.personId, now);
+      const r =
+        action === 'ack'
+          ? await tx.ackAlert(id, actor.personId, now)
+          : await tx.resolveAlert(id, actor.personId, now);
       if (r) {
-        await tx.appendAudit({ at: now, actor: actor.label, action: action === 'ack' ? 'alert.acked' : 'alert.resolved', objectType: 'alert', objectId: String(id), reason: comment ?? null, data: { key: existing.key } });
+        await tx.appendAudit({
+          at: now,
+          actor: actor.label,
+          action: action === 'ack' ? 'alert.acked' : 'alert.resolved',
+          objectType: 'alert',
+          objectId: String(id),
+          reason: comment ?? null,
+          data: { key: existing.key },
+        });
         await tx.appendChange('alert', { id, status: r.status }, now);
       }
       return r;
     });
-    if (!updated) return { ok: false, code: 'conflict', message: `alert ${id} is already ${existing.status}` };
+    if (!updated)
+      return { ok: false, code: 'conflict', message: `alert ${id} is already ${existing.status}` };
     await this.store.notify('changes');
     return { ok: true, value: alertView(updated) };
   }

@@ -11,6 +11,7 @@
 // kick() after scheduling a timer in this process.
 import type { Logger } from 'pino';
 import type { Store, TimerItem } from '../store/store.ts';
+import { PollingWorker } from './polling-worker.ts';
 
 export interface TimerWorkerOptions {
   /** Timers claimed per step. Default 50. */
@@ -26,73 +27,25 @@ export interface TimerWorkerOptions {
 
 const RETRY_SUFFIX = /#retry-(\d+)$/;
 
-export class TimerWorker {
-  private running = false;
-  private wake: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
+export class TimerWorker extends PollingWorker {
   fired = 0;
   failed = 0;
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly onFire: (timer: TimerItem) => Promise<void>,
-    private readonly log: Logger,
+    log: Logger,
     private readonly opts: TimerWorkerOptions = {},
-  ) {}
+  ) {
+    super(store, log, 'timer');
+  }
 
   private now(): Date {
     return (this.opts.clock ?? (() => new Date()))();
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  kick(): void {
-    this.wake?.();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.kick();
-    await this.loop;
-    this.loop = undefined;
-  }
-
-  /** Fire everything due now (tests). */
-  async drain(maxSteps = 10_000): Promise<number> {
-    let total = 0;
-    for (let i = 0; i < maxSteps; i++) {
-      const n = await this.step();
-      total += n;
-      if (n > 0) continue;
-      // Steps of the background loop still in flight are part of "everything due".
-      const inflight = [...this.inflight];
-      if (inflight.length === 0) break;
-      await Promise.allSettled(inflight);
-    }
-    return total;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let n = 0;
-      try {
-        n = await this.step();
-      } catch (e) {
-        this.log.error({ err: e instanceof Error ? e.message : String(e) }, 'timer step failed; retrying');
-        await this.sleep(1000);
-        continue;
-      }
-      if (n > 0 || !this.running) continue;
-      await this.sleep(await this.idleMs());
-    }
-  }
-
   /** Sleep until the next pending timer is due, at most pollMs. */
-  private async idleMs(): Promise<number> {
+  protected async idleMs(): Promise<number> {
     const poll = this.opts.pollMs ?? 1000;
     try {
       const [next] = await this.store.listTimers({ status: 'pending', limit: 1 });
@@ -104,17 +57,7 @@ export class TimerWorker {
   }
 
   /** Claim due timers and fire them (in due order). Returns how many were claimed. */
-  private readonly inflight = new Set<Promise<number>>();
-
-  /** One claim-and-run step (tracked so that drain() also waits for the background loop's step). */
-  step(): Promise<number> {
-    const p = this.stepOnce();
-    this.inflight.add(p);
-    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
-    return p;
-  }
-
-  private async stepOnce(): Promise<number> {
+  protected async stepOnce(): Promise<number> {
     const timers = await this.store.claimDueTimers({
       limit: this.opts.batch ?? 50,
       now: this.now().toISOString(),
@@ -157,19 +100,5 @@ export class TimerWorker {
         'timer failed; retry not scheduled',
       );
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.wake = undefined;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(t);
-        this.wake = undefined;
-        resolve();
-      };
-    });
   }
 }

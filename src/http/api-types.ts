@@ -107,7 +107,12 @@ export interface GateView {
   owner: string; // SEAT-xx
   state: GateState;
   release: string | null; // release id it was evaluated for
-  criteria: { kind: 'lane' | 'check' | 'approval' | 'window'; name: string; state: CheckState; detail?: string }[];
+  criteria: {
+    kind: 'lane' | 'check' | 'approval' | 'window';
+    name: string;
+    state: CheckState;
+    detail?: string;
+  }[];
   approvals: { by: string; at: string; comment: string | null }[];
   approvalsRequired: number;
   window: string | null;

@@ -48,7 +48,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', async (c, next) => {
     c.set('requestId', `req-${process.pid}-${++requestCounter}`);
     await next();
-    const group = c.req.path.startsWith('/api/') ? 'api' : c.req.path.startsWith('/webhooks/') ? 'webhook' : 'other';
+    const group = c.req.path.startsWith('/api/')
+      ? 'api'
+      : c.req.path.startsWith('/webhooks/')
+        ? 'webhook'
+        : 'other';
     deps.metrics.inc('lanes_http_requests_total', { group, code: `${Math.floor(c.res.status / 100)}xx` });
   });
 
@@ -57,7 +61,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       return c.json(errorBody(err.code, err.message, err.details, c.get('requestId')), err.status);
     }
     deps.log.error({ err: err.message, path: c.req.path }, 'unhandled error');
-    return c.json(errorBody('internal', 'internal error', undefined, c.get('requestId')), ERROR_STATUS.internal);
+    return c.json(
+      errorBody('internal', 'internal error', undefined, c.get('requestId')),
+      ERROR_STATUS.internal,
+    );
   });
 
   app.notFound((c) => {
@@ -74,12 +81,21 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       await deps.store.ping();
       return c.json({ ready: true, store: deps.store.dialect });
     } catch (e) {
-      return c.json({ ready: false, store: deps.store.dialect, error: e instanceof Error ? e.message.slice(0, 200) : 'unavailable' }, 503);
+      return c.json(
+        {
+          ready: false,
+          store: deps.store.dialect,
+          error: e instanceof Error ? e.message.slice(0, 200) : 'unavailable',
+        },
+        503,
+      );
     }
   });
   app.get('/metrics', async (c) => {
     const text = await deps.metrics.render(deps.store, deps.clock());
-    return c.text(`${text}lanes_sse_clients ${deps.hub.clients}\n`, 200, { 'content-type': 'text/plain; version=0.0.4' });
+    return c.text(`${text}lanes_sse_clients ${deps.hub.clients}\n`, 200, {
+      'content-type': 'text/plain; version=0.0.4',
+    });
   });
 
   registerWebhookRoute(app as unknown as Hono, {
@@ -120,12 +136,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const now = deps.clock().getTime();
     if (!cached || cached.seq !== seq || now - cached.at >= 1000 || now < cached.at) {
       if (!computing || computing.seq !== seq) {
-        const done = deps.readModel.overview(deps.clock()).then((o) => ({ seq, at: now, body: JSON.stringify(o) }));
+        const done = deps.readModel
+          .overview(deps.clock())
+          .then((o) => ({ seq, at: now, body: JSON.stringify(o) }));
         const entry = { seq, done };
         computing = entry;
-        void done.finally(() => {
-          if (computing === entry) computing = undefined;
-        }).catch(() => undefined);
+        void done
+          .finally(() => {
+            if (computing === entry) computing = undefined;
+          })
+          .catch(() => undefined);
       }
       cached = await computing.done;
     }
@@ -163,7 +183,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.post('/api/v1/evidence', async (c) => {
     const p = requirePrincipal(c, 'operate');
     const body = await validBody(c, requestSchemas.evidence);
-    if (body.lane && !deps.catalog.lanes.some((l) => l.id === body.lane)) throw new AppError('not_found', `no lane ${body.lane}`);
+    if (body.lane && !deps.catalog.lanes.some((l) => l.id === body.lane))
+      throw new AppError('not_found', `no lane ${body.lane}`);
     const now = deps.clock().toISOString();
     const key = `api:${p.tokenId}:${body.key ?? `${body.sha}:${body.lane ?? '-'}:${body.check}`}`;
     const result = await deps.store.transaction(async (tx) => {
@@ -181,13 +202,28 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         reportedBy: p.personId,
       });
       if (r === 'applied') {
-        await tx.appendAudit({ at: now, actor: `${p.personId} (${p.tokenId})`, action: 'evidence.reported', objectType: 'evidence', objectId: key, reason: body.details ?? null, data: { check: body.check, outcome: body.outcome, sha: body.sha, lane: body.lane ?? null } });
-        await tx.appendChange('evidence', { key, check: body.check, outcome: body.outcome, sha: body.sha, lane: body.lane ?? null }, now);
+        await tx.appendAudit({
+          at: now,
+          actor: `${p.personId} (${p.tokenId})`,
+          action: 'evidence.reported',
+          objectType: 'evidence',
+          objectId: key,
+          reason: body.details ?? null,
+          data: { check: body.check, outcome: body.outcome, sha: body.sha, lane: body.lane ?? null },
+        });
+        await tx.appendChange(
+          'evidence',
+          { key, check: body.check, outcome: body.outcome, sha: body.sha, lane: body.lane ?? null },
+          now,
+        );
       }
       return r;
     });
     if (result === 'applied') await deps.store.notify('changes');
-    return c.json({ key, status: result === 'applied' ? 'recorded' : 'unchanged' }, result === 'applied' ? 201 : 200);
+    return c.json(
+      { key, status: result === 'applied' ? 'recorded' : 'unchanged' },
+      result === 'applied' ? 201 : 200,
+    );
   });
 
   app.get('/api/v1/events', (c) => {
@@ -277,6 +313,7 @@ function limitParam(c: Context, fallback = 20, max = 200): number {
   const raw = c.req.query('limit');
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new AppError('bad_request', `limit must be an integer 1..${max}`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new AppError('bad_request', `limit must be an integer 1..${max}`);
   return n;
 }

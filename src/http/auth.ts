@@ -51,7 +51,12 @@ export class TokenAuthenticator implements Authenticator {
     void this.store.touchToken(rec.id, now.toISOString()).catch(() => undefined);
     return {
       ok: true,
-      principal: { personId: rec.personId, tokenId: rec.id, scope: rec.scope, seats: seatsOf(this.catalog, rec.personId) },
+      principal: {
+        personId: rec.personId,
+        tokenId: rec.id,
+        scope: rec.scope,
+        seats: seatsOf(this.catalog, rec.personId),
+      },
     };
   }
 }

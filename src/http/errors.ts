@@ -42,5 +42,12 @@ export class AppError extends Error {
 }
 
 export function errorBody(code: ErrorCode, message: string, details?: unknown, requestId?: string): ApiError {
-  return { error: { code, message, ...(details === undefined ? {} : { details }), ...(requestId ? { requestId } : {}) } };
+  return {
+    error: {
+      code,
+      message,
+      ...(details === undefined ? {} : { details }),
+      ...(requestId ? { requestId } : {}),
+    },
+  };
 }

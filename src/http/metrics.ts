@@ -13,7 +13,8 @@ export class Metrics {
     const lines: string[] = [];
     const help: Record<string, string> = {
       lanes_webhook_deliveries_received_total: 'Signed webhook deliveries stored (202).',
-      lanes_webhook_deliveries_duplicate_total: 'Deliveries answered 200 because the GUID was already stored.',
+      lanes_webhook_deliveries_duplicate_total:
+        'Deliveries answered 200 because the GUID was already stored.',
       lanes_webhook_deliveries_rejected_total: 'Deliveries rejected before storing, by reason.',
       lanes_http_requests_total: 'HTTP requests by route group and status class.',
     };
@@ -23,7 +24,11 @@ export class Metrics {
       byName.set(name, [...(byName.get(name) ?? []), `${key} ${v}`]);
     }
     for (const name of Object.keys(help)) {
-      lines.push(`# HELP ${name} ${help[name]}`, `# TYPE ${name} counter`, ...(byName.get(name) ?? [`${name} 0`]));
+      lines.push(
+        `# HELP ${name} ${help[name]}`,
+        `# TYPE ${name} counter`,
+        ...(byName.get(name) ?? [`${name} 0`]),
+      );
     }
     try {
       const s = await store.inboxStats();
@@ -46,7 +51,11 @@ export class Metrics {
         'lanes_store_up 1',
       );
     } catch {
-      lines.push('# HELP lanes_store_up 1 when the store answered this scrape.', '# TYPE lanes_store_up gauge', 'lanes_store_up 0');
+      lines.push(
+        '# HELP lanes_store_up 1 when the store answered this scrape.',
+        '# TYPE lanes_store_up gauge',
+        'lanes_store_up 0',
+      );
     }
     return `${lines.join('\n')}\n`;
   }

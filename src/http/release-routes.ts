@@ -32,7 +32,8 @@ function present<T>(c: Context<AppEnv>, out: Outcome<T>, createdStatus: 200 | 20
 
 function alertId(c: Context<AppEnv>): number {
   const n = Number(c.req.param('id'));
-  if (!Number.isInteger(n) || n <= 0) throw new AppError('bad_request', 'alert id must be a positive integer');
+  if (!Number.isInteger(n) || n <= 0)
+    throw new AppError('bad_request', 'alert id must be a positive integer');
   return n;
 }
 
@@ -68,7 +69,9 @@ export function registerReleaseRoutes(app: Hono<AppEnv>, engine: ReleaseEngine):
     const body = await validBody(c, requestSchemas.trigger);
     return present(c, await engine.triggerLane(actorOf(p), c.req.param('id'), body), 202);
   });
-  app.get('/api/v1/alerts', async (c) => c.json({ alerts: await engine.alerts(c.req.query('all') === 'true' || c.req.query('all') === '1') }));
+  app.get('/api/v1/alerts', async (c) =>
+    c.json({ alerts: await engine.alerts(c.req.query('all') === 'true' || c.req.query('all') === '1') }),
+  );
   app.post('/api/v1/alerts/:id/ack', async (c) => {
     const p = requirePrincipal(c, 'operate');
     const body = await validBody(c, requestSchemas.note);

@@ -4,7 +4,14 @@ import { z } from 'zod';
 const reason = z.string().trim().min(1).max(2000);
 
 export const requestSchemas = {
-  trigger: z.object({ ref: z.string().min(1).max(255).optional(), release: z.string().optional(), reason: reason.optional(), inputs: z.record(z.string(), z.string()).optional() }).strict(),
+  trigger: z
+    .object({
+      ref: z.string().min(1).max(255).optional(),
+      release: z.string().optional(),
+      reason: reason.optional(),
+      inputs: z.record(z.string(), z.string()).optional(),
+    })
+    .strict(),
   approve: z.object({ release: z.string().optional(), comment: z.string().max(2000).optional() }).strict(),
   createRelease: z
     .object({
@@ -16,15 +23,26 @@ export const requestSchemas = {
       reason: reason.optional(),
     })
     .strict(),
-  promote: z.object({ lane: z.string().optional(), override: z.object({ reason }).strict().optional(), reason: reason.optional() }).strict(),
-  rollback: z.object({ reason, incident: z.string().min(1).max(200), owner: z.string().min(1).max(100) }).strict(),
+  promote: z
+    .object({
+      lane: z.string().optional(),
+      override: z.object({ reason }).strict().optional(),
+      reason: reason.optional(),
+    })
+    .strict(),
+  rollback: z
+    .object({ reason, incident: z.string().min(1).max(200), owner: z.string().min(1).max(100) })
+    .strict(),
   note: z.object({ comment: z.string().max(2000).optional() }).strict(),
   evidence: z
     .object({
       check: z.string().min(1).max(200),
       outcome: z.enum(['passed', 'failed', 'pending']),
       sha: z.string().regex(/^[0-9a-f]{7,40}$/),
-      lane: z.string().regex(/^PL-[A-Z0-9-]+$/).optional(),
+      lane: z
+        .string()
+        .regex(/^PL-[A-Z0-9-]+$/)
+        .optional(),
       runId: z.number().int().positive().optional(),
       url: z.url().optional(),
       details: z.string().max(10_000).optional(),

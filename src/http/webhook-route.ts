@@ -31,18 +31,25 @@ export function registerWebhookRoute(app: Hono, deps: WebhookDeps): void {
     }
     const guid = c.req.header('x-github-delivery');
     const event = c.req.header('x-github-event');
-    if (!guid || !GUID.test(guid)) reject('missing_header', new AppError('missing_header', 'X-GitHub-Delivery missing or malformed'));
-    if (!event || !EVENT.test(event)) reject('missing_header', new AppError('missing_header', 'X-GitHub-Event missing or malformed'));
+    if (!guid || !GUID.test(guid))
+      reject('missing_header', new AppError('missing_header', 'X-GitHub-Delivery missing or malformed'));
+    if (!event || !EVENT.test(event))
+      reject('missing_header', new AppError('missing_header', 'X-GitHub-Event missing or malformed'));
     const body = await readLimited(c.req.raw, deps.maxBodyBytes);
-    if (body === 'too_large') return reject('too_large', new AppError('payload_too_large', `body over ${deps.maxBodyBytes} bytes`));
+    if (body === 'too_large')
+      return reject('too_large', new AppError('payload_too_large', `body over ${deps.maxBodyBytes} bytes`));
     const verdict = verifySignatureAny(deps.secrets, body, c.req.header('x-hub-signature-256'));
-    if (verdict !== 'ok') return reject(`signature_${verdict}`, new AppError('invalid_signature', `signature ${verdict}`));
+    if (verdict !== 'ok')
+      return reject(`signature_${verdict}`, new AppError('invalid_signature', `signature ${verdict}`));
 
     const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
     let action: string | null = null;
     const contentType = c.req.header('content-type') ?? 'application/json';
     if (contentType.includes('application/x-www-form-urlencoded')) {
-      return reject('form_encoded', new AppError('unsupported_media_type', 'set the webhook content type to application/json'));
+      return reject(
+        'form_encoded',
+        new AppError('unsupported_media_type', 'set the webhook content type to application/json'),
+      );
     }
     try {
       const parsed: unknown = JSON.parse(text);
@@ -68,9 +75,13 @@ export function registerWebhookRoute(app: Hono, deps: WebhookDeps): void {
       });
     } catch (e) {
       deps.metrics.inc('lanes_webhook_deliveries_rejected_total', { reason: 'store_unavailable' });
-      throw new AppError('store_unavailable', 'the delivery could not be stored durably; GitHub will redeliver', {
-        cause: e instanceof Error ? e.message.slice(0, 200) : 'unknown',
-      });
+      throw new AppError(
+        'store_unavailable',
+        'the delivery could not be stored durably; GitHub will redeliver',
+        {
+          cause: e instanceof Error ? e.message.slice(0, 200) : 'unknown',
+        },
+      );
     }
     if (result === 'duplicate') {
       deps.metrics.inc('lanes_webhook_deliveries_duplicate_total');

@@ -131,7 +131,10 @@ export class SqliteStore extends KyselyStore {
  * Kysely prepares every statement on every call; better-sqlite3 statements are reusable, so keep the most
  * recently used ones by SQL text (a bounded LRU: `in (?, ?, …)` lists make the set of texts open-ended).
  */
-function cachedStatements(raw: Database.Database, max = 500): { close(): void; prepare(sql: string): Database.Statement } {
+function cachedStatements(
+  raw: Database.Database,
+  max = 500,
+): { close(): void; prepare(sql: string): Database.Statement } {
   const cache = new Map<string, Database.Statement>();
   return {
     close: () => raw.close(),

@@ -29,22 +29,39 @@ const plus = (iso: string, s: number) => new Date(Date.parse(iso) + s * 1000).to
 /** Sends a run's deliveries (requested, deployment, in_progress, jobs, completed); returns the run id. */
 export async function sendRun(url: string, spec: RunSpec): Promise<number> {
   const runId = spec.runId ?? nextRunId++;
-  const base = { runId, workflowFile: spec.file, workflowName: spec.name, startedAt: spec.at, sha: spec.sha, event: spec.event ?? 'workflow_dispatch', branch: spec.branch ?? 'main' };
+  const base = {
+    runId,
+    workflowFile: spec.file,
+    workflowName: spec.name,
+    startedAt: spec.at,
+    sha: spec.sha,
+    event: spec.event ?? 'workflow_dispatch',
+    branch: spec.branch ?? 'main',
+  };
   const post = async (event: string, payload: unknown) => {
     const r = await sendDelivery(url, event, payload);
     if (r.status !== 202) throw new Error(`${event} delivery answered ${r.status}`);
   };
   const runPayload = (status: string, conclusion: string | null, updatedAt: string) => {
     const p = workflowRunPayload({ ...base, status, conclusion, updatedAt });
-    if (spec.actor) (p.workflow_run as Record<string, unknown>).actor = { login: spec.actor, id: 1, type: 'User' };
+    if (spec.actor)
+      (p.workflow_run as Record<string, unknown>).actor = { login: spec.actor, id: 1, type: 'User' };
     return p;
   };
   await post('workflow_run', runPayload('queued', null, spec.at));
   if (spec.environment) {
     const d = example('deployment', 1);
     const id = nextDeploymentId++;
-    Object.assign(d.deployment as object, { id, sha: spec.sha, ref: spec.branch ?? 'main', environment: spec.environment, original_environment: spec.environment, created_at: plus(spec.at, 1), updated_at: plus(spec.at, 1) });
-    d.workflow_run = (runPayload('in_progress', null, plus(spec.at, 1)).workflow_run);
+    Object.assign(d.deployment as object, {
+      id,
+      sha: spec.sha,
+      ref: spec.branch ?? 'main',
+      environment: spec.environment,
+      original_environment: spec.environment,
+      created_at: plus(spec.at, 1),
+      updated_at: plus(spec.at, 1),
+    });
+    d.workflow_run = runPayload('in_progress', null, plus(spec.at, 1)).workflow_run;
     (d.repository as Record<string, unknown>).full_name = REPO;
     await post('deployment', d);
   }
@@ -71,7 +88,11 @@ export async function sendRun(url: string, spec: RunSpec): Promise<number> {
     (p.repository as Record<string, unknown>).full_name = REPO;
     await post('workflow_job', { ...p, action: 'in_progress', workflow_job: job('in_progress', null, null) });
     t += 5;
-    await post('workflow_job', { ...p, action: 'completed', workflow_job: job('completed', j.conclusion ?? 'success', plus(spec.at, t)) });
+    await post('workflow_job', {
+      ...p,
+      action: 'completed',
+      workflow_job: job('completed', j.conclusion ?? 'success', plus(spec.at, t)),
+    });
   }
   if (!spec.open) {
     await post('workflow_run', runPayload('completed', spec.conclusion ?? 'success', plus(spec.at, t + 2)));
@@ -79,10 +100,15 @@ export async function sendRun(url: string, spec: RunSpec): Promise<number> {
   return runId;
 }
 
-const FIXTURE = JSON.parse(readFileSync(new URL('../fixtures/deployment_protection_rule.requested.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const FIXTURE = JSON.parse(
+  readFileSync(new URL('../fixtures/deployment_protection_rule.requested.json', import.meta.url), 'utf8'),
+) as Record<string, unknown>;
 
 /** GitHub asks us whether run `runId` may deploy to `environment` (deployment_protection_rule.requested). */
-export async function sendProtectionRequest(url: string, opts: { runId: number; environment: string; sha: string; ref: string }) {
+export async function sendProtectionRequest(
+  url: string,
+  opts: { runId: number; environment: string; sha: string; ref: string },
+) {
   const p = structuredClone(FIXTURE);
   p.environment = opts.environment;
   p.sha = opts.sha;
@@ -92,15 +118,64 @@ export async function sendProtectionRequest(url: string, opts: { runId: number; 
   repo.full_name = REPO;
   repo.name = 'ops';
   (repo.owner as Record<string, unknown>).login = 'nata-onl';
-  Object.assign(p.deployment as object, { environment: opts.environment, original_environment: opts.environment, sha: opts.sha, ref: opts.ref });
+  Object.assign(p.deployment as object, {
+    environment: opts.environment,
+    original_environment: opts.environment,
+    sha: opts.sha,
+    ref: opts.ref,
+  });
   const r = await sendDelivery(url, 'deployment_protection_rule', p);
   if (r.status !== 202) throw new Error(`protection rule delivery answered ${r.status}`);
 }
 
 /** PR, build and staging runs that make `sha` a green staging build. */
 export async function sendGreenStaging(url: string, sha: string, at: string): Promise<void> {
-  await sendRun(url, { file: 'ci-pr-fast.yml', name: 'ci-pr-fast', sha, at, event: 'pull_request', branch: 'feature/x', jobs: ['lint', 'typecheck', 'unit', 'schema drift', 'secret scan'].map((name) => ({ name })) });
-  await sendRun(url, { file: 'ci-pr-contracts.yml', name: 'ci-pr-contracts', sha, at: plus(at, 30), event: 'pull_request', branch: 'feature/x', jobs: ['contract diff', 'migration dry-run', 'ws handshake smoke'].map((name) => ({ name })) });
-  await sendRun(url, { file: 'build-main-release-assets.yml', name: 'build-main-release-assets', sha, at: plus(at, 300), event: 'push', jobs: ['container build', 'image scan', 'SBOM', 'release manifest'].map((name) => ({ name })) });
-  await sendRun(url, { file: 'deploy-staging.yml', name: 'deploy-staging', sha, at: plus(at, 600), event: 'workflow_run', environment: 'staging', jobs: ['deploy preflight', 'env diff', 'secrets present', 'config validation', 'deploy', 'overview smoke', 'ws connect', 'queue', 'memory', 'reports', 'alerts', 'smoke'].map((name) => ({ name })) });
+  await sendRun(url, {
+    file: 'ci-pr-fast.yml',
+    name: 'ci-pr-fast',
+    sha,
+    at,
+    event: 'pull_request',
+    branch: 'feature/x',
+    jobs: ['lint', 'typecheck', 'unit', 'schema drift', 'secret scan'].map((name) => ({ name })),
+  });
+  await sendRun(url, {
+    file: 'ci-pr-contracts.yml',
+    name: 'ci-pr-contracts',
+    sha,
+    at: plus(at, 30),
+    event: 'pull_request',
+    branch: 'feature/x',
+    jobs: ['contract diff', 'migration dry-run', 'ws handshake smoke'].map((name) => ({ name })),
+  });
+  await sendRun(url, {
+    file: 'build-main-release-assets.yml',
+    name: 'build-main-release-assets',
+    sha,
+    at: plus(at, 300),
+    event: 'push',
+    jobs: ['container build', 'image scan', 'SBOM', 'release manifest'].map((name) => ({ name })),
+  });
+  await sendRun(url, {
+    file: 'deploy-staging.yml',
+    name: 'deploy-staging',
+    sha,
+    at: plus(at, 600),
+    event: 'workflow_run',
+    environment: 'staging',
+    jobs: [
+      'deploy preflight',
+      'env diff',
+      'secrets present',
+      'config validation',
+      'deploy',
+      'overview smoke',
+      'ws connect',
+      'queue',
+      'memory',
+      'reports',
+      'alerts',
+      'smoke',
+    ].map((name) => ({ name })),
+  });
 }

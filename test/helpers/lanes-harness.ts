@@ -18,7 +18,11 @@ export async function testConfig(kind: StoreKind, overrides: Partial<Config> = {
   const databaseUrl = kind === 'postgres' ? await freshPostgresDatabase() : undefined;
   const r = loadConfig(
     { port: '0', host: '127.0.0.1', catalog: 'examples/ops/lanes.yaml', data: dataDir },
-    { LANES_WEBHOOK_SECRET: SECRET, LANES_LOG_LEVEL: 'silent', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+    {
+      LANES_WEBHOOK_SECRET: SECRET,
+      LANES_LOG_LEVEL: 'silent',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
   );
   if (!r.ok) throw new Error(r.errors.join('\n'));
   return { ...r.config, ...overrides };
@@ -53,11 +57,18 @@ export async function sendDelivery(url: string, event: string, payload: unknown,
   const sig = opts.signature === undefined ? signBody(opts.secret ?? SECRET, body) : opts.signature;
   if (sig !== null) headers['x-hub-signature-256'] = sig;
   const res = await fetch(`${url}/webhooks/github`, { method: 'POST', headers, body });
-  return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> | null, guid };
+  return {
+    status: res.status,
+    body: (await res.json().catch(() => null)) as Record<string, unknown> | null,
+    guid,
+  };
 }
 
 const require = createRequire(import.meta.url);
-const EXAMPLES = require('@octokit/webhooks-examples/api.github.com/index.json') as { name: string; examples: Record<string, unknown>[] }[];
+const EXAMPLES = require('@octokit/webhooks-examples/api.github.com/index.json') as {
+  name: string;
+  examples: Record<string, unknown>[];
+}[];
 
 /** A published example payload (deep copy). */
 export function example(name: string, index = 0): Record<string, unknown> {
@@ -100,11 +111,17 @@ export function workflowRunPayload(opts: {
     html_url: `https://github.com/nata-onl/ops/actions/runs/${opts.runId}`,
   });
   (p.repository as Record<string, unknown>).full_name = 'nata-onl/ops';
-  p.action = opts.action ?? (opts.status === 'completed' ? 'completed' : opts.status === 'in_progress' ? 'in_progress' : 'requested');
+  p.action =
+    opts.action ??
+    (opts.status === 'completed' ? 'completed' : opts.status === 'in_progress' ? 'in_progress' : 'requested');
   return p;
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -116,10 +133,14 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false>, what:
 
 /** Runs `lanes up` as a real child process (for SIGKILL tests); resolves once it serves. */
 export function spawnLanes(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['bin/lanes.js', 'up', '--port', '0', '--host', '127.0.0.1', '--catalog', 'examples/ops/lanes.yaml'], {
-    env: { ...process.env, LANES_WEBHOOK_SECRET: SECRET, LANES_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['bin/lanes.js', 'up', '--port', '0', '--host', '127.0.0.1', '--catalog', 'examples/ops/lanes.yaml'],
+    {
+      env: { ...process.env, LANES_WEBHOOK_SECRET: SECRET, LANES_LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (b: Buffer) => {
