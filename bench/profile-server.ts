@@ -45,7 +45,7 @@ try {
   const before = new Set(readdirSync(profDir));
   const server = await startServerChild(
     [path.join(ROOT, 'bin/lanes.js'), 'up', '--port', '0', '--host', '127.0.0.1', '--open-reads', '--catalog', path.join(ROOT, 'examples/ops/lanes.yaml')],
-    { LANES_WEBHOOK_SECRET: BENCH_SECRET, LANES_DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? '', LANES_LOG_LEVEL: 'info' },
+    { LANES_WEBHOOK_SECRET: BENCH_SECRET, LANES_DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? '', LANES_LOG_LEVEL: 'info', LANES_WORKERS: process.env.LANES_WORKERS ?? 'all' },
     { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir] },
   );
   const body = JSON.stringify(workflowRunBody({ runId: 7_000_001 }));
