@@ -27,7 +27,7 @@ import {
   type AlertSeverity,
 } from '../core/alert-rules.ts';
 import { activeFreeze, canOverrideFreeze } from '../core/freeze-windows.ts';
-import type { AlertRecord, ReleaseRecord, Store, StoreTx } from '../store/store.ts';
+import type { AlertRecord, ProtectionRequestState, ReleaseRecord, Store, StoreTx } from '../store/store.ts';
 import type { GateView } from '../http/api-types.ts';
 
 export type EngineError =
@@ -123,7 +123,7 @@ export class ReleaseEngine {
     return { runs, evidence };
   }
 
-  async loadState(rec: ReleaseRecord): Promise<ReleaseState> {
+  async loadState(rec: ReleaseRecord, pendingRequests?: ProtectionRequestState[]): Promise<ReleaseState> {
     const { runs, evidence } = await this.runsForSha(rec.sha);
     const jobs = runs.length > 0 ? await this.store.listJobs(runs.map((r) => r.runId)) : [];
     const greenAt = ((await this.store.kvGet(GREEN_AT_KEY(rec.id))) ?? {}) as Record<string, string>;
@@ -165,7 +165,7 @@ export class ReleaseEngine {
       comment: a.comment,
     }));
     const overrides = ((await this.store.kvGet(OVERRIDES_KEY(rec.id))) ?? []) as FreezeOverride[];
-    const pending = await this.store.listProtectionRequests({ pendingOnly: true });
+    const pending = pendingRequests ?? (await this.store.listProtectionRequests({ pendingOnly: true }));
     const protectionRequests = [];
     for (const p of pending) {
       const run =
@@ -229,13 +229,14 @@ export class ReleaseEngine {
   }
 
   async reevaluate(rec: ReleaseRecord, reason: string, actor = 'system'): Promise<void> {
-    const state = await this.loadState(rec);
+    // One read of the pending protection requests serves both the state and the review paths.
+    const requests = await this.store.listProtectionRequests({ pendingOnly: true });
+    const state = await this.loadState(rec, requests);
     const now = this.now();
     const openAlerts = await this.store.listAlerts({ status: 'live', limit: 500 });
     const evaluation = evaluateRelease(this.catalog, state, now, {
       openAlertKeys: openAlerts.map((a) => a.key),
     });
-    const requests = await this.store.listProtectionRequests({ pendingOnly: true });
     const previous = await this.store.listGateDecisions({ releaseId: rec.id });
     const greenAt = ((await this.store.kvGet(GREEN_AT_KEY(rec.id))) ?? {}) as Record<string, string>;
     let greenChanged = false;
