@@ -18,7 +18,7 @@ import { DeliveryWriter } from './store/group-commit.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import type { Hono } from 'hono';
-import type { GateView } from './http/api-types.ts';
+import type { GateView } from './contract/views.ts';
 import { ReleaseEngine } from './engine/release-engine.ts';
 import { registerReleaseRoutes } from './http/release-routes.ts';
 import { OutboxWorker, githubHandlers, alertHandlers, type OutboxHandlers } from './engine/outbox-worker.ts';

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { issueToken } from '../src/http/auth.ts';
-import type { GateView, LaneDetail, Overview } from '../src/http/api-types.ts';
+import type { GateView, LaneDetail, Overview } from '../src/contract/views.ts';
 import { describeFetchError } from '../src/cli/api-client.ts';
 import { formatTable, statusStyle, useColor, utcMinute } from '../src/cli/format-table.ts';
 import { example, sendDelivery, startTestLanes, workflowRunPayload } from './helpers/lanes-harness.ts';

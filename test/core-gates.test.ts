@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { GateView } from '../src/http/api-types.ts';
+import type { GateView } from '../src/contract/views.ts';
 import type { Catalog } from '../src/core/catalog-model.ts';
 import { canApprove, evaluateGate, evaluateGates } from '../src/core/gates.ts';
 import { evaluateRelease } from '../src/core/promotion.ts';

@@ -9,8 +9,8 @@ import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { demoClock, loadDemo } from '../src/cli/demo-loader.ts';
 import { issueToken } from '../src/http/auth.ts';
-import type { GateView, Overview } from '../src/http/api-types.ts';
-import type { AlertView } from '../src/engine/release-engine.ts';
+import type { GateView, Overview } from '../src/contract/views.ts';
+import type { AlertView } from '../src/contract/views.ts';
 import type { LanesProcess } from '../src/server.ts';
 import { SECRET, startTestLanes } from './helpers/lanes-harness.ts';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { demoClock, loadDemo } from '../src/cli/demo-loader.ts';
-import type { Overview } from '../src/http/api-types.ts';
+import type { Overview } from '../src/contract/views.ts';
 import type { LanesProcess } from '../src/server.ts';
 import { SECRET, sendDelivery, startTestLanes, workflowRunPayload } from './helpers/lanes-harness.ts';
 import { SCREEN_GATES, SCREEN_LANES, SCREEN_WORKFLOWS } from './helpers/reference-screen.ts';

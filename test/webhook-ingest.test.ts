@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { readDeliveries, replayDeliveries } from '../src/cli/replay.ts';
 import { DEMO_HISTORY } from '../src/cli/server-commands.ts';
-import type { Overview } from '../src/http/api-types.ts';
+import type { Overview } from '../src/contract/views.ts';
 import {
   SECRET,
   STORE_KINDS,

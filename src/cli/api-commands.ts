@@ -2,7 +2,7 @@
 // Every command takes --url (LANES_URL) and --token (LANES_TOKEN) and --json (the API's JSON as is).
 // Exit codes: 0 ok; 1 the API answered an error; 2 usage error or the server could not be reached.
 import { InvalidArgumentError, Option, type Command, type CommanderError } from 'commander';
-import type { GateView, LaneView, Overview, WorkflowView } from '../http/api-types.ts';
+import type { GateView, LaneView, Overview, WorkflowView } from '../contract/views.ts';
 import { ApiClient, ApiRequestError, ConnectionError, DEFAULT_URL, resolveConnection } from './api-client.ts';
 import {
   formatTable,

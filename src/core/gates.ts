@@ -21,7 +21,7 @@ export interface GateCriterion {
 export type ApprovalRefusal =
   'unknown_gate' | 'no_approval_required' | 'not_seat_member' | 'self_approval' | 'already_approved';
 
-/** Structurally a GateView (src/http/api-types.ts) plus the approvals that did not count. */
+/** Structurally a GateView (src/contract/views.ts) plus the approvals that did not count. */
 export interface GateEvaluation {
   id: string;
   phase: string;

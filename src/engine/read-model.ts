@@ -23,7 +23,7 @@ import type {
   RunView,
   WorkflowDetail,
   WorkflowView,
-} from '../http/api-types.ts';
+} from '../contract/views.ts';
 import type { Store } from '../store/store.ts';
 
 /** How many recent runs per workflow the status looks at (newest first; index-backed, flat with history). */

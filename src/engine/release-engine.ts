@@ -28,72 +28,15 @@ import {
 } from '../core/alert-rules.ts';
 import { activeFreeze, canOverrideFreeze } from '../core/freeze-windows.ts';
 import type { AlertRecord, ProtectionRequestState, ReleaseRecord, Store, StoreTx } from '../store/store.ts';
-import type { GateView } from '../http/api-types.ts';
+import type { AlertView, GateView, ReleaseView } from '../contract/views.ts';
 
-export type EngineError =
-  | 'not_found'
-  | 'conflict'
-  | 'forbidden'
-  | 'not_seat_member'
-  | 'self_approval'
-  | 'already_approved'
-  | 'gate_not_ready'
-  | 'frozen'
-  | 'validation_failed';
-
-/** Actions return outcomes, never throw for expected refusals: the HTTP layer maps them to codes. */
-export type Outcome<T> =
-  | { ok: true; value: T; created?: boolean }
-  | { ok: false; code: EngineError; message: string; details?: unknown };
+export type { Outcome } from '../contract/refusal.ts';
+import type { Outcome, RefusalCode } from '../contract/refusal.ts';
 
 export interface Actor {
   personId: string;
   label: string; // for the audit log: "alice (tok_ab12)"
   seats: string[];
-}
-
-export interface ReleaseView {
-  id: string;
-  version: string;
-  sha: string;
-  state: string;
-  outcome: string;
-  includesMigrations: boolean;
-  manifest: unknown;
-  changeSummary: string | null;
-  previousReleaseId: string | null;
-  createdBy: string;
-  createdAt: string;
-  lanes: {
-    id: string;
-    name: string;
-    status: string;
-    applies: boolean;
-    runId: number | null;
-    startedAt: string | null;
-    url: string | null;
-  }[];
-  rollback: { id: string; name: string; status: string; lastRunAt: string | null }[];
-  gates: GateView[];
-  nextLanes: string[];
-  freezes: { lane: string; window: string; until: string; overridden: boolean }[];
-}
-
-export interface AlertView {
-  id: number;
-  key: string;
-  rule: string;
-  severity: string;
-  title: string;
-  detail: string | null;
-  status: string;
-  count: number;
-  firstAt: string;
-  lastAt: string;
-  ackedBy: string | null;
-  ackedAt: string | null;
-  resolvedBy: string | null;
-  resolvedAt: string | null;
 }
 
 const OVERRIDES_KEY = (releaseId: string) => `release-overrides:${releaseId}`;
@@ -827,7 +770,7 @@ export class ReleaseEngine {
           data: { code: check.code, seats: actor.seats },
         }),
       );
-      const code: EngineError =
+      const code: RefusalCode =
         check.code === 'not_seat_member' ||
         check.code === 'self_approval' ||
         check.code === 'already_approved'
@@ -931,7 +874,7 @@ export class ReleaseEngine {
       plan = planPromote(this.catalog, state, now);
     }
     if (!plan.ok) {
-      const code: EngineError = plan.code === 'not_ready' ? 'gate_not_ready' : 'conflict';
+      const code: RefusalCode = plan.code === 'not_ready' ? 'gate_not_ready' : 'conflict';
       return { ok: false, code, message: plan.message, details: plan.conditions };
     }
     const effects = plan.effects;

@@ -10,7 +10,7 @@ import type { Catalog } from '../core/catalog-model.ts';
 import type { ReadModel } from '../engine/read-model.ts';
 import type { DeliveryWriter } from '../store/group-commit.ts';
 import type { Store } from '../store/store.ts';
-import { AppError, errorBody, ERROR_STATUS } from './errors.ts';
+import { AppError, errorBody } from './errors.ts';
 import type { ChangeHub } from './live-events.ts';
 import type { Metrics } from './metrics.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -63,7 +63,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     deps.log.error({ err: err.message, path: c.req.path }, 'unhandled error');
     return c.json(
       errorBody('internal', 'internal error', undefined, c.get('requestId')),
-      ERROR_STATUS.internal,
+      500,
     );
   });
 

@@ -1,5 +1,5 @@
 // The OpenAPI 3.1 document served at /api/v1/openapi.json. Request bodies come from the same zod schemas
-// the routes validate with; responses name the shapes in api-types.ts.
+// the routes validate with; responses name the shapes in src/contract/views.ts.
 import { z } from 'zod';
 import { requestSchemas } from './request-schemas.ts';
 

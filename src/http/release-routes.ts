@@ -1,32 +1,20 @@
 // Routes for releases, gate approvals, lane triggers and alerts: auth → validate → one engine call →
 // present. Engine outcomes become HTTP codes through the one error catalogue.
 import type { Context, Hono } from 'hono';
-import type { Actor, EngineError, Outcome, ReleaseEngine } from '../engine/release-engine.ts';
+import type { Actor, Outcome, ReleaseEngine } from '../engine/release-engine.ts';
 import type { AppEnv } from './app.ts';
 import { requirePrincipal } from './app.ts';
 import type { Principal } from './auth.ts';
-import { AppError, type ErrorCode } from './errors.ts';
+import { AppError } from './errors.ts';
 import { requestSchemas } from './request-schemas.ts';
 import { validBody } from './validate.ts';
-
-const ENGINE_CODES: Record<EngineError, ErrorCode> = {
-  not_found: 'not_found',
-  conflict: 'conflict',
-  forbidden: 'forbidden',
-  not_seat_member: 'not_seat_member',
-  self_approval: 'self_approval',
-  already_approved: 'already_approved',
-  gate_not_ready: 'gate_not_ready',
-  frozen: 'frozen',
-  validation_failed: 'validation_failed',
-};
 
 function actorOf(p: Principal): Actor {
   return { personId: p.personId, label: `${p.personId} (${p.tokenId})`, seats: p.seats };
 }
 
 function present<T>(c: Context<AppEnv>, out: Outcome<T>, createdStatus: 200 | 201 | 202 = 200) {
-  if (!out.ok) throw new AppError(ENGINE_CODES[out.code], out.message, out.details);
+  if (!out.ok) throw AppError.of(out);
   return c.json(out.value as object, out.created === true ? 201 : createdStatus);
 }
 

@@ -1,6 +1,6 @@
 // The dashboard shell: top bar, routes, focus and scroll handling on navigation.
 import { useEffect, useRef, type ReactNode } from 'react';
-import type { Overview } from '../../src/http/api-types.ts';
+import type { Overview } from '../../src/contract/views.ts';
 import { TopBar } from './components/top-bar.tsx';
 import { useApi } from './lib/api.ts';
 import { markFocusPending, matchPath, takePendingFocus, useLocation } from './lib/router.tsx';

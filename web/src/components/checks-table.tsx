@@ -1,5 +1,5 @@
 // A lane's gate checks (or evidence) with their state, source and evidence link.
-import type { LaneCheckView } from '../../../src/http/api-types.ts';
+import type { LaneCheckView } from '../../../src/contract/views.ts';
 import { ExternalLink, TableWrap } from './layout-parts.tsx';
 import { StatusPill } from './status-pill.tsx';
 import { TimeText } from './time-text.tsx';

@@ -1,7 +1,7 @@
 // "Approve" on a gate page: shown while the gate still needs a sign-off. The API decides who may
 // approve (a member of the owner seat, not the release's author); its refusal is shown as given.
 import { useId, useState, type FormEvent } from 'react';
-import type { GateView } from '../../../src/http/api-types.ts';
+import type { GateView } from '../../../src/contract/views.ts';
 import { postJson } from '../lib/api.ts';
 import { ActionButton, ActionMessage, useAction } from './action-kit.tsx';
 import { Section } from './layout-parts.tsx';

@@ -1,5 +1,5 @@
 // The release gates table (reference screen): Gate, Phase, Owner, State.
-import type { GateView } from '../../../src/http/api-types.ts';
+import type { GateView } from '../../../src/contract/views.ts';
 import { Link, gatePath } from '../lib/router.tsx';
 import { TableWrap } from './layout-parts.tsx';
 import { StatusPill } from './status-pill.tsx';

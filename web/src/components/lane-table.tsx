@@ -1,5 +1,5 @@
 // The CI/CD pipelines table (reference screen): ID, Name, Trigger, Environment, Gate, Status, Last run.
-import type { LaneView } from '../../../src/http/api-types.ts';
+import type { LaneView } from '../../../src/contract/views.ts';
 import { Link, lanePath } from '../lib/router.tsx';
 import { TableWrap } from './layout-parts.tsx';
 import { StatusPill } from './status-pill.tsx';

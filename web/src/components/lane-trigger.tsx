@@ -1,7 +1,7 @@
 // "Trigger" on a manual lane's page: dispatches the lane's workflow(s) on a ref (workflow_dispatch via
 // the outbox). The API answers 202 with the queued dispatches, or refuses (frozen, forbidden …).
 import { useId, useState, type FormEvent } from 'react';
-import type { LaneView } from '../../../src/http/api-types.ts';
+import type { LaneView } from '../../../src/contract/views.ts';
 import { postJson } from '../lib/api.ts';
 import { ActionButton, ActionMessage, useAction } from './action-kit.tsx';
 import { Section } from './layout-parts.tsx';

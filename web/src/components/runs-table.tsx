@@ -1,5 +1,5 @@
 // GitHub workflow runs with their jobs (and artifacts where known), linking to GitHub.
-import type { JobView, RunView } from '../../../src/http/api-types.ts';
+import type { JobView, RunView } from '../../../src/contract/views.ts';
 import { Link, workflowPath } from '../lib/router.tsx';
 import { formatDuration } from '../lib/time.ts';
 import { ExternalLink, TableWrap } from './layout-parts.tsx';

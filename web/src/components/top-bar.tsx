@@ -1,5 +1,5 @@
 // The header of every page: zone title, route zone, breadcrumbs, live state, alerts, theme, navigation.
-import type { Overview } from '../../../src/http/api-types.ts';
+import type { Overview } from '../../../src/contract/views.ts';
 import { setToken, useToken, type Snapshot } from '../lib/api.ts';
 import { useLive } from '../lib/live.ts';
 import { Link } from '../lib/router.tsx';

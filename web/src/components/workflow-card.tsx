@@ -1,5 +1,5 @@
 // A GitHub Actions workflow card: ID, status word, name, "runner · environment", evidence pack.
-import type { WorkflowView } from '../../../src/http/api-types.ts';
+import type { WorkflowView } from '../../../src/contract/views.ts';
 import { Link, lanePath, workflowPath } from '../lib/router.tsx';
 import { StatusPill } from './status-pill.tsx';
 

@@ -1,7 +1,7 @@
 // JSON access to /api/v1 plus a small shared resource cache: every page reads through useData(),
 // which keeps the last good data while refetching and refetches whenever the live stream says so.
 import { useCallback, useEffect, useSyncExternalStore } from 'react';
-import type { ApiError as ApiErrorBody } from '../../../src/http/api-types.ts';
+import type { ApiError as ApiErrorBody } from '../../../src/contract/views.ts';
 
 export const API = '/api/v1';
 

@@ -1,5 +1,5 @@
 // Release gates: the list (/gates) and one gate (/gates/:id) with criteria and approvals.
-import type { GateView } from '../../../src/http/api-types.ts';
+import type { GateView } from '../../../src/contract/views.ts';
 import { GateApprove } from '../components/gate-approve.tsx';
 import { GateTable } from '../components/gate-table.tsx';
 import { Empty, Facts, PageHeader, Section, TableWrap } from '../components/layout-parts.tsx';

@@ -1,5 +1,5 @@
 // Lane detail: trigger, environment, gate checks with evidence, runs with jobs.
-import type { LaneDetail } from '../../../src/http/api-types.ts';
+import type { LaneDetail } from '../../../src/contract/views.ts';
 import { ChecksTable } from '../components/checks-table.tsx';
 import { Empty, ExternalLink, Facts, PageHeader, Section } from '../components/layout-parts.tsx';
 import { isTriggerable, LaneTrigger } from '../components/lane-trigger.tsx';

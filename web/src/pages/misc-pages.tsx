@@ -1,5 +1,5 @@
 // The lane list (/lanes) and the not-found page.
-import type { LaneView } from '../../../src/http/api-types.ts';
+import type { LaneView } from '../../../src/contract/views.ts';
 import { LaneTable } from '../components/lane-table.tsx';
 import { Empty, PageHeader } from '../components/layout-parts.tsx';
 import { LoadState } from '../components/load-state.tsx';

@@ -1,5 +1,5 @@
 // The overview: the reference screen ("OPS — Control Plane") rebuilt from GET /api/v1/overview.
-import type { LaneView, Overview } from '../../../src/http/api-types.ts';
+import type { LaneView, Overview } from '../../../src/contract/views.ts';
 import { GateTable } from '../components/gate-table.tsx';
 import { LaneTable } from '../components/lane-table.tsx';
 import { Empty, PageTitle, Section } from '../components/layout-parts.tsx';

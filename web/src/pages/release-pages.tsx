@@ -1,6 +1,6 @@
 // Releases (/releases) and one release (/releases/:id): promotion flow progress, gates, approvals.
 // The release API arrives later; until then both pages say so instead of failing.
-import type { GateView, Overview } from '../../../src/http/api-types.ts';
+import type { GateView, Overview } from '../../../src/contract/views.ts';
 import { GateTable } from '../components/gate-table.tsx';
 import { Cell, GenericTable, humanize, isoOf, pick, text, type Row } from '../components/generic-table.tsx';
 import { Empty, Facts, PageHeader, Section } from '../components/layout-parts.tsx';

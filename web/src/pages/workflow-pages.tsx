@@ -1,7 +1,7 @@
 // The workflow catalog (/workflows: every workflow with its runs, jobs, artifacts and lanes)
 // and one workflow (/workflows/:id).
 import type { ReactNode } from 'react';
-import type { WorkflowDetail, WorkflowView } from '../../../src/http/api-types.ts';
+import type { WorkflowDetail, WorkflowView } from '../../../src/contract/views.ts';
 import { Empty, ExternalLink, Facts, PageHeader, Section } from '../components/layout-parts.tsx';
 import { LoadState } from '../components/load-state.tsx';
 import { RunsTable } from '../components/runs-table.tsx';

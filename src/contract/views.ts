@@ -6,9 +6,7 @@ export type WorkflowStatus = 'success' | 'running' | 'pending' | 'failed' | 'idl
 export type GateState = 'passed' | 'pending' | 'blocked';
 export type CheckState = 'passed' | 'failed' | 'pending' | 'missing';
 
-export interface ApiError {
-  error: { code: string; message: string; details?: unknown; requestId?: string };
-}
+export type { ApiError } from './refusal.ts';
 
 export interface ZoneView {
   id: string;
@@ -147,4 +145,48 @@ export interface LiveEvent {
   topic: string;
   at: string;
   data: unknown;
+}
+
+export interface ReleaseView {
+  id: string;
+  version: string;
+  sha: string;
+  state: string;
+  outcome: string;
+  includesMigrations: boolean;
+  manifest: unknown;
+  changeSummary: string | null;
+  previousReleaseId: string | null;
+  createdBy: string;
+  createdAt: string;
+  lanes: {
+    id: string;
+    name: string;
+    status: string;
+    applies: boolean;
+    runId: number | null;
+    startedAt: string | null;
+    url: string | null;
+  }[];
+  rollback: { id: string; name: string; status: string; lastRunAt: string | null }[];
+  gates: GateView[];
+  nextLanes: string[];
+  freezes: { lane: string; window: string; until: string; overridden: boolean }[];
+}
+
+export interface AlertView {
+  id: number;
+  key: string;
+  rule: string;
+  severity: string;
+  title: string;
+  detail: string | null;
+  status: string;
+  count: number;
+  firstAt: string;
+  lastAt: string;
+  ackedBy: string | null;
+  ackedAt: string | null;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
 }
