@@ -17,7 +17,13 @@ export const CANDIDATE_SOURCE_ENVIRONMENT = 'staging';
 
 export type RuleCheck<T = object> =
   | ({ ok: true } & T)
-  | { ok: false; code: RefusalCode; message: string; details?: unknown; audit?: { action: string; data: unknown } };
+  | {
+      ok: false;
+      code: RefusalCode;
+      message: string;
+      details?: unknown;
+      audit?: { action: string; data: unknown };
+    };
 
 /** Rolling back and starting lanes by hand are for people who hold a seat (any seat). */
 export function mayOperate(seats: readonly string[]): boolean {
@@ -39,7 +45,12 @@ export function checkTrigger(
   if (!mayOperate(seats))
     return { ok: false, code: 'forbidden', message: 'only members of a seat may trigger lanes' };
   const blocking = gatesBlocking(c, laneId);
-  if (lane.requires_approval || blocking.length > 0 || lane.trigger.on === 'approval' || lane.trigger.on === 'hold') {
+  if (
+    lane.requires_approval ||
+    blocking.length > 0 ||
+    lane.trigger.on === 'approval' ||
+    lane.trigger.on === 'hold'
+  ) {
     const ids = blocking.map((g) => g.id);
     return {
       ok: false,
@@ -72,7 +83,10 @@ export function candidateCheck(
 ): RuleCheck {
   const flow = c.promotion?.flow ?? [];
   const notGreen = c.lanes
-    .filter((l) => l.environment.includes(CANDIDATE_SOURCE_ENVIRONMENT) && l.kind === 'delivery' && flow.includes(l.id))
+    .filter(
+      (l) =>
+        l.environment.includes(CANDIDATE_SOURCE_ENVIRONMENT) && l.kind === 'delivery' && flow.includes(l.id),
+    )
     .filter((l) => laneRunState(l, facts.runs, facts.jobs, facts.evidence).status !== 'green')
     .map((l) => l.id);
   if (notGreen.length === 0) return { ok: true };

@@ -6,7 +6,12 @@ import type { ReleaseOutcome } from './promotion.ts';
 import type { ReleaseState } from './release-model.ts';
 
 /** States in which a release is still evaluated (deliveries, timers and actions can change its decisions). */
-export const ACTIVE_RELEASE_STATES: ReadonlySet<string> = new Set(['candidate', 'promoting', 'deployed', 'failed']);
+export const ACTIVE_RELEASE_STATES: ReadonlySet<string> = new Set([
+  'candidate',
+  'promoting',
+  'deployed',
+  'failed',
+]);
 
 export function isActiveRelease(state: string): boolean {
   return ACTIVE_RELEASE_STATES.has(state);

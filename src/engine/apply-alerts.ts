@@ -125,7 +125,11 @@ async function notifyRoutes(
     const url = route.url ?? (route.url_env ? ctx.alertRouteUrl?.(route.url_env) : undefined);
     if (!url) continue;
     const icon =
-      n.severity === 'critical' ? ':rotating_light:' : n.severity === 'warning' ? ':warning:' : ':information_source:';
+      n.severity === 'critical'
+        ? ':rotating_light:'
+        : n.severity === 'warning'
+          ? ':warning:'
+          : ':information_source:';
     await tx.enqueue({
       key: `notify:${route.id}:${n.key}`,
       kind: 'alert.notify',

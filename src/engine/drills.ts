@@ -52,7 +52,12 @@ export async function evaluateDrills(ctx: EngineContext): Promise<void> {
     if (!next) continue;
     const fireAt = new Date(next.getTime() + DEFAULT_DRILL_GRACE_MS + 60_000).toISOString();
     await store.transaction((tx) =>
-      tx.schedule({ key: `drill-check:${lane.id}:${fireAt}`, kind: 'drill.check', payload: { laneId: lane.id }, fireAt }),
+      tx.schedule({
+        key: `drill-check:${lane.id}:${fireAt}`,
+        kind: 'drill.check',
+        payload: { laneId: lane.id },
+        fireAt,
+      }),
     );
   }
   const live = await store.listAlerts({ status: 'live', limit: 500 });

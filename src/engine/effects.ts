@@ -47,7 +47,9 @@ export function outboxEffectOf(
     case 'github.dispatch':
       return dispatchEffect(ctx, { ...e.payload, key: e.key }, now);
     case 'github.protection_review': {
-      const req = requests.find((r) => r.runId === e.payload.runId && r.environment === e.payload.environment);
+      const req = requests.find(
+        (r) => r.runId === e.payload.runId && r.environment === e.payload.environment,
+      );
       if (!req) return undefined;
       return {
         key: e.key,

@@ -119,7 +119,10 @@ export async function reevaluateRelease(
       }
     }
     for (const t of evaluation.timers) {
-      if ((await tx.schedule({ key: t.key, kind: t.kind, payload: t.payload, fireAt: t.fireAt })) === 'scheduled')
+      if (
+        (await tx.schedule({ key: t.key, kind: t.kind, payload: t.payload, fireAt: t.fireAt })) ===
+        'scheduled'
+      )
         touched = true;
     }
     if (await applyAlerts(tx, ctx, evaluation.alerts, openAlerts, now, actor)) touched = true;

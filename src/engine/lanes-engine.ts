@@ -73,13 +73,20 @@ export class LanesEngine {
       ...alertHandlers(new AlertNotifier({ log })),
       ...(auth
         ? githubHandlers(
-            new GitHubClient({ auth, baseUrl: opts.github.githubApiUrl, log, clock: () => clock().getTime() }),
+            new GitHubClient({
+              auth,
+              baseUrl: opts.github.githubApiUrl,
+              log,
+              clock: () => clock().getTime(),
+            }),
           )
         : notConfigured()),
     };
     // Without GitHub credentials the waiting effects would warn on every retry: say it once instead.
     if (!auth)
-      log.info('GitHub is not configured: dispatches, protection answers and commit statuses wait in the outbox');
+      log.info(
+        'GitHub is not configured: dispatches, protection answers and commit statuses wait in the outbox',
+      );
     this.outbox = new OutboxWorker(store, handlers, auth ? log : log.child({}, { level: 'error' }), {
       clock,
       ...(opts.outboxLeaseMs !== undefined ? { leaseMs: opts.outboxLeaseMs } : {}),

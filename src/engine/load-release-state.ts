@@ -3,7 +3,13 @@
 // same store contents always give the same state, so every decision can be re-derived after a crash.
 import { laneRunState } from '../core/lane-status.ts';
 import type { EvidenceRecord, JobRecord, RunRecord } from '../core/run-model.ts';
-import type { Approval, FreezeOverride, ManifestArtifact, ReleaseLaneRun, ReleaseState } from '../core/release-model.ts';
+import type {
+  Approval,
+  FreezeOverride,
+  ManifestArtifact,
+  ReleaseLaneRun,
+  ReleaseState,
+} from '../core/release-model.ts';
 import type { ProtectionRequestState, ReleaseRecord } from '../store/store.ts';
 import { GREEN_AT_KEY, OVERRIDES_KEY, type EngineContext } from './engine-context.ts';
 
@@ -74,7 +80,8 @@ export async function loadReleaseState(
   const pending = pendingRequests ?? (await store.listProtectionRequests({ pendingOnly: true }));
   const protectionRequests = [];
   for (const p of pending) {
-    const run = runs.find((r) => r.runId === p.runId) ?? (p.sha === rec.sha ? await store.getRun(p.runId) : undefined);
+    const run =
+      runs.find((r) => r.runId === p.runId) ?? (p.sha === rec.sha ? await store.getRun(p.runId) : undefined);
     if (!run || run.headSha !== rec.sha) continue;
     protectionRequests.push({
       runId: p.runId,
@@ -106,7 +113,9 @@ export async function loadReleaseState(
 
 /** By id, or by tag (the CLI and the dashboard name releases either way). */
 export async function findRelease(ctx: EngineContext, idOrTag: string): Promise<ReleaseRecord | undefined> {
-  return (await ctx.store.getRelease(idOrTag)) ?? (await ctx.store.listReleases({ tag: idOrTag, limit: 1 }))[0];
+  return (
+    (await ctx.store.getRelease(idOrTag)) ?? (await ctx.store.listReleases({ tag: idOrTag, limit: 1 }))[0]
+  );
 }
 
 /** The newest release that is not superseded: what "approve" without a release applies to. */

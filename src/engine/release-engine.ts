@@ -95,7 +95,11 @@ export class ReleaseEngine {
     return createRelease(this.ctx, actor, input);
   }
 
-  approve(actor: Actor, gateId: string, opts: { release?: string; comment?: string }): Promise<Outcome<GateView>> {
+  approve(
+    actor: Actor,
+    gateId: string,
+    opts: { release?: string; comment?: string },
+  ): Promise<Outcome<GateView>> {
     return approveGate(this.ctx, actor, gateId, opts);
   }
 

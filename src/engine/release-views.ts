@@ -87,7 +87,9 @@ export async function releaseView(ctx: EngineContext, rec: ReleaseRecord): Promi
   const freezes = flow.flatMap((id) => {
     const f = activeFreeze(catalog, id, now);
     if (!f) return [];
-    return [{ lane: id, window: f.windowId, until: f.end, overridden: state.overrides.some((o) => o.lane === id) }];
+    return [
+      { lane: id, window: f.windowId, until: f.end, overridden: state.overrides.some((o) => o.lane === id) },
+    ];
   });
   return {
     id: rec.id,

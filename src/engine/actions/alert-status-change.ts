@@ -20,7 +20,9 @@ export async function changeAlertStatus(
   if (!existing) return refuse('not_found', `no alert ${id}`);
   const updated = await store.transaction(async (tx) => {
     const r =
-      to === 'acked' ? await tx.ackAlert(id, actor.personId, now) : await tx.resolveAlert(id, actor.personId, now);
+      to === 'acked'
+        ? await tx.ackAlert(id, actor.personId, now)
+        : await tx.resolveAlert(id, actor.personId, now);
     if (!r) return r;
     await tx.appendAudit(
       auditEntry({

@@ -26,7 +26,8 @@ export async function approveGate(
   const now = nowIso(ctx);
   if (!catalog.gates.some((g) => g.id === gateId)) return refuse('not_found', `no gate ${gateId}`);
   const rec = opts.release ? await findRelease(ctx, opts.release) : await currentRelease(ctx);
-  if (!rec) return refuse('not_found', opts.release ? `no release ${opts.release}` : 'no release to approve for');
+  if (!rec)
+    return refuse('not_found', opts.release ? `no release ${opts.release}` : 'no release to approve for');
   const gate = { type: 'gate' as const, releaseId: rec.id, gateId };
   const check = canApprove(catalog, gateId, actor.personId, await loadReleaseState(ctx, rec));
   if (!check.ok) {
@@ -45,7 +46,13 @@ export async function approveGate(
     return refuse(refusalCode(check.code), check.message);
   }
   await store.transaction(async (tx) => {
-    await tx.addApproval({ releaseId: rec.id, gateId, person: actor.personId, at: now, comment: opts.comment ?? null });
+    await tx.addApproval({
+      releaseId: rec.id,
+      gateId,
+      person: actor.personId,
+      at: now,
+      comment: opts.comment ?? null,
+    });
     await tx.appendAudit(
       auditEntry({
         at: now,

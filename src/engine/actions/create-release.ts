@@ -52,7 +52,8 @@ export async function createRelease(
   const now = nowIso(ctx);
   const existing = (await store.listReleases({ tag: input.version, limit: 1 }))[0];
   if (existing) {
-    if (existing.sha === input.sha) return { ok: true, value: await releaseView(ctx, existing), created: false };
+    if (existing.sha === input.sha)
+      return { ok: true, value: await releaseView(ctx, existing), created: false };
     return refuse('conflict', `release ${input.version} already exists for ${existing.sha.slice(0, 12)}`);
   }
   const facts = await commitFacts(ctx, input.sha);

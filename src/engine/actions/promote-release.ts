@@ -25,10 +25,15 @@ export async function promoteRelease(
   if (!rec) return refuse('not_found', `no release ${releaseId}`);
   let state = await loadReleaseState(ctx, rec);
   let plan = planPromote(catalog, state, now);
-  const frozenLane = !plan.ok && plan.laneId && activeFreeze(catalog, plan.laneId, now) ? plan.laneId : undefined;
+  const frozenLane =
+    !plan.ok && plan.laneId && activeFreeze(catalog, plan.laneId, now) ? plan.laneId : undefined;
   if (!plan.ok && frozenLane) {
     if (!opts.override)
-      return refuse('frozen', `${frozenLane} is inside a freeze window; override with a reason`, plan.conditions);
+      return refuse(
+        'frozen',
+        `${frozenLane} is inside a freeze window; override with a reason`,
+        plan.conditions,
+      );
     const reason = opts.override.reason;
     const check = canOverrideFreeze(catalog, frozenLane, actor.personId, reason, now);
     const lane = { type: 'lane' as const, id: frozenLane };
@@ -45,9 +50,18 @@ export async function promoteRelease(
           }),
         ),
       );
-      return refuse(check.code === 'not_seat_member' ? 'not_seat_member' : 'validation_failed', check.message);
+      return refuse(
+        check.code === 'not_seat_member' ? 'not_seat_member' : 'validation_failed',
+        check.message,
+      );
     }
-    const override = { lane: frozenLane, by: actor.personId, reason, at: now, window: check.windows[0] ?? null };
+    const override = {
+      lane: frozenLane,
+      by: actor.personId,
+      reason,
+      at: now,
+      window: check.windows[0] ?? null,
+    };
     const overrides = [...state.overrides, override];
     await store.transaction(async (tx) => {
       await tx.kvSet(OVERRIDES_KEY(rec.id), overrides, now);

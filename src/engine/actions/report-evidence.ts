@@ -29,7 +29,8 @@ export async function reportEvidence(
   body: EvidenceReport,
 ): Promise<Outcome<EvidenceReceipt>> {
   const { store, catalog } = ctx;
-  if (body.lane && !catalog.lanes.some((l) => l.id === body.lane)) return refuse('not_found', `no lane ${body.lane}`);
+  if (body.lane && !catalog.lanes.some((l) => l.id === body.lane))
+    return refuse('not_found', `no lane ${body.lane}`);
   const now = nowIso(ctx);
   const lane = body.lane ?? null;
   const key = `api:${actor.tokenId ?? actor.personId}:${body.key ?? `${body.sha}:${body.lane ?? '-'}:${body.check}`}`;
@@ -58,7 +59,11 @@ export async function reportEvidence(
         data: { check: body.check, outcome: body.outcome, sha: body.sha, lane },
       }),
     );
-    await tx.appendChange('evidence', { key, check: body.check, outcome: body.outcome, sha: body.sha, lane }, now);
+    await tx.appendChange(
+      'evidence',
+      { key, check: body.check, outcome: body.outcome, sha: body.sha, lane },
+      now,
+    );
     return r;
   });
   const recorded = result === 'applied';

@@ -52,7 +52,8 @@ export async function rollbackRelease(
   const target = rec.previousReleaseId ? await store.getRelease(rec.previousReleaseId) : undefined;
   const targetState = target ? await loadReleaseState(ctx, target) : null;
   const plan = planRollback(catalog, state, targetState, actor.personId, input.reason);
-  if (!plan.ok) return refuse(plan.code === 'reason_required' ? 'validation_failed' : 'conflict', plan.message);
+  if (!plan.ok)
+    return refuse(plan.code === 'reason_required' ? 'validation_failed' : 'conflict', plan.message);
   const rollbackLane = catalog.lanes.find((l) => l.kind === 'rollback');
   await store.transaction(async (tx) => {
     for (const e of plan.effects) await enqueueEffect(tx, ctx, withIncident(e, input), [], now);

@@ -28,7 +28,14 @@ export async function triggerLane(
     if (audit)
       await store.transaction((tx) =>
         tx.appendAudit(
-          auditEntry({ at: now, actor: actor.label, action: audit.action, object: lane, reason: opts.reason, data: audit.data }),
+          auditEntry({
+            at: now,
+            actor: actor.label,
+            action: audit.action,
+            object: lane,
+            reason: opts.reason,
+            data: audit.data,
+          }),
         ),
       );
     return refuse(check.code, check.message, check.details);
