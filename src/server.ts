@@ -1,4 +1,5 @@
-// Assembles one Lanes process: catalog, store, inbox worker, read model, HTTP app and live hub.
+// Assembles one Lanes process: catalog, store, the engine (src/engine/lanes-engine.ts: workers and the
+// release engine, wired there), the HTTP app and the live hub. It constructs and starts; it decides nothing.
 import { serve, type ServerType } from '@hono/node-server';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -7,25 +8,20 @@ import pino, { type Logger } from 'pino';
 import { formatCatalogError, loadCatalogFile } from './catalog/load-catalog.ts';
 import type { Catalog } from './core/catalog-model.ts';
 import type { Config } from './config.ts';
-import { DeliveryApplier } from './engine/apply-delivery.ts';
-import { InboxWorker } from './engine/inbox-worker.ts';
-import { ReadModel } from './engine/read-model.ts';
+import { LanesEngine } from './engine/lanes-engine.ts';
+import type { InboxWorker } from './engine/inbox-worker.ts';
+import type { OutboxWorker } from './engine/outbox-worker.ts';
+import type { ReleaseEngine } from './engine/release-engine.ts';
+import type { TimerWorker } from './engine/timer-worker.ts';
 import { createApp, type AppEnv } from './http/app.ts';
 import { TokenAuthenticator } from './http/auth.ts';
 import { ChangeHub } from './http/live-events.ts';
 import { Metrics } from './http/metrics.ts';
+import { registerReleaseRoutes } from './http/release-routes.ts';
 import { DeliveryWriter } from './store/group-commit.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import type { Hono } from 'hono';
-import type { GateView } from './contract/views.ts';
-import { ReleaseEngine } from './engine/release-engine.ts';
-import { registerReleaseRoutes } from './http/release-routes.ts';
-import { OutboxWorker, githubHandlers, alertHandlers, type OutboxHandlers } from './engine/outbox-worker.ts';
-import { TimerWorker } from './engine/timer-worker.ts';
-import { GitHubClient } from './github/github-client.ts';
-import { authFromConfig } from './github/github-auth.ts';
-import { AlertNotifier } from './engine/alert-notifier.ts';
 
 export const WEB_DIST = resolve(fileURLToPath(new URL('../web/dist', import.meta.url)));
 
@@ -41,16 +37,6 @@ export interface LanesProcess {
   app: Hono<AppEnv>;
   log: Logger;
   close(): Promise<void>;
-}
-
-function notConfigured(): OutboxHandlers {
-  const wait = async () => ({
-    ok: false as const,
-    retryable: true,
-    retryAfterMs: 10 * 60_000,
-    message: 'GitHub is not configured (LANES_GITHUB_TOKEN or LANES_GITHUB_APP_ID)',
-  });
-  return { 'github.dispatch': wait, 'github.protection_review': wait, 'github.commit_status': wait };
 }
 
 export function makeLogger(level: string): Logger {
@@ -88,44 +74,14 @@ export async function startLanes(
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const writer = new DeliveryWriter(store);
-  const applier = new DeliveryApplier(store, catalog);
-  const engine = new ReleaseEngine(store, catalog, clock, { alertRouteUrl: (name) => process.env[name] });
-  // Decisions follow facts: after deliveries change state, re-evaluate the active releases.
-  const worker = new InboxWorker(store, applier, log, {
+  const lanesEngine = new LanesEngine(store, catalog, {
     clock,
-    afterApplied: (shas) => engine.reevaluateCommits(shas, 'GitHub delivery'),
-  });
-  const readModel: ReadModel = new ReadModel(store, catalog, {
-    gates: async (): Promise<GateView[]> => (await engine.gateViews()) ?? readModel.staticGates(),
-    openAlertCount: () => engine.openAlertCount(),
-  });
-  const auth = authFromConfig(config);
-  const handlers: OutboxHandlers = {
-    ...alertHandlers(new AlertNotifier({ log })),
-    // Without GitHub credentials, GitHub effects wait in the outbox (visible, retried slowly) until configured.
-    ...(auth
-      ? githubHandlers(
-          new GitHubClient({ auth, baseUrl: config.githubApiUrl, log, clock: () => clock().getTime() }),
-        )
-      : notConfigured()),
-  };
-  // Without GitHub credentials the waiting effects would warn on every retry: say it once instead.
-  if (!auth)
-    log.info(
-      'GitHub is not configured: dispatches, protection answers and commit statuses wait in the outbox',
-    );
-  const outbox = new OutboxWorker(store, handlers, auth ? log : log.child({}, { level: 'error' }), {
-    clock,
-    leaseMs: config.outboxLeaseMs,
-  });
-  const timers = new TimerWorker(
-    store,
-    async (t) => {
-      await engine.reevaluateAll(`timer ${t.key}`);
-    },
     log,
-    { clock },
-  );
+    github: config,
+    outboxLeaseMs: config.outboxLeaseMs,
+    alertRouteUrl: (name) => process.env[name],
+  });
+  const { releases: engine, readModel, inbox: worker, outbox, timers } = lanesEngine;
   const hub = new ChangeHub(store);
   await hub.start();
   const metrics = new Metrics();
@@ -142,21 +98,12 @@ export async function startLanes(
     maxBodyBytes: config.maxBodyBytes,
     openReads: config.openReads,
     clock,
-    onDeliveryStored: () => {
-      worker.kick();
-      void store.notify('inbox').catch(() => undefined);
-    },
+    onDeliveryStored: () => lanesEngine.deliveryStored(),
     webDist: WEB_DIST,
     extraRoutes: (a) => registerReleaseRoutes(a, engine),
   });
   if (config.workers === 'all') {
-    worker.start();
-    outbox.start();
-    timers.start();
-    // A timer claimed just before a crash would be lost: decisions are re-derived from state on start.
-    await engine
-      .reevaluateAll('start-up')
-      .catch((e: unknown) => log.error({ err: String(e) }, 'start-up evaluation failed'));
+    await lanesEngine.start();
   } else {
     log.info(
       'LANES_WORKERS=none: this process acknowledges and serves; deliveries are processed by another replica',
@@ -185,13 +132,12 @@ export async function startLanes(
     log,
     async close() {
       hub.stop();
-      await timers.stop();
-      await outbox.stop();
+      await lanesEngine.stopEffects();
       await new Promise<void>((r) => {
         server.close(() => r());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
-      await worker.stop();
+      await lanesEngine.stopInbox();
       await store.close();
     },
   };

@@ -400,6 +400,33 @@ describe('freeze windows and permissions', () => {
     await h.close();
   });
 
+  it('reported evidence is recorded per token and check (a repeat changes nothing), audited per change, refused for an unknown lane', async () => {
+    const SHA3 = 'c0ffee0000000000000000000000000000000003';
+    const actor = { personId: 'hana', label: 'hana (tok_ev)', seats: ['SEAT-RELEASE'], tokenId: 'tok_ev' };
+    const report = { check: 'smoke', outcome: 'passed' as const, sha: SHA3, lane: 'PL-10' };
+    const key = `api:tok_ev:${SHA3}:PL-10:smoke`;
+    const first = await h.lanes.engine.reportEvidence(actor, report);
+    assert.deepEqual(first, { ok: true, value: { key, status: 'recorded' }, created: true });
+    const again = await h.lanes.engine.reportEvidence(actor, report);
+    assert.deepEqual(again, { ok: true, value: { key, status: 'unchanged' }, created: false });
+    const unknown = await h.lanes.engine.reportEvidence(actor, { ...report, lane: 'PL-99' });
+    assert.equal(unknown.ok ? 'ok' : unknown.code, 'not_found');
+    h.setNow('2026-04-03T12:05:00.000Z');
+    const later = await h.lanes.engine.reportEvidence(actor, { ...report, outcome: 'failed' });
+    assert.deepEqual(later, { ok: true, value: { key, status: 'recorded' }, created: true });
+    const stored = await h.lanes.store.listEvidence({ shas: [SHA3] });
+    assert.deepEqual(
+      stored.map((e) => [e.key, e.outcome, e.reportedBy, e.source]),
+      [[key, 'failed', 'hana', 'api']],
+    );
+    const audit = await h.lanes.store.listAudit({ objectType: 'evidence', objectId: key });
+    assert.deepEqual(audit.map((e) => [e.action, e.actor]).sort(), [
+      ['evidence.reported', 'hana (tok_ev)'],
+      ['evidence.reported', 'hana (tok_ev)'],
+    ]);
+    h.setNow('2026-04-03T12:00:00.000Z');
+  });
+
   it('a non-member’s approval is refused with 403 and audited', async () => {
     assert.equal(
       (await h.api('hana', 'POST', '/api/v1/releases', { version: 'v2.1.0', sha: SHA2 })).status,

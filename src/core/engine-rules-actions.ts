@@ -1,0 +1,143 @@
+// Rules the engine's actions ask before they write: who may operate, whether a lane may be started by hand,
+// whether a commit may become a release candidate, what opening a candidate dispatches, and the default
+// manifest. Pure: the same catalog, facts and clock always give the same answer; no I/O.
+import type { Catalog, Lane, Workflow } from './catalog-model.ts';
+import { compareRunsNewestFirst, laneRunState } from './lane-status.ts';
+import type { EvidenceRecord, JobRecord, RunRecord } from './run-model.ts';
+import { gatesBlocking } from './gates.ts';
+import { activeFreeze, type Clock } from './freeze-windows.ts';
+import type { ManifestArtifact } from './release-model.ts';
+import type { RefusalCode } from '../contract/refusal.ts';
+
+/**
+ * The environment whose green delivery lanes open a candidate. Kept as it was in the engine (issue 9 item 1
+ * asks for a catalog field instead; the core's owner replaces this constant with it).
+ */
+export const CANDIDATE_SOURCE_ENVIRONMENT = 'staging';
+
+export type RuleCheck<T = object> =
+  | ({ ok: true } & T)
+  | {
+      ok: false;
+      code: RefusalCode;
+      message: string;
+      details?: unknown;
+      audit?: { action: string; data: unknown };
+    };
+
+/** Rolling back and starting lanes by hand are for people who hold a seat (any seat). */
+export function mayOperate(seats: readonly string[]): boolean {
+  return seats.length > 0;
+}
+
+/**
+ * May this person start this lane by hand now? Gated lanes (approval, hold, blocking gates) never are:
+ * they run when their gates hold. A refusal that should be audited carries `audit`.
+ */
+export function checkTrigger(
+  c: Catalog,
+  laneId: string,
+  seats: readonly string[],
+  now: Clock,
+): RuleCheck<{ lane: Lane; workflows: Workflow[] }> {
+  const lane = c.lanes.find((l) => l.id === laneId);
+  if (!lane) return { ok: false, code: 'not_found', message: `no lane ${laneId}` };
+  if (!mayOperate(seats))
+    return { ok: false, code: 'forbidden', message: 'only members of a seat may trigger lanes' };
+  const blocking = gatesBlocking(c, laneId);
+  if (
+    lane.requires_approval ||
+    blocking.length > 0 ||
+    lane.trigger.on === 'approval' ||
+    lane.trigger.on === 'hold'
+  ) {
+    const ids = blocking.map((g) => g.id);
+    return {
+      ok: false,
+      code: 'gate_not_ready',
+      message: `${laneId} runs only when its gates hold${ids.length ? ` (${ids.join(', ')})` : ''}; promote a release instead`,
+      audit: { action: 'lane.trigger_refused', data: { gates: ids } },
+    };
+  }
+  const freeze = activeFreeze(c, laneId, now);
+  if (freeze)
+    return {
+      ok: false,
+      code: 'frozen',
+      message: `${laneId} is inside freeze window ${freeze.windowId} until ${freeze.end}`,
+    };
+  // One dispatch per workflow, however many bindings name it.
+  const workflows: Workflow[] = [];
+  for (const b of lane.run_by) {
+    const wf = c.workflows.find((w) => w.id === b.workflow);
+    if (wf && !workflows.some((w) => w.id === wf.id)) workflows.push(wf);
+  }
+  return { ok: true, lane, workflows };
+}
+
+/** A candidate is opened from a green staging build: every staging delivery lane of the flow green. */
+export function candidateCheck(
+  c: Catalog,
+  sha: string,
+  facts: { runs: RunRecord[]; jobs: JobRecord[]; evidence: EvidenceRecord[] },
+): RuleCheck {
+  const flow = c.promotion?.flow ?? [];
+  const notGreen = c.lanes
+    .filter(
+      (l) =>
+        l.environment.includes(CANDIDATE_SOURCE_ENVIRONMENT) && l.kind === 'delivery' && flow.includes(l.id),
+    )
+    .filter((l) => laneRunState(l, facts.runs, facts.jobs, facts.evidence).status !== 'green')
+    .map((l) => l.id);
+  if (notGreen.length === 0) return { ok: true };
+  return {
+    ok: false,
+    code: 'gate_not_ready',
+    message: `commit ${sha.slice(0, 12)} has no green ${CANDIDATE_SOURCE_ENVIRONMENT} build (${notGreen.join(', ')} not green)`,
+    details: { lanes: notGreen },
+  };
+}
+
+export interface OpeningDispatch {
+  key: string;
+  laneId: string;
+  workflowFile: string;
+  inputs: Record<string, string>;
+}
+
+/**
+ * Opening a candidate starts the flow's first manual lane, unless GitHub already ran it for this commit.
+ * One key per release and lane: a second binding of the same lane is the same dispatch.
+ */
+export function openingDispatches(
+  c: Catalog,
+  release: { id: string; version: string; sha: string },
+  runs: readonly RunRecord[],
+): OpeningDispatch[] {
+  const lane = (c.promotion?.flow ?? [])
+    .map((id) => c.lanes.find((l) => l.id === id))
+    .find((l) => l?.trigger.on === 'manual');
+  if (!lane || runs.some((run) => lane.run_by.some((b) => b.workflow === run.workflowId))) return [];
+  return lane.run_by.flatMap((b) => {
+    const wf = c.workflows.find((w) => w.id === b.workflow);
+    if (!wf) return [];
+    return [
+      {
+        key: `dispatch:${release.id}:${lane.id}`,
+        laneId: lane.id,
+        workflowFile: wf.file,
+        inputs: { version: release.version, sha: release.sha, release: release.id },
+      },
+    ];
+  });
+}
+
+/** Without a manifest from the caller, the release carries the build lane's evidence pack for its commit. */
+export function defaultManifest(c: Catalog, runs: readonly RunRecord[]): ManifestArtifact[] {
+  const buildLane = c.lanes.find((l) => l.id === (c.promotion?.flow ?? [])[0]);
+  const build = runs
+    .filter((r) => buildLane?.run_by.some((b) => b.workflow === r.workflowId))
+    .sort(compareRunsNewestFirst)[0];
+  const wf = build ? c.workflows.find((w) => w.id === build.workflowId) : undefined;
+  return build && wf?.evidence ? [{ name: wf.evidence, ref: `${build.htmlUrl}#artifacts` }] : [];
+}

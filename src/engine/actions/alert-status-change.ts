@@ -1,0 +1,43 @@
+// Shared by ack-alert.ts and resolve-alert.ts: a person moves an alert on (open → acked, live → resolved).
+// The status change, its audit entry and its change event commit in ONE transaction; an alert already in
+// that status is a conflict and writes nothing.
+import { refuse, type Outcome } from '../../contract/refusal.ts';
+import type { AlertView } from '../../contract/views.ts';
+import { auditEntry } from '../audit-entry.ts';
+import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
+import { alertView } from '../release-views.ts';
+
+export async function changeAlertStatus(
+  ctx: EngineContext,
+  actor: Actor,
+  id: number,
+  to: 'acked' | 'resolved',
+  comment?: string,
+): Promise<Outcome<AlertView>> {
+  const { store } = ctx;
+  const now = nowIso(ctx);
+  const existing = await store.getAlert(id);
+  if (!existing) return refuse('not_found', `no alert ${id}`);
+  const updated = await store.transaction(async (tx) => {
+    const r =
+      to === 'acked'
+        ? await tx.ackAlert(id, actor.personId, now)
+        : await tx.resolveAlert(id, actor.personId, now);
+    if (!r) return r;
+    await tx.appendAudit(
+      auditEntry({
+        at: now,
+        actor: actor.label,
+        action: `alert.${to}`,
+        object: { type: 'alert', id },
+        reason: comment,
+        data: { key: existing.key },
+      }),
+    );
+    await tx.appendChange('alert', { id, status: r.status }, now);
+    return r;
+  });
+  if (!updated) return refuse('conflict', `alert ${id} is already ${existing.status}`);
+  await store.notify('changes');
+  return { ok: true, value: alertView(updated) };
+}

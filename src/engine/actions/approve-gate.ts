@@ -1,0 +1,72 @@
+// Action: a person approves a gate for a release (the named one, or the current one). The core decides
+// whether they may (`canApprove`: seat membership, no self-approval, no double approval); a refusal is
+// audited. The approval, its audit entry and its change event commit in ONE transaction; the release is
+// then re-evaluated so the gate's decision and its effects follow at once.
+import { canApprove, type ApprovalRefusal } from '../../core/gates.ts';
+import { refuse, type Outcome, type RefusalCode } from '../../contract/refusal.ts';
+import type { GateView } from '../../contract/views.ts';
+import { auditEntry } from '../audit-entry.ts';
+import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
+import { reevaluateRelease } from '../evaluate-release.ts';
+import { currentRelease, findRelease, loadReleaseState } from '../load-release-state.ts';
+import { gateViewsOf } from '../release-views.ts';
+
+function refusalCode(code: ApprovalRefusal): RefusalCode {
+  if (code === 'not_seat_member' || code === 'self_approval' || code === 'already_approved') return code;
+  return code === 'unknown_gate' ? 'not_found' : 'conflict';
+}
+
+export async function approveGate(
+  ctx: EngineContext,
+  actor: Actor,
+  gateId: string,
+  opts: { release?: string; comment?: string },
+): Promise<Outcome<GateView>> {
+  const { store, catalog } = ctx;
+  const now = nowIso(ctx);
+  if (!catalog.gates.some((g) => g.id === gateId)) return refuse('not_found', `no gate ${gateId}`);
+  const rec = opts.release ? await findRelease(ctx, opts.release) : await currentRelease(ctx);
+  if (!rec)
+    return refuse('not_found', opts.release ? `no release ${opts.release}` : 'no release to approve for');
+  const gate = { type: 'gate' as const, releaseId: rec.id, gateId };
+  const check = canApprove(catalog, gateId, actor.personId, await loadReleaseState(ctx, rec));
+  if (!check.ok) {
+    await store.transaction((tx) =>
+      tx.appendAudit(
+        auditEntry({
+          at: now,
+          actor: actor.label,
+          action: 'gate.approval_refused',
+          object: gate,
+          reason: check.message,
+          data: { code: check.code, seats: actor.seats },
+        }),
+      ),
+    );
+    return refuse(refusalCode(check.code), check.message);
+  }
+  await store.transaction(async (tx) => {
+    await tx.addApproval({
+      releaseId: rec.id,
+      gateId,
+      person: actor.personId,
+      at: now,
+      comment: opts.comment ?? null,
+    });
+    await tx.appendAudit(
+      auditEntry({
+        at: now,
+        actor: actor.label,
+        action: 'gate.approved',
+        object: gate,
+        reason: opts.comment,
+        data: { release: rec.version },
+      }),
+    );
+    await tx.appendChange('gate', { release: rec.id, gate: gateId, approvedBy: actor.personId }, now);
+  });
+  await reevaluateRelease(ctx, rec, `${gateId} approved by ${actor.personId}`, actor.label);
+  const view = (await gateViewsOf(ctx, rec)).find((g) => g.id === gateId);
+  if (!view) return refuse('not_found', `no gate ${gateId}`);
+  return { ok: true, value: view };
+}

@@ -1,0 +1,102 @@
+// Action: promote a release to its next lane by hand. The core plans it (`planPromote`); a freeze window
+// holds production lanes unless a permitted person overrides it with a reason (`canOverrideFreeze`; refusals
+// audited). The override is written with its audit in one transaction; the promotion's dispatches, audit and
+// change event in ONE transaction; then the release is re-evaluated.
+import { activeFreeze, canOverrideFreeze } from '../../core/freeze-windows.ts';
+import { planPromote } from '../../core/promotion.ts';
+import { refuse, type Outcome } from '../../contract/refusal.ts';
+import type { ReleaseView } from '../../contract/views.ts';
+import { auditEntry } from '../audit-entry.ts';
+import { enqueueEffect } from '../effects.ts';
+import { nowIso, OVERRIDES_KEY, type Actor, type EngineContext } from '../engine-context.ts';
+import { reevaluateRelease } from '../evaluate-release.ts';
+import { findRelease, loadReleaseState } from '../load-release-state.ts';
+import { releaseView } from '../release-views.ts';
+
+export async function promoteRelease(
+  ctx: EngineContext,
+  actor: Actor,
+  releaseId: string,
+  opts: { override?: { reason: string }; reason?: string },
+): Promise<Outcome<ReleaseView>> {
+  const { store, catalog } = ctx;
+  const now = nowIso(ctx);
+  const rec = await findRelease(ctx, releaseId);
+  if (!rec) return refuse('not_found', `no release ${releaseId}`);
+  let state = await loadReleaseState(ctx, rec);
+  let plan = planPromote(catalog, state, now);
+  const frozenLane =
+    !plan.ok && plan.laneId && activeFreeze(catalog, plan.laneId, now) ? plan.laneId : undefined;
+  if (!plan.ok && frozenLane) {
+    if (!opts.override)
+      return refuse(
+        'frozen',
+        `${frozenLane} is inside a freeze window; override with a reason`,
+        plan.conditions,
+      );
+    const reason = opts.override.reason;
+    const check = canOverrideFreeze(catalog, frozenLane, actor.personId, reason, now);
+    const lane = { type: 'lane' as const, id: frozenLane };
+    if (!check.ok) {
+      await store.transaction((tx) =>
+        tx.appendAudit(
+          auditEntry({
+            at: now,
+            actor: actor.label,
+            action: 'freeze.override_refused',
+            object: lane,
+            reason: check.message,
+            data: { release: rec.id, code: check.code },
+          }),
+        ),
+      );
+      return refuse(
+        check.code === 'not_seat_member' ? 'not_seat_member' : 'validation_failed',
+        check.message,
+      );
+    }
+    const override = {
+      lane: frozenLane,
+      by: actor.personId,
+      reason,
+      at: now,
+      window: check.windows[0] ?? null,
+    };
+    const overrides = [...state.overrides, override];
+    await store.transaction(async (tx) => {
+      await tx.kvSet(OVERRIDES_KEY(rec.id), overrides, now);
+      await tx.appendAudit(
+        auditEntry({
+          at: now,
+          actor: actor.label,
+          action: 'freeze.overridden',
+          object: lane,
+          reason,
+          data: { release: rec.id, windows: check.windows },
+        }),
+      );
+    });
+    state = await loadReleaseState(ctx, rec);
+    plan = planPromote(catalog, state, now);
+  }
+  if (!plan.ok)
+    return refuse(plan.code === 'not_ready' ? 'gate_not_ready' : 'conflict', plan.message, plan.conditions);
+  const { laneId, effects } = plan;
+  await store.transaction(async (tx) => {
+    for (const e of effects) await enqueueEffect(tx, ctx, e, [], now);
+    await tx.appendAudit(
+      auditEntry({
+        at: now,
+        actor: actor.label,
+        action: 'release.promoted',
+        object: { type: 'release', id: rec.id },
+        reason: opts.reason,
+        data: { lane: laneId, effects: effects.map((e) => e.key) },
+      }),
+    );
+    await tx.appendChange('release', { release: rec.id, promoted: laneId }, now);
+  });
+  await store.notify('outbox');
+  await reevaluateRelease(ctx, rec, 'promoted', actor.label);
+  return { ok: true, value: await releaseView(ctx, (await store.getRelease(rec.id)) ?? rec) };
+}

@@ -1,0 +1,95 @@
+// The one builder of outbox effects. Core decisions (src/core/promotion.ts `Effect`) and the actions'
+// own dispatches become outbox rows here, so a dispatch, a protection answer or a commit status has one
+// payload shape whoever decided it. Effects are written inside the caller's transaction: an effect exists
+// if and only if its decision committed; the outbox key makes a repeated decision a no-op.
+import { basename } from 'node:path';
+import type { Effect } from '../core/promotion.ts';
+import type { OutboxEffect, StoreTx } from '../store/store.ts';
+import type { EngineContext } from './engine-context.ts';
+
+export interface DispatchSpec {
+  key: string;
+  workflowFile: string;
+  ref: string;
+  inputs: Record<string, string>;
+  laneId: string;
+  releaseId?: string;
+}
+
+/** The github.dispatch row: repository, workflow file name (GitHub wants the base name), ref and inputs. */
+export function dispatchEffect(ctx: EngineContext, d: DispatchSpec, now: string): OutboxEffect {
+  return {
+    key: d.key,
+    kind: 'github.dispatch',
+    runAt: now,
+    payload: {
+      repo: ctx.catalog.repository,
+      workflowFile: basename(d.workflowFile),
+      ref: d.ref,
+      inputs: d.inputs,
+      ...(d.releaseId !== undefined ? { releaseId: d.releaseId } : {}),
+      laneId: d.laneId,
+    },
+  };
+}
+
+/** Pending protection requests, to find the review path a protection answer is posted to. */
+export type ReviewPaths = readonly { runId: number; environment: string; reviewPath: string }[];
+
+/** The outbox row for a core effect; undefined for a protection answer whose request is not pending. */
+export function outboxEffectOf(
+  ctx: EngineContext,
+  e: Effect,
+  requests: ReviewPaths,
+  now: string,
+): OutboxEffect | undefined {
+  switch (e.kind) {
+    case 'github.dispatch':
+      return dispatchEffect(ctx, { ...e.payload, key: e.key }, now);
+    case 'github.protection_review': {
+      const req = requests.find(
+        (r) => r.runId === e.payload.runId && r.environment === e.payload.environment,
+      );
+      if (!req) return undefined;
+      return {
+        key: e.key,
+        kind: e.kind,
+        runAt: now,
+        payload: {
+          reviewPath: req.reviewPath,
+          state: e.payload.state,
+          comment: e.payload.comment,
+          environment: e.payload.environment,
+          runId: e.payload.runId,
+          laneIds: e.payload.laneIds,
+          releaseId: e.payload.releaseId,
+        },
+      };
+    }
+    case 'github.commit_status':
+      return {
+        key: e.key,
+        kind: e.kind,
+        runAt: now,
+        payload: {
+          repo: ctx.catalog.repository,
+          sha: e.payload.sha,
+          state: e.payload.state,
+          context: e.payload.context,
+          description: e.payload.description,
+          targetUrl: ctx.publicUrl ? `${ctx.publicUrl}/gates/${e.payload.gateId}` : undefined,
+        },
+      };
+  }
+}
+
+export async function enqueueEffect(
+  tx: StoreTx,
+  ctx: EngineContext,
+  e: Effect,
+  requests: ReviewPaths,
+  now: string,
+): Promise<'enqueued' | 'duplicate' | 'skipped'> {
+  const row = outboxEffectOf(ctx, e, requests, now);
+  return row ? tx.enqueue(row) : 'skipped';
+}

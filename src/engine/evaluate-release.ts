@@ -1,0 +1,150 @@
+// Re-evaluation: after deliveries, timers and actions, each active release's state is reloaded and the
+// core decides again (gates, effects, timers, alerts, lifecycle state). Everything one evaluation decides is
+// written in ONE transaction with its audit; unchanged decisions write nothing (idempotent: evaluating twice
+// is evaluating once), which is what makes the start-up sweep a safe recovery for lost timers.
+import type { GateEvaluation } from '../core/gates.ts';
+import { evaluateRelease } from '../core/promotion.ts';
+import { isActiveRelease, nextReleaseState } from '../core/engine-rules-lifecycle.ts';
+import type { ReleaseRecord } from '../store/store.ts';
+import { applyAlerts } from './apply-alerts.ts';
+import { auditEntry } from './audit-entry.ts';
+import { evaluateDrills } from './drills.ts';
+import { enqueueEffect } from './effects.ts';
+import { GREEN_AT_KEY, nowIso, type EngineContext } from './engine-context.ts';
+import { greenAtOf, loadReleaseState } from './load-release-state.ts';
+
+export function gateDetail(g: GateEvaluation): unknown {
+  return { criteria: g.criteria, approvals: g.approvals };
+}
+
+/** Re-evaluate every active release and the drill rules (timers, start-up). */
+export async function reevaluateAll(ctx: EngineContext, reason: string, actor = 'system'): Promise<void> {
+  const releases = await ctx.store.listReleases({ limit: 50 });
+  for (const rec of releases) {
+    if (isActiveRelease(rec.state)) await reevaluateRelease(ctx, rec, reason, actor);
+  }
+  await evaluateDrills(ctx);
+}
+
+/** Re-evaluate only the active releases on these commits (after deliveries): cheap under webhook load. */
+export async function reevaluateCommits(ctx: EngineContext, shas: string[], reason: string): Promise<void> {
+  if (shas.length === 0) return;
+  const wanted = new Set(shas);
+  const releases = await ctx.store.listReleases({ limit: 50 });
+  for (const rec of releases) {
+    if (isActiveRelease(rec.state) && wanted.has(rec.sha)) await reevaluateRelease(ctx, rec, reason);
+  }
+}
+
+export async function reevaluateRelease(
+  ctx: EngineContext,
+  rec: ReleaseRecord,
+  reason: string,
+  actor = 'system',
+): Promise<void> {
+  const { store, catalog } = ctx;
+  // One read of the pending protection requests serves both the state and the review paths.
+  const requests = await store.listProtectionRequests({ pendingOnly: true });
+  const state = await loadReleaseState(ctx, rec, requests);
+  const now = nowIso(ctx);
+  const openAlerts = await store.listAlerts({ status: 'live', limit: 500 });
+  const evaluation = evaluateRelease(catalog, state, now, { openAlertKeys: openAlerts.map((a) => a.key) });
+  const previous = await store.listGateDecisions({ releaseId: rec.id });
+  const greenAt = await greenAtOf(ctx, rec.id);
+  let greenChanged = false;
+  for (const [laneId, lr] of Object.entries(state.laneRuns)) {
+    if (lr.status === 'green' && !greenAt[laneId] && lr.greenAt) {
+      greenAt[laneId] = lr.greenAt;
+      greenChanged = true;
+    }
+  }
+  const newState = nextReleaseState(catalog, rec.state, evaluation.outcome, state);
+
+  const changed = await store.transaction(async (tx) => {
+    let touched = false;
+    if (greenChanged) await tx.kvSet(GREEN_AT_KEY(rec.id), greenAt, now);
+    for (const g of evaluation.gates) {
+      const before = previous.find((p) => p.gateId === g.id);
+      const detail = gateDetail(g);
+      if (
+        before &&
+        before.state === g.state &&
+        before.waitsUntil === g.waitsUntil &&
+        JSON.stringify(before.detail) === JSON.stringify(detail)
+      )
+        continue;
+      await tx.saveGateDecision({
+        releaseId: rec.id,
+        gateId: g.id,
+        state: g.state,
+        detail,
+        waitsUntil: g.waitsUntil,
+        decidedAt: now,
+      });
+      if (!before || before.state !== g.state) {
+        await tx.appendAudit(
+          auditEntry({
+            at: now,
+            actor,
+            action: `gate.${g.state}`,
+            object: { type: 'gate', releaseId: rec.id, gateId: g.id },
+            reason,
+            data: { release: rec.version, from: before?.state ?? null, to: g.state },
+          }),
+        );
+      }
+      await tx.appendChange('gate', { release: rec.id, gate: g.id, state: g.state }, now);
+      touched = true;
+    }
+    for (const e of evaluation.effects) {
+      if ((await enqueueEffect(tx, ctx, e, requests, now)) !== 'enqueued') continue;
+      touched = true;
+      await tx.appendAudit(
+        auditEntry({
+          at: now,
+          actor,
+          action: `effect.${e.kind}`,
+          object: { type: 'release', id: rec.id },
+          reason,
+          data: { key: e.key, payload: e.payload },
+        }),
+      );
+      if (e.kind === 'github.protection_review') {
+        await tx.answerProtectionRequest(
+          { repo: catalog.repository, runId: e.payload.runId, environment: e.payload.environment },
+          e.payload.state,
+          e.payload.comment,
+          now,
+        );
+      }
+    }
+    for (const t of evaluation.timers) {
+      if (
+        (await tx.schedule({ key: t.key, kind: t.kind, payload: t.payload, fireAt: t.fireAt })) ===
+        'scheduled'
+      )
+        touched = true;
+    }
+    if (await applyAlerts(tx, ctx, evaluation.alerts, openAlerts, now, actor)) touched = true;
+    if (newState !== rec.state) {
+      await tx.updateRelease(rec.id, { state: newState, updatedAt: now });
+      await tx.appendAudit(
+        auditEntry({
+          at: now,
+          actor,
+          action: `release.${newState}`,
+          object: { type: 'release', id: rec.id },
+          reason,
+          data: { from: rec.state, to: newState },
+        }),
+      );
+      touched = true;
+    }
+    if (touched) await tx.appendChange('release', { release: rec.id, state: newState }, now);
+    return touched;
+  });
+  if (changed) {
+    await store.notify('changes');
+    await store.notify('outbox');
+  }
+}

@@ -1,0 +1,123 @@
+// The engine's wiring in one place: the delivery applier and inbox worker (facts), the release engine
+// (decisions), the outbox worker (effects, with GitHub and alert handlers) and the timer worker, plus the
+// hooks between them: after deliveries are applied, the releases on those commits are re-evaluated; a fired
+// timer re-evaluates every active release; start() re-derives every decision once (a timer claimed just
+// before a crash would otherwise be lost). The process (src/server.ts) only constructs and starts this.
+import type { Logger } from 'pino';
+import type { Catalog } from '../core/catalog-model.ts';
+import type { GateView } from '../contract/views.ts';
+import { authFromConfig, type GitHubAuthConfig } from '../github/github-auth.ts';
+import { GitHubClient } from '../github/github-client.ts';
+import type { Store } from '../store/store.ts';
+import { AlertNotifier } from './alert-notifier.ts';
+import { DeliveryApplier } from './apply-delivery.ts';
+import { InboxWorker } from './inbox-worker.ts';
+import { alertHandlers, githubHandlers, OutboxWorker, type OutboxHandlers } from './outbox-worker.ts';
+import { ReadModel } from './read-model.ts';
+import { ReleaseEngine } from './release-engine.ts';
+import { TimerWorker } from './timer-worker.ts';
+
+export interface LanesEngineOptions {
+  clock: () => Date;
+  log: Logger;
+  /** GitHub credentials and API URL; without credentials GitHub effects wait in the outbox. */
+  github: GitHubAuthConfig;
+  outboxLeaseMs?: number;
+  alertRouteUrl?: (envName: string) => string | undefined;
+  publicUrl?: string;
+}
+
+/** Without credentials, GitHub effects wait in the outbox (visible, retried slowly) until configured. */
+function notConfigured(): OutboxHandlers {
+  const wait = async () => ({
+    ok: false as const,
+    retryable: true,
+    retryAfterMs: 10 * 60_000,
+    message: 'GitHub is not configured (LANES_GITHUB_TOKEN or LANES_GITHUB_APP_ID)',
+  });
+  return { 'github.dispatch': wait, 'github.protection_review': wait, 'github.commit_status': wait };
+}
+
+export class LanesEngine {
+  readonly releases: ReleaseEngine;
+  readonly readModel: ReadModel;
+  readonly inbox: InboxWorker;
+  readonly outbox: OutboxWorker;
+  readonly timers: TimerWorker;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly store: Store,
+    catalog: Catalog,
+    opts: LanesEngineOptions,
+  ) {
+    const { clock, log } = opts;
+    this.log = log;
+    this.releases = new ReleaseEngine(store, catalog, clock, {
+      ...(opts.alertRouteUrl ? { alertRouteUrl: opts.alertRouteUrl } : {}),
+      ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+    });
+    const releases = this.releases;
+    // Decisions follow facts: after deliveries change state, re-evaluate the active releases on those commits.
+    this.inbox = new InboxWorker(store, new DeliveryApplier(store, catalog), log, {
+      clock,
+      afterApplied: (shas) => releases.reevaluateCommits(shas, 'GitHub delivery'),
+    });
+    const readModel: ReadModel = new ReadModel(store, catalog, {
+      gates: async (): Promise<GateView[]> => (await releases.gateViews()) ?? readModel.staticGates(),
+      openAlertCount: () => releases.openAlertCount(),
+    });
+    this.readModel = readModel;
+    const auth = authFromConfig(opts.github);
+    const handlers: OutboxHandlers = {
+      ...alertHandlers(new AlertNotifier({ log })),
+      ...(auth
+        ? githubHandlers(
+            new GitHubClient({
+              auth,
+              baseUrl: opts.github.githubApiUrl,
+              log,
+              clock: () => clock().getTime(),
+            }),
+          )
+        : notConfigured()),
+    };
+    // Without GitHub credentials the waiting effects would warn on every retry: say it once instead.
+    if (!auth)
+      log.info(
+        'GitHub is not configured: dispatches, protection answers and commit statuses wait in the outbox',
+      );
+    this.outbox = new OutboxWorker(store, handlers, auth ? log : log.child({}, { level: 'error' }), {
+      clock,
+      ...(opts.outboxLeaseMs !== undefined ? { leaseMs: opts.outboxLeaseMs } : {}),
+    });
+    this.timers = new TimerWorker(store, (t) => releases.reevaluateAll(`timer ${t.key}`), log, { clock });
+  }
+
+  /** A delivery was stored by this process (the webhook route): wake the inbox here and in other replicas. */
+  deliveryStored(): void {
+    this.inbox.kick();
+    void this.store.notify('inbox').catch(() => undefined);
+  }
+
+  /** Start the workers, then re-derive every decision once (recovers timers lost in a crash). */
+  async start(): Promise<void> {
+    this.inbox.start();
+    this.outbox.start();
+    this.timers.start();
+    await this.releases
+      .reevaluateAll('start-up')
+      .catch((e: unknown) => this.log.error({ err: String(e) }, 'start-up evaluation failed'));
+  }
+
+  /** Stop the timers and the outbox (no new effects are sent). */
+  async stopEffects(): Promise<void> {
+    await this.timers.stop();
+    await this.outbox.stop();
+  }
+
+  /** Stop the inbox last: deliveries acknowledged until the HTTP server closed are still applied. */
+  async stopInbox(): Promise<void> {
+    await this.inbox.stop();
+  }
+}

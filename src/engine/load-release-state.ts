@@ -1,0 +1,127 @@
+// Assembles a release's state (src/core/release-model.ts) from the store: runs, jobs and evidence of its
+// commit, approvals, freeze overrides and the pending protection requests for its commit. Read-only: the
+// same store contents always give the same state, so every decision can be re-derived after a crash.
+import { laneRunState } from '../core/lane-status.ts';
+import type { EvidenceRecord, JobRecord, RunRecord } from '../core/run-model.ts';
+import type {
+  Approval,
+  FreezeOverride,
+  ManifestArtifact,
+  ReleaseLaneRun,
+  ReleaseState,
+} from '../core/release-model.ts';
+import type { ProtectionRequestState, ReleaseRecord } from '../store/store.ts';
+import { GREEN_AT_KEY, OVERRIDES_KEY, type EngineContext } from './engine-context.ts';
+
+export interface CommitFacts {
+  runs: RunRecord[];
+  jobs: JobRecord[];
+  evidence: EvidenceRecord[];
+}
+
+export async function commitFacts(ctx: EngineContext, sha: string): Promise<CommitFacts> {
+  const runs = await ctx.store.listRuns({ headSha: sha, limit: 500 });
+  const evidence = await ctx.store.listEvidence({ shas: [sha] });
+  const jobs = runs.length > 0 ? await ctx.store.listJobs(runs.map((r) => r.runId)) : [];
+  return { runs, jobs, evidence };
+}
+
+/** When each lane of the release first turned green (kept so a later failure can be placed in a hold). */
+export async function greenAtOf(ctx: EngineContext, releaseId: string): Promise<Record<string, string>> {
+  return ((await ctx.store.kvGet(GREEN_AT_KEY(releaseId))) ?? {}) as Record<string, string>;
+}
+
+export async function overridesOf(ctx: EngineContext, releaseId: string): Promise<FreezeOverride[]> {
+  return ((await ctx.store.kvGet(OVERRIDES_KEY(releaseId))) ?? []) as FreezeOverride[];
+}
+
+function latestUpdate(runs: readonly RunRecord[]): string | null {
+  return (
+    runs
+      .map((r) => r.updatedAt)
+      .sort()
+      .pop() ?? null
+  );
+}
+
+/** `pendingRequests`: pass them when the caller already read them (one read serves a whole evaluation). */
+export async function loadReleaseState(
+  ctx: EngineContext,
+  rec: ReleaseRecord,
+  pendingRequests?: ProtectionRequestState[],
+): Promise<ReleaseState> {
+  const { store, catalog } = ctx;
+  const { runs, jobs, evidence } = await commitFacts(ctx, rec.sha);
+  const greenAt = await greenAtOf(ctx, rec.id);
+  const laneRuns: Record<string, ReleaseLaneRun> = {};
+  for (const lane of catalog.lanes) {
+    const st = laneRunState(lane, runs, jobs, evidence);
+    if (!st.lastRun) continue;
+    const completed = st.runs.every((r) => r.status === 'completed');
+    laneRuns[lane.id] = {
+      status: st.status,
+      runId: st.lastRun.runId,
+      runAttempt: st.lastRun.runAttempt,
+      startedAt: st.lastRun.runStartedAt,
+      completedAt: completed ? latestUpdate(st.runs) : null,
+      greenAt: greenAt[lane.id] ?? (st.status === 'green' ? latestUpdate(st.runs) : null),
+      actor: st.lastRun.actor,
+    };
+  }
+  const ev: Record<string, 'passed' | 'failed' | 'pending'> = {};
+  for (const e of [...evidence].sort((a, b) => Date.parse(a.recordedAt) - Date.parse(b.recordedAt)))
+    ev[e.check] = e.outcome;
+  const approvals: Approval[] = (await store.listApprovals({ releaseId: rec.id })).map((a) => ({
+    gate: a.gateId,
+    by: a.person,
+    at: a.at,
+    comment: a.comment,
+  }));
+  const pending = pendingRequests ?? (await store.listProtectionRequests({ pendingOnly: true }));
+  const protectionRequests = [];
+  for (const p of pending) {
+    const run =
+      runs.find((r) => r.runId === p.runId) ?? (p.sha === rec.sha ? await store.getRun(p.runId) : undefined);
+    if (!run || run.headSha !== rec.sha) continue;
+    protectionRequests.push({
+      runId: p.runId,
+      environment: p.environment,
+      workflowId: run.workflowId,
+      event: run.event,
+      requestedAt: p.requestedAt,
+    });
+  }
+  const manifest = Array.isArray(rec.manifest) ? (rec.manifest as ManifestArtifact[]) : [];
+  return {
+    id: rec.id,
+    version: rec.version,
+    sha: rec.sha,
+    createdBy: rec.createdBy,
+    createdAt: rec.createdAt,
+    includesMigrations: rec.includesMigrations,
+    manifest,
+    changeSummary: rec.changeSummary,
+    previousReleaseId: rec.previousReleaseId,
+    laneRuns,
+    skippedLanes: [],
+    evidence: ev,
+    approvals,
+    overrides: await overridesOf(ctx, rec.id),
+    protectionRequests,
+  };
+}
+
+/** By id, or by tag (the CLI and the dashboard name releases either way). */
+export async function findRelease(ctx: EngineContext, idOrTag: string): Promise<ReleaseRecord | undefined> {
+  return (
+    (await ctx.store.getRelease(idOrTag)) ?? (await ctx.store.listReleases({ tag: idOrTag, limit: 1 }))[0]
+  );
+}
+
+/** The newest release that is not superseded: what "approve" without a release applies to. */
+export async function currentRelease(ctx: EngineContext): Promise<ReleaseRecord | undefined> {
+  const list = await ctx.store.listReleases({ limit: 20 });
+  return list
+    .filter((r) => r.state !== 'superseded')
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
+}

@@ -1,0 +1,122 @@
+// The rules the engine's actions ask before writing (src/core/engine-rules-*.ts), table-driven on the
+// example catalog and on variants of it made for one case.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  candidateCheck,
+  checkTrigger,
+  mayOperate,
+  openingDispatches,
+} from '../src/core/engine-rules-actions.ts';
+import { nextReleaseState } from '../src/core/engine-rules-lifecycle.ts';
+import type { ReleaseOutcome } from '../src/core/promotion.ts';
+import type { RunRecord } from '../src/core/run-model.ts';
+import { exampleCatalog, greenRun } from './helpers/reference-release.ts';
+
+const c = exampleCatalog();
+const TUESDAY = '2026-03-10T10:00:00.000Z';
+const FRIDAY_EVENING = '2026-03-13T18:00:00.000Z';
+
+function run(workflowId: string, sha: string): RunRecord {
+  return {
+    runId: 1,
+    runAttempt: 1,
+    repo: c.repository,
+    workflowPath: '.github/workflows/x.yml',
+    workflowName: workflowId,
+    workflowId,
+    runNumber: 1,
+    event: 'workflow_dispatch',
+    headBranch: 'main',
+    headSha: sha,
+    status: 'completed',
+    conclusion: 'success',
+    environment: null,
+    htmlUrl: 'https://github.example/run/1',
+    runStartedAt: TUESDAY,
+    updatedAt: TUESDAY,
+    actor: 'alice',
+  };
+}
+
+void test('only seat members operate', () => {
+  assert.equal(mayOperate([]), false);
+  assert.equal(mayOperate(['SEAT-OPS']), true);
+});
+
+void test('who may start which lane by hand, and when', () => {
+  // A variant with the Friday freeze on the rollback lane: the freeze check is reachable for an ungated lane.
+  const frozenRollback = {
+    ...c,
+    freeze_windows: c.freeze_windows.map((w) => ({ ...w, lanes: ['PL-11'] })),
+  };
+  const cases = [
+    { catalog: c, lane: 'PL-99', seats: ['SEAT-OPS'], now: TUESDAY, want: 'not_found', audited: false },
+    { catalog: c, lane: 'PL-11', seats: [], now: TUESDAY, want: 'forbidden', audited: false },
+    { catalog: c, lane: 'PL-08', seats: ['SEAT-OPS'], now: TUESDAY, want: 'gate_not_ready', audited: true },
+    { catalog: c, lane: 'PL-09', seats: ['SEAT-OPS'], now: TUESDAY, want: 'gate_not_ready', audited: true },
+    { catalog: c, lane: 'PL-11', seats: ['SEAT-OPS'], now: TUESDAY, want: 'ok', audited: false },
+    { catalog: c, lane: 'PL-11', seats: ['SEAT-OPS'], now: FRIDAY_EVENING, want: 'ok', audited: false },
+    {
+      catalog: frozenRollback,
+      lane: 'PL-11',
+      seats: ['SEAT-OPS'],
+      now: FRIDAY_EVENING,
+      want: 'frozen',
+      audited: false,
+    },
+    { catalog: frozenRollback, lane: 'PL-11', seats: ['SEAT-OPS'], now: TUESDAY, want: 'ok', audited: false },
+  ];
+  for (const k of cases) {
+    const r = checkTrigger(k.catalog, k.lane, k.seats, k.now);
+    const label = `${k.lane} ${k.seats.join(',') || 'no seat'} ${k.now}`;
+    assert.equal(r.ok ? 'ok' : r.code, k.want, label);
+    assert.equal(!r.ok && r.audit !== undefined, k.audited, label);
+  }
+  const ok = checkTrigger(c, 'PL-11', ['SEAT-OPS'], TUESDAY);
+  assert.ok(ok.ok);
+  // One dispatch per workflow of the lane.
+  assert.deepEqual(
+    ok.workflows.map((w) => w.id),
+    ['WF-10', 'WF-11'],
+  );
+});
+
+void test('a candidate needs green staging lanes of the flow', () => {
+  const none = candidateCheck(c, 'abc1234', { runs: [], jobs: [], evidence: [] });
+  assert.equal(none.ok, false);
+  assert.ok(!none.ok);
+  assert.equal(none.code, 'gate_not_ready');
+  assert.deepEqual(none.details, { lanes: ['PL-04', 'PL-05'] });
+});
+
+void test('opening a candidate dispatches the first manual flow lane once, unless GitHub already ran it', () => {
+  const rel = { id: 'rel-v1.0.0', version: 'v1.0.0', sha: 'abc1234' };
+  assert.deepEqual(openingDispatches(c, rel, []), [
+    {
+      key: 'dispatch:rel-v1.0.0:PL-06',
+      laneId: 'PL-06',
+      workflowFile: c.workflows.find((w) => w.id === 'WF-05')?.file,
+      inputs: { version: 'v1.0.0', sha: 'abc1234', release: 'rel-v1.0.0' },
+    },
+  ]);
+  assert.deepEqual(openingDispatches(c, rel, [run('WF-05', 'abc1234')]), []);
+});
+
+void test('release lifecycle: the outcome decides, a candidate promotes once production runs', () => {
+  const prodRun = { 'PL-08': greenRun('2026-03-10T09:00:00.000Z', '2026-03-10T09:05:00.000Z', 'bruno') };
+  const stagingRun = { 'PL-04': greenRun('2026-03-10T09:00:00.000Z', '2026-03-10T09:05:00.000Z', 'bruno') };
+  const cases: { current: string; outcome: ReleaseOutcome; prod: boolean; want: string }[] = [
+    { current: 'candidate', outcome: 'deployed', prod: true, want: 'deployed' },
+    { current: 'promoting', outcome: 'failed', prod: true, want: 'failed' },
+    { current: 'deployed', outcome: 'rolled_back', prod: true, want: 'rolled_back' },
+    { current: 'candidate', outcome: 'in_progress', prod: false, want: 'candidate' },
+    { current: 'candidate', outcome: 'in_progress', prod: true, want: 'promoting' },
+    { current: 'promoting', outcome: 'in_progress', prod: true, want: 'promoting' },
+    { current: 'failed', outcome: 'in_progress', prod: true, want: 'failed' },
+  ];
+  for (const k of cases) {
+    const got = nextReleaseState(c, k.current, k.outcome, { laneRuns: k.prod ? prodRun : stagingRun });
+    assert.equal(got, k.want, `${k.current} + ${k.outcome} (prod ran: ${k.prod})`);
+  }
+});
