@@ -12,7 +12,7 @@ import { InboxWorker } from './engine/inbox-worker.ts';
 import { ReadModel } from './engine/read-model.ts';
 import { createApp, type AppEnv } from './http/app.ts';
 import { TokenAuthenticator } from './http/auth.ts';
-import { ChangeHub } from './http/live-events.ts';
+import { ChangeHub } from './http/live/change-hub.ts';
 import { Metrics } from './http/metrics.ts';
 import { DeliveryWriter } from './store/group-commit.ts';
 import { openStore } from './store/open-store.ts';
@@ -20,7 +20,7 @@ import type { Store } from './store/store.ts';
 import type { Hono } from 'hono';
 import type { GateView } from './contract/views.ts';
 import { ReleaseEngine } from './engine/release-engine.ts';
-import { registerReleaseRoutes } from './http/release-routes.ts';
+import { reportEvidence } from './engine/actions/report-evidence.ts';
 import { OutboxWorker, githubHandlers, alertHandlers, type OutboxHandlers } from './engine/outbox-worker.ts';
 import { TimerWorker } from './engine/timer-worker.ts';
 import { GitHubClient } from './github/github-client.ts';
@@ -131,8 +131,9 @@ export async function startLanes(
   const metrics = new Metrics();
   const app = createApp({
     store,
-    catalog,
     readModel,
+    engine,
+    reportEvidence: (actor, body) => reportEvidence({ store, catalog, clock }, actor, body),
     writer,
     hub,
     metrics,
@@ -147,7 +148,6 @@ export async function startLanes(
       void store.notify('inbox').catch(() => undefined);
     },
     webDist: WEB_DIST,
-    extraRoutes: (a) => registerReleaseRoutes(a, engine),
   });
   if (config.workers === 'all') {
     worker.start();
