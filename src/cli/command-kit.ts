@@ -4,7 +4,14 @@
 import { InvalidArgumentError, type Command, type CommanderError } from 'commander';
 import type { ApiRoutes, RequestOf, ResponseOf, RouteName } from '../contract/routes.ts';
 import { API } from '../contract/routes.ts';
-import { ApiClient, ApiRequestError, ConnectionError, DEFAULT_URL, resolveConnection, type QueryValue } from './api-client.ts';
+import {
+  ApiClient,
+  ApiRequestError,
+  ConnectionError,
+  DEFAULT_URL,
+  resolveConnection,
+  type QueryValue,
+} from './api-client.ts';
 import { statusStyle, text, useColor, type Column } from './format-table.ts';
 
 type Row = Record<string, unknown>;
@@ -102,7 +109,6 @@ function detailLines(details: unknown): string[] {
   }
   return [`  ${text(details)}`];
 }
-
 
 /** Calls one route of the contract's table; the path's `{params}` are filled in and encoded. */
 export async function callApi<N extends RouteName>(

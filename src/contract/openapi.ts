@@ -71,7 +71,11 @@ function operation(r: RouteSpec, names: Map<z.ZodType, string>): Record<string, 
   if (r.body) {
     op.requestBody = {
       required: true,
-      content: { 'application/json': { schema: clean(z.toJSONSchema(r.body, { io: 'input' }) as Record<string, unknown>) } },
+      content: {
+        'application/json': {
+          schema: clean(z.toJSONSchema(r.body, { io: 'input' }) as Record<string, unknown>),
+        },
+      },
     };
   }
   return op;

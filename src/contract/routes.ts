@@ -70,8 +70,19 @@ const post = <B extends z.ZodType, R extends z.ZodType>(
 export const API = {
   overview: get('/api/v1/overview', 'The control plane overview (the reference screen)', Overview),
   lanes: get('/api/v1/lanes', 'All lanes with status and last run', LaneList),
-  lane: get('/api/v1/lanes/{id}', 'A lane with its recent runs, checks and evidence', LaneDetail, DetailQuery),
-  triggerLane: post('/api/v1/lanes/{id}/trigger', 'Dispatch the lane’s workflow', TriggerRequest, TriggerResult, 202),
+  lane: get(
+    '/api/v1/lanes/{id}',
+    'A lane with its recent runs, checks and evidence',
+    LaneDetail,
+    DetailQuery,
+  ),
+  triggerLane: post(
+    '/api/v1/lanes/{id}/trigger',
+    'Dispatch the lane’s workflow',
+    TriggerRequest,
+    TriggerResult,
+    202,
+  ),
   workflows: get('/api/v1/workflows', 'GitHub Actions workflows with status', WorkflowList),
   workflow: get(
     '/api/v1/workflows/{id}',
@@ -81,7 +92,12 @@ export const API = {
   ),
   gates: get('/api/v1/gates', 'Release gates with state for the current release', GateList),
   gate: get('/api/v1/gates/{id}', 'One release gate', GateView),
-  approveGate: post('/api/v1/gates/{id}/approve', 'Approve a gate (members of its owner seat)', ApproveRequest, GateView),
+  approveGate: post(
+    '/api/v1/gates/{id}/approve',
+    'Approve a gate (members of its owner seat)',
+    ApproveRequest,
+    GateView,
+  ),
   releases: get('/api/v1/releases', 'Releases, newest first', ReleaseList),
   release: get('/api/v1/releases/{id}', 'One release with its lanes, gates and freezes', ReleaseView),
   createRelease: post('/api/v1/releases', 'Open a release candidate', CreateReleaseRequest, ReleaseView),
@@ -99,10 +115,20 @@ export const API = {
     ReleaseView,
     202,
   ),
-  alerts: get('/api/v1/alerts', 'Live alerts (open first); all=true includes resolved ones', AlertList, AlertsQuery),
+  alerts: get(
+    '/api/v1/alerts',
+    'Live alerts (open first); all=true includes resolved ones',
+    AlertList,
+    AlertsQuery,
+  ),
   ackAlert: post('/api/v1/alerts/{id}/ack', 'Acknowledge an alert', NoteRequest, AlertView),
   resolveAlert: post('/api/v1/alerts/{id}/resolve', 'Resolve an alert', NoteRequest, AlertView),
-  reportEvidence: post('/api/v1/evidence', 'Report a check result from a CI step', EvidenceRequest, EvidenceResult),
+  reportEvidence: post(
+    '/api/v1/evidence',
+    'Report a check result from a CI step',
+    EvidenceRequest,
+    EvidenceResult,
+  ),
   audit: get('/api/v1/audit', 'The audit log (newest first)', AuditList, AuditQuery),
   events: {
     ...get('/api/v1/events', 'Live changes (Server-Sent Events; honours Last-Event-ID)', LiveEvent),

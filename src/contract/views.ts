@@ -213,9 +213,7 @@ export const ReleaseView = z.object({
   ),
   gates: z.array(GateView),
   nextLanes: z.array(z.string()),
-  freezes: z.array(
-    z.object({ lane: z.string(), window: z.string(), until: time, overridden: z.boolean() }),
-  ),
+  freezes: z.array(z.object({ lane: z.string(), window: z.string(), until: time, overridden: z.boolean() })),
 });
 export type ReleaseView = z.infer<typeof ReleaseView>;
 

@@ -42,7 +42,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return c.json(errorBody('internal', 'internal error', undefined, c.get('requestId')), 500);
   });
   app.notFound((c) => {
-    if (isApiPath(c.req.path)) return c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404);
+    if (isApiPath(c.req.path))
+      return c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404);
     return spaFallback(c, deps.webDist);
   });
 

@@ -12,7 +12,8 @@ export interface Principal {
   seats: string[];
 }
 
-export type AuthResult = { ok: true; principal: Principal } | { ok: false; code: RefusalCode; message: string };
+export type AuthResult =
+  { ok: true; principal: Principal } | { ok: false; code: RefusalCode; message: string };
 
 export interface Authenticator {
   authenticate(token: string, now: Date): Promise<AuthResult>;

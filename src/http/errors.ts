@@ -26,7 +26,12 @@ export class AppError extends Error {
   }
 }
 
-export function errorBody(code: RefusalCode, message: string, details?: unknown, requestId?: string): ApiError {
+export function errorBody(
+  code: RefusalCode,
+  message: string,
+  details?: unknown,
+  requestId?: string,
+): ApiError {
   return {
     error: {
       code,

@@ -18,7 +18,8 @@ export async function validBody<S extends z.ZodType>(c: Context, schema: S): Pro
     throw new AppError('invalid_json', 'request body is not valid JSON');
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new AppError('validation_failed', 'request body is invalid', issues(parsed.error));
+  if (!parsed.success)
+    throw new AppError('validation_failed', 'request body is invalid', issues(parsed.error));
   return parsed.data;
 }
 

@@ -1,7 +1,15 @@
 // `lanes alerts [--all]`, `lanes alerts ack|resolve <id>`: deduplicated alerts over the API.
 import type { Command } from 'commander';
 import type { AlertView } from '../../contract/views.ts';
-import { callApi, out, printJson, run, statusColumn, withConnection, type ConnectionFlags } from '../command-kit.ts';
+import {
+  callApi,
+  out,
+  printJson,
+  run,
+  statusColumn,
+  withConnection,
+  type ConnectionFlags,
+} from '../command-kit.ts';
 import { formatTable, paintStatus, utcMinute } from '../format-table.ts';
 
 export function renderAlerts(rows: AlertView[], color: boolean, all: boolean): string {

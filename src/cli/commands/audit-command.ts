@@ -1,7 +1,15 @@
 // `lanes audit [--limit n]`: the audit log, newest first.
 import type { Command } from 'commander';
 import type { AuditEvent } from '../../contract/results.ts';
-import { callApi, out, positiveInt, printJson, run, withConnection, type ConnectionFlags } from '../command-kit.ts';
+import {
+  callApi,
+  out,
+  positiveInt,
+  printJson,
+  run,
+  withConnection,
+  type ConnectionFlags,
+} from '../command-kit.ts';
 import { formatTable, text, utcMinute } from '../format-table.ts';
 
 export function renderAudit(rows: AuditEvent[], color: boolean): string {

@@ -16,7 +16,10 @@ import { paintStatus } from '../format-table.ts';
 type Outcome = 'passed' | 'failed' | 'pending';
 
 export function registerEvidenceCommands(program: Command): void {
-  const evidence = program.command('evidence').description('evidence for lane checks').exitOverride(usageExit);
+  const evidence = program
+    .command('evidence')
+    .description('evidence for lane checks')
+    .exitOverride(usageExit);
   withConnection(
     evidence
       .command('report')

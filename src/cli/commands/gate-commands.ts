@@ -1,7 +1,15 @@
 // `lanes gates` and `lanes approve <gate>`: release gates and approving one.
 import type { Command } from 'commander';
 import type { GateView } from '../../contract/views.ts';
-import { callApi, out, printJson, run, statusColumn, withConnection, type ConnectionFlags } from '../command-kit.ts';
+import {
+  callApi,
+  out,
+  printJson,
+  run,
+  statusColumn,
+  withConnection,
+  type ConnectionFlags,
+} from '../command-kit.ts';
 import { formatTable, paintStatus, plural, utcMinute } from '../format-table.ts';
 
 /** What a gate waits on: its window, missing approvals, or the criteria that block it. */

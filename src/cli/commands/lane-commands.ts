@@ -23,7 +23,9 @@ export function registerLaneCommands(program: Command): void {
       });
       if (flags.json) return printJson(body);
       const d = body.dispatches;
-      out(`triggered ${lane}: ${plural(d.length, 'dispatch')} queued${d.length > 0 ? ` (${d.join(', ')})` : ''}`);
+      out(
+        `triggered ${lane}: ${plural(d.length, 'dispatch')} queued${d.length > 0 ? ` (${d.join(', ')})` : ''}`,
+      );
     });
   });
 }

@@ -132,7 +132,9 @@ export function registerReleaseCommands(program: Command): void {
       .requiredOption('--owner <person>', 'who owns the rollback')
       .description('roll back to the previous good release'),
   ).action(async (id: string, _opts: unknown, cmd: Command) => {
-    const flags = cmd.optsWithGlobals<ConnectionFlags & { reason: string; incident: string; owner: string }>();
+    const flags = cmd.optsWithGlobals<
+      ConnectionFlags & { reason: string; incident: string; owner: string }
+    >();
     await run(flags, async (client, color) => {
       const body = await callApi(client, 'rollback', {
         params: { id },

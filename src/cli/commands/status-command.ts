@@ -1,7 +1,15 @@
 // `lanes status`: the control plane overview (the reference screen in text).
 import type { Command } from 'commander';
 import type { LaneView, Overview, WorkflowView } from '../../contract/views.ts';
-import { callApi, out, printJson, run, statusColumn, withConnection, type ConnectionFlags } from '../command-kit.ts';
+import {
+  callApi,
+  out,
+  printJson,
+  run,
+  statusColumn,
+  withConnection,
+  type ConnectionFlags,
+} from '../command-kit.ts';
 import { formatTable, paintStatus, red, utcMinute } from '../format-table.ts';
 
 export function renderOverview(o: Overview, color: boolean): string {

@@ -28,7 +28,8 @@ export function streamChanges(c: Context, hub: ChangeHub, store: Store): Respons
       unsubscribe();
       wake?.();
     });
-    const send = (e: LiveEvent) => stream.writeSSE({ id: String(e.seq), event: e.topic, data: JSON.stringify(e) });
+    const send = (e: LiveEvent) =>
+      stream.writeSSE({ id: String(e.seq), event: e.topic, data: JSON.stringify(e) });
     await stream.writeSSE({ event: 'hello', data: JSON.stringify({ seq }), retry: 1000 });
     if (from !== undefined) {
       for (;;) {

@@ -7,7 +7,9 @@ import { route } from '../route.ts';
 
 function alertId(raw: string): Outcome<number> {
   const n = Number(raw);
-  return Number.isInteger(n) && n > 0 ? accept(n) : refuse('bad_request', 'alert id must be a positive integer');
+  return Number.isInteger(n) && n > 0
+    ? accept(n)
+    : refuse('bad_request', 'alert id must be a positive integer');
 }
 
 export function alertRoutes(engine: ReleaseActions): Hono<AppEnv> {

@@ -2,7 +2,6 @@
 // contract's one status → tone map, the same the CLI colours with.
 import { toneOf } from '../../../src/contract/tone.ts';
 
-
 export function StatusPill({
   status,
   testId,
