@@ -15,9 +15,8 @@ import type { ReleaseEngine } from './engine/release-engine.ts';
 import type { TimerWorker } from './engine/timer-worker.ts';
 import { createApp, type AppEnv } from './http/app.ts';
 import { TokenAuthenticator } from './http/auth.ts';
-import { ChangeHub } from './http/live-events.ts';
+import { ChangeHub } from './http/live/change-hub.ts';
 import { Metrics } from './http/metrics.ts';
-import { registerReleaseRoutes } from './http/release-routes.ts';
 import { DeliveryWriter } from './store/group-commit.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
@@ -87,8 +86,9 @@ export async function startLanes(
   const metrics = new Metrics();
   const app = createApp({
     store,
-    catalog,
     readModel,
+    engine,
+    reportEvidence: (actor, body) => engine.reportEvidence(actor, body),
     writer,
     hub,
     metrics,
@@ -100,7 +100,6 @@ export async function startLanes(
     clock,
     onDeliveryStored: () => lanesEngine.deliveryStored(),
     webDist: WEB_DIST,
-    extraRoutes: (a) => registerReleaseRoutes(a, engine),
   });
   if (config.workers === 'all') {
     await lanesEngine.start();

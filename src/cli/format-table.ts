@@ -1,6 +1,8 @@
 // Plain-text output for the CLI: compact aligned tables, status words (optionally coloured), UTC times.
 // Widths are measured on the plain text; colour is applied after padding, so columns stay aligned.
 
+import { toneOf, type Tone } from '../contract/tone.ts';
+
 export interface Column<Row> {
   header: string;
   value: (row: Row) => string;
@@ -73,37 +75,17 @@ export const cyan = ansi('36');
 export const dim = ansi('2');
 export const bold = ansi('1');
 
-/** The colour of a status word (lanes, workflows, gates, checks, alerts, releases). */
-export function statusStyle(word: string): ((s: string) => string) | undefined {
-  switch (word) {
-    case 'green':
-    case 'success':
-    case 'passed':
-    case 'resolved':
-    case 'released':
-    case 'recorded':
-      return green;
-    case 'pending':
-    case 'waiting':
-    case 'acked':
-    case 'candidate':
-    case 'promoting':
-      return yellow;
-    case 'running':
-      return cyan;
-    case 'failed':
-    case 'blocked':
-    case 'open':
-    case 'missing':
-    case 'rolled_back':
-      return red;
-    case 'idle':
-    case 'skipped':
-    case 'superseded':
-      return dim;
-    default:
-      return undefined;
-  }
+const TONE_COLOUR: Record<Tone, (s: string) => string> = {
+  ok: green,
+  info: cyan,
+  warn: yellow,
+  bad: red,
+  neutral: dim,
+};
+
+/** The colour of a status word: its tone in the contract's one map (the dashboard's pills use the same). */
+export function statusStyle(word: string): (s: string) => string {
+  return TONE_COLOUR[toneOf(word)];
 }
 
 export function paintStatus(word: string, color: boolean): string {

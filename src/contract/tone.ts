@@ -1,34 +1,61 @@
-// One status → tone map for every status word Lanes shows (lanes, workflows, gates, checks, releases,
-// alerts, effects). The CLI colours and the dashboard badges both read it, so they cannot disagree.
+// One status → tone map for every status word Lanes shows (lanes, workflows, runs, gates, checks,
+// releases, alerts, effects). The CLI colours (src/cli/format-table.ts) and the dashboard's pills
+// (web/src/components/status-pill.tsx, CSS classes `tone-<tone>`) both read it, so they cannot disagree.
 
-export type Tone = 'good' | 'warn' | 'bad' | 'neutral' | 'info';
+export type Tone = 'ok' | 'info' | 'warn' | 'bad' | 'neutral';
 
 const TONES: Record<string, Tone> = {
-  green: 'good',
-  success: 'good',
-  passed: 'good',
-  deployed: 'good',
-  done: 'good',
-  resolved: 'good',
-  rolled_back: 'neutral',
-  superseded: 'neutral',
-  idle: 'neutral',
-  missing: 'neutral',
-  acked: 'info',
+  green: 'ok',
+  success: 'ok',
+  passed: 'ok',
+  completed: 'ok',
+  deployed: 'ok',
+  resolved: 'ok',
+  approved: 'ok',
+  promoted: 'ok',
+  released: 'ok',
+  recorded: 'ok',
+  done: 'ok',
+  healthy: 'ok',
+  live: 'ok',
   running: 'info',
+  in_progress: 'info',
   promoting: 'info',
   rolling_back: 'info',
+  deploying: 'info',
   created: 'info',
+  acked: 'info',
+  acknowledged: 'info',
+  info: 'info',
   pending: 'warn',
   queued: 'warn',
   waiting: 'warn',
-  open: 'bad',
+  requested: 'warn',
+  candidate: 'warn',
+  warning: 'warn',
+  action_required: 'warn',
   failed: 'bad',
+  failure: 'bad',
   blocked: 'bad',
   dead: 'bad',
   rejected: 'bad',
+  error: 'bad',
+  critical: 'bad',
+  open: 'bad',
+  timed_out: 'bad',
+  startup_failure: 'bad',
+  rolled_back: 'bad',
+  idle: 'neutral',
+  missing: 'neutral',
+  skipped: 'neutral',
+  neutral: 'neutral',
+  cancelled: 'neutral',
+  stale: 'neutral',
+  superseded: 'neutral',
 };
 
-export function toneOf(status: string): Tone {
-  return TONES[status] ?? 'neutral';
+/** The tone of a status word; case, spaces and dashes do not matter; unknown words are neutral. */
+export function toneOf(status: string | null | undefined): Tone {
+  if (!status) return 'neutral';
+  return TONES[status.toLowerCase().replace(/[\s-]+/g, '_')] ?? 'neutral';
 }

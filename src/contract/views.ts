@@ -1,192 +1,236 @@
-// Response shapes of the REST API (/api/v1). The web dashboard and the CLI import these types.
+// Response shapes of the REST API (/api/v1), as zod schemas with the TypeScript types inferred from them:
+// one source for the OpenAPI document (z.toJSONSchema), the server, the CLI and the web dashboard.
+// Responses are not parsed at run time (the server builds them); the schemas document and type them.
 // Status words are the reference screen's. Times are ISO 8601 UTC strings.
-
-export type LaneStatus = 'green' | 'pending' | 'failed' | 'idle';
-export type WorkflowStatus = 'success' | 'running' | 'pending' | 'failed' | 'idle';
-export type GateState = 'passed' | 'pending' | 'blocked';
-export type CheckState = 'passed' | 'failed' | 'pending' | 'missing';
+import { z } from 'zod';
 
 export type { ApiError } from './refusal.ts';
 
-export interface ZoneView {
-  id: string;
-  name: string; // "Ops"
-  title: string; // "OPS — Control Plane"
-  breadcrumbs: string[]; // ["production / delivery", "ci/cd catalog"]
-  notes: { branchPolicy?: string; promotion?: string; workflows?: string; gates?: string };
-}
+const time = z.string().describe('ISO 8601 UTC');
+const nullable = <T extends z.ZodType>(t: T) => t.nullable();
 
-export interface LaneCheckView {
-  name: string;
-  state: CheckState;
-  source: string | null; // job | check_run | api | artifact
-  url: string | null;
-  details: string | null;
-  at: string | null;
-}
+export const LaneStatus = z.enum(['green', 'pending', 'failed', 'idle']);
+export const WorkflowStatus = z.enum(['success', 'running', 'pending', 'failed', 'idle']);
+export const GateState = z.enum(['passed', 'pending', 'blocked']);
+export const CheckState = z.enum(['passed', 'failed', 'pending', 'missing']);
+export type LaneStatus = z.infer<typeof LaneStatus>;
+export type WorkflowStatus = z.infer<typeof WorkflowStatus>;
+export type GateState = z.infer<typeof GateState>;
+export type CheckState = z.infer<typeof CheckState>;
 
-export interface LaneView {
-  id: string; // PL-01
-  name: string;
-  kind: 'delivery' | 'rollback' | 'rollback-drill';
-  trigger: string; // display text
-  triggerKind: string; // pull_request | push | tag | schedule | manual | after | approval | hold
-  environment: string; // display text, e.g. "staging/prod" or "none"
-  production: boolean;
-  automated: boolean;
-  manual: boolean;
-  checks: string[];
-  status: LaneStatus;
-  lastRunAt: string | null; // start of the newest run, UTC
-  lastRunUrl: string | null;
-  workflows: string[]; // WF ids
-}
+export const ZoneView = z.object({
+  id: z.string(),
+  name: z.string().describe('"Ops"'),
+  title: z.string().describe('"OPS — Control Plane"'),
+  breadcrumbs: z.array(z.string()),
+  notes: z.object({
+    branchPolicy: z.string().optional(),
+    promotion: z.string().optional(),
+    workflows: z.string().optional(),
+    gates: z.string().optional(),
+  }),
+});
+export type ZoneView = z.infer<typeof ZoneView>;
 
-export interface LaneCheckSummary extends LaneView {
-  checkStates: LaneCheckView[];
-}
+export const LaneCheckView = z.object({
+  name: z.string(),
+  state: CheckState,
+  source: nullable(z.string()).describe('job | check_run | api | artifact'),
+  url: nullable(z.string()),
+  details: nullable(z.string()),
+  at: nullable(time),
+});
+export type LaneCheckView = z.infer<typeof LaneCheckView>;
 
-export interface RunView {
-  runId: number;
-  runAttempt: number;
-  workflowId: string | null;
-  workflowName: string;
-  event: string;
-  headBranch: string | null;
-  headSha: string;
-  status: string; // GitHub status
-  conclusion: string | null;
-  state: WorkflowStatus; // screen word
-  environment: string | null;
-  htmlUrl: string;
-  startedAt: string;
-  updatedAt: string;
-  actor: string | null;
-}
+export const LaneView = z.object({
+  id: z.string().describe('PL-01'),
+  name: z.string(),
+  kind: z.enum(['delivery', 'rollback', 'rollback-drill']),
+  trigger: z.string().describe('display text'),
+  triggerKind: z.string().describe('pull_request | push | tag | schedule | manual | after | approval | hold'),
+  environment: z.string().describe('display text, e.g. "staging/prod" or "none"'),
+  production: z.boolean(),
+  automated: z.boolean(),
+  manual: z.boolean(),
+  checks: z.array(z.string()),
+  status: LaneStatus,
+  lastRunAt: nullable(time).describe('start of the newest run'),
+  lastRunUrl: nullable(z.string()),
+  workflows: z.array(z.string()).describe('WF ids'),
+});
+export type LaneView = z.infer<typeof LaneView>;
 
-export interface JobView {
-  jobId: number;
-  runId: number;
-  name: string;
-  status: string;
-  conclusion: string | null;
-  startedAt: string | null;
-  completedAt: string | null;
-  htmlUrl: string | null;
-}
+export const LaneCheckSummary = LaneView.extend({ checkStates: z.array(LaneCheckView) });
+export type LaneCheckSummary = z.infer<typeof LaneCheckSummary>;
 
-export interface LaneDetail extends LaneView {
-  checkStates: LaneCheckView[];
-  runs: (RunView & { jobs: JobView[] })[];
-  evidence: LaneCheckView[];
-}
+export const RunView = z.object({
+  runId: z.number().int(),
+  runAttempt: z.number().int(),
+  workflowId: nullable(z.string()),
+  workflowName: z.string(),
+  event: z.string(),
+  headBranch: nullable(z.string()),
+  headSha: z.string(),
+  status: z.string().describe('GitHub status'),
+  conclusion: nullable(z.string()),
+  state: WorkflowStatus.describe('screen word'),
+  environment: nullable(z.string()),
+  htmlUrl: z.string(),
+  startedAt: time,
+  updatedAt: time,
+  actor: nullable(z.string()),
+});
+export type RunView = z.infer<typeof RunView>;
 
-export interface WorkflowView {
-  id: string; // WF-01
-  name: string;
-  file: string;
-  runner: 'github-hosted' | 'self-hosted';
-  runnerLabels: string[];
-  environment: string; // display "-" or "staging/prod-*"
-  evidence: string | null; // evidence pack artifact name
-  status: WorkflowStatus;
-  lastRunAt: string | null;
-  lastRunUrl: string | null;
-  lanes: string[]; // lanes it serves
-}
+export const JobView = z.object({
+  jobId: z.number().int(),
+  runId: z.number().int(),
+  name: z.string(),
+  status: z.string(),
+  conclusion: nullable(z.string()),
+  startedAt: nullable(time),
+  completedAt: nullable(time),
+  htmlUrl: nullable(z.string()),
+});
+export type JobView = z.infer<typeof JobView>;
 
-export interface WorkflowDetail extends WorkflowView {
-  runs: (RunView & { jobs: JobView[]; artifacts: { name: string; url: string | null }[] })[];
-}
+export const LaneDetail = LaneView.extend({
+  checkStates: z.array(LaneCheckView),
+  runs: z.array(RunView.extend({ jobs: z.array(JobView) })),
+  evidence: z.array(LaneCheckView),
+});
+export type LaneDetail = z.infer<typeof LaneDetail>;
 
-export interface GateView {
-  id: string;
-  phase: string;
-  owner: string; // SEAT-xx
-  state: GateState;
-  release: string | null; // release id it was evaluated for
-  criteria: {
-    kind: 'lane' | 'check' | 'approval' | 'window';
-    name: string;
-    state: CheckState;
-    detail?: string;
-  }[];
-  approvals: { by: string; at: string; comment: string | null }[];
-  approvalsRequired: number;
-  window: string | null;
-  waitsUntil: string | null;
-  blocks: string[];
-}
+export const WorkflowView = z.object({
+  id: z.string().describe('WF-01'),
+  name: z.string(),
+  file: z.string(),
+  runner: z.enum(['github-hosted', 'self-hosted']),
+  runnerLabels: z.array(z.string()),
+  environment: z.string().describe('display "-" or "staging/prod-*"'),
+  evidence: nullable(z.string()).describe('evidence pack artifact name'),
+  status: WorkflowStatus,
+  lastRunAt: nullable(time),
+  lastRunUrl: nullable(z.string()),
+  lanes: z.array(z.string()).describe('lanes it serves'),
+});
+export type WorkflowView = z.infer<typeof WorkflowView>;
 
-export interface BranchPolicyView {
-  id: string;
-  title: string;
-  text: string;
-  event: string;
-  refs: string[];
-  lanes: string[];
-}
+export const WorkflowDetail = WorkflowView.extend({
+  runs: z.array(
+    RunView.extend({
+      jobs: z.array(JobView),
+      artifacts: z.array(z.object({ name: z.string(), url: nullable(z.string()) })),
+    }),
+  ),
+});
+export type WorkflowDetail = z.infer<typeof WorkflowDetail>;
 
-export interface Overview {
-  zone: ZoneView;
-  generatedAt: string;
-  summary: { automated: number; manual: number; prod: number; rollback: number };
-  alerts: { open: number };
-  branchPolicy: BranchPolicyView[];
-  promotion: { flow: string[]; rollback: string[]; text: string | null; retain: string[] };
-  lanes: LaneView[];
-  workflows: WorkflowView[];
-  gates: GateView[];
-}
+export const GateView = z.object({
+  id: z.string(),
+  phase: z.string(),
+  owner: z.string().describe('SEAT-xx'),
+  state: GateState,
+  release: nullable(z.string()).describe('release id it was evaluated for'),
+  criteria: z.array(
+    z.object({
+      kind: z.enum(['lane', 'check', 'approval', 'window']),
+      name: z.string(),
+      state: CheckState,
+      detail: z.string().optional(),
+    }),
+  ),
+  approvals: z.array(z.object({ by: z.string(), at: time, comment: nullable(z.string()) })),
+  approvalsRequired: z.number().int(),
+  window: nullable(z.string()),
+  waitsUntil: nullable(time),
+  blocks: z.array(z.string()),
+});
+export type GateView = z.infer<typeof GateView>;
+
+export const BranchPolicyView = z.object({
+  id: z.string(),
+  title: z.string(),
+  text: z.string(),
+  event: z.string(),
+  refs: z.array(z.string()),
+  lanes: z.array(z.string()),
+});
+export type BranchPolicyView = z.infer<typeof BranchPolicyView>;
+
+export const Overview = z.object({
+  zone: ZoneView,
+  generatedAt: time,
+  summary: z.object({
+    automated: z.number().int(),
+    manual: z.number().int(),
+    prod: z.number().int(),
+    rollback: z.number().int(),
+  }),
+  alerts: z.object({ open: z.number().int() }),
+  branchPolicy: z.array(BranchPolicyView),
+  promotion: z.object({
+    flow: z.array(z.string()),
+    rollback: z.array(z.string()),
+    text: nullable(z.string()),
+    retain: z.array(z.string()),
+  }),
+  lanes: z.array(LaneView),
+  workflows: z.array(WorkflowView),
+  gates: z.array(GateView),
+});
+export type Overview = z.infer<typeof Overview>;
 
 /** Server-Sent Event payload (event name = topic). */
-export interface LiveEvent {
-  seq: number;
-  topic: string;
-  at: string;
-  data: unknown;
-}
+export const LiveEvent = z.object({ seq: z.number().int(), topic: z.string(), at: time, data: z.unknown() });
+export type LiveEvent = z.infer<typeof LiveEvent>;
 
-export interface ReleaseView {
-  id: string;
-  version: string;
-  sha: string;
-  state: string;
-  outcome: string;
-  includesMigrations: boolean;
-  manifest: unknown;
-  changeSummary: string | null;
-  previousReleaseId: string | null;
-  createdBy: string;
-  createdAt: string;
-  lanes: {
-    id: string;
-    name: string;
-    status: string;
-    applies: boolean;
-    runId: number | null;
-    startedAt: string | null;
-    url: string | null;
-  }[];
-  rollback: { id: string; name: string; status: string; lastRunAt: string | null }[];
-  gates: GateView[];
-  nextLanes: string[];
-  freezes: { lane: string; window: string; until: string; overridden: boolean }[];
-}
+export const ReleaseView = z.object({
+  id: z.string(),
+  version: z.string(),
+  sha: z.string(),
+  state: z.string(),
+  outcome: z.string(),
+  includesMigrations: z.boolean(),
+  manifest: z.unknown(),
+  changeSummary: nullable(z.string()),
+  previousReleaseId: nullable(z.string()),
+  createdBy: z.string(),
+  createdAt: time,
+  lanes: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      status: z.string(),
+      applies: z.boolean(),
+      runId: nullable(z.number().int()),
+      startedAt: nullable(time),
+      url: nullable(z.string()),
+    }),
+  ),
+  rollback: z.array(
+    z.object({ id: z.string(), name: z.string(), status: z.string(), lastRunAt: nullable(time) }),
+  ),
+  gates: z.array(GateView),
+  nextLanes: z.array(z.string()),
+  freezes: z.array(z.object({ lane: z.string(), window: z.string(), until: time, overridden: z.boolean() })),
+});
+export type ReleaseView = z.infer<typeof ReleaseView>;
 
-export interface AlertView {
-  id: number;
-  key: string;
-  rule: string;
-  severity: string;
-  title: string;
-  detail: string | null;
-  status: string;
-  count: number;
-  firstAt: string;
-  lastAt: string;
-  ackedBy: string | null;
-  ackedAt: string | null;
-  resolvedBy: string | null;
-  resolvedAt: string | null;
-}
+export const AlertView = z.object({
+  id: z.number().int(),
+  key: z.string(),
+  rule: z.string(),
+  severity: z.string(),
+  title: z.string(),
+  detail: nullable(z.string()),
+  status: z.string(),
+  count: z.number().int(),
+  firstAt: time,
+  lastAt: time,
+  ackedBy: nullable(z.string()),
+  ackedAt: nullable(time),
+  resolvedBy: nullable(z.string()),
+  resolvedAt: nullable(time),
+});
+export type AlertView = z.infer<typeof AlertView>;

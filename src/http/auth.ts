@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Catalog } from '../core/catalog-model.ts';
 import type { Store, TokenRecord, TokenScope } from '../store/store.ts';
-import type { ErrorCode } from './errors.ts';
+import type { RefusalCode } from '../contract/refusal.ts';
 
 export interface Principal {
   personId: string;
@@ -12,7 +12,8 @@ export interface Principal {
   seats: string[];
 }
 
-export type AuthResult = { ok: true; principal: Principal } | { ok: false; code: ErrorCode; message: string };
+export type AuthResult =
+  { ok: true; principal: Principal } | { ok: false; code: RefusalCode; message: string };
 
 export interface Authenticator {
   authenticate(token: string, now: Date): Promise<AuthResult>;

@@ -1,9 +1,14 @@
 // Refusals become HTTP here and nowhere else: the status comes from the one catalogue in
-// src/contract/refusal.ts. Routes throw `AppError` (or return an Outcome that `present` turns into one);
-// the app's error handler writes the body.
-import { REFUSAL_STATUS, type ApiError, type Refusal, type RefusalCode } from '../contract/refusal.ts';
-
-export type ErrorCode = RefusalCode;
+// src/contract/refusal.ts. Actions return an Outcome that `present` answers or turns into an `AppError`;
+// edge checks (auth, validation) throw `AppError`; the app's error handler writes the body.
+import type { Context } from 'hono';
+import {
+  REFUSAL_STATUS,
+  type ApiError,
+  type Outcome,
+  type Refusal,
+  type RefusalCode,
+} from '../contract/refusal.ts';
 
 export class AppError extends Error {
   constructor(
@@ -21,7 +26,12 @@ export class AppError extends Error {
   }
 }
 
-export function errorBody(code: RefusalCode, message: string, details?: unknown, requestId?: string): ApiError {
+export function errorBody(
+  code: RefusalCode,
+  message: string,
+  details?: unknown,
+  requestId?: string,
+): ApiError {
   return {
     error: {
       code,
@@ -30,4 +40,10 @@ export function errorBody(code: RefusalCode, message: string, details?: unknown,
       ...(requestId ? { requestId } : {}),
     },
   };
+}
+
+/** An action's answer: its value with the route's status (201 when it created something), or its refusal. */
+export function present<T>(c: Context, out: Outcome<T>, status: 200 | 202): Response {
+  if (!out.ok) throw AppError.of(out);
+  return c.json(out.value as object, out.created === true ? 201 : status);
 }

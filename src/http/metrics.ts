@@ -1,5 +1,6 @@
 // Prometheus text-format metrics: counters kept in process, inbox gauges read from the store per scrape.
 import type { Store } from '../store/store.ts';
+import type { MiddlewareHandler } from 'hono';
 
 export class Metrics {
   readonly counters = new Map<string, number>();
@@ -65,4 +66,17 @@ function labelText(labels: Record<string, string>): string {
   const entries = Object.entries(labels);
   if (entries.length === 0) return '';
   return `{${entries.map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',')}}`;
+}
+
+/** Counts every HTTP request by route group (api, webhook, other) and status class. */
+export function countRequests(metrics: Metrics): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const group = c.req.path.startsWith('/api/')
+      ? 'api'
+      : c.req.path.startsWith('/webhooks/')
+        ? 'webhook'
+        : 'other';
+    metrics.inc('lanes_http_requests_total', { group, code: `${Math.floor(c.res.status / 100)}xx` });
+  };
 }

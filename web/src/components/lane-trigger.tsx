@@ -1,15 +1,11 @@
 // "Trigger" on a manual lane's page: dispatches the lane's workflow(s) on a ref (workflow_dispatch via
 // the outbox). The API answers 202 with the queued dispatches, or refuses (frozen, forbidden …).
 import { useId, useState, type FormEvent } from 'react';
+import type { TriggerResult } from '../../../src/contract/results.ts';
 import type { LaneView } from '../../../src/contract/views.ts';
 import { postJson } from '../lib/api.ts';
 import { ActionButton, ActionMessage, useAction } from './action-kit.tsx';
 import { Section } from './layout-parts.tsx';
-
-interface TriggerResult {
-  lane: string;
-  dispatches: string[];
-}
 
 /** Lanes a person starts by hand; lanes after an approval or hold are started by promotion. */
 export const isTriggerable = (l: LaneView): boolean => l.triggerKind === 'manual';

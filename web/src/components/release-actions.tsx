@@ -2,6 +2,7 @@
 // 409 frozen; then a reason field appears and the promotion may be retried as an override (the API
 // checks who may override). Roll back: reason, incident and owner are all required, checked here too.
 import { useId, useRef, useState, type FormEvent } from 'react';
+import type { ReleaseView } from '../../../src/contract/views.ts';
 import { postJson } from '../lib/api.ts';
 import { Link, releasePath } from '../lib/router.tsx';
 import { ActionButton, ActionMessage, useAction } from './action-kit.tsx';
@@ -32,15 +33,12 @@ export function canRollback(r: ReleaseLike): boolean {
   return str(r.previousReleaseId) !== '' && !TERMINAL.has(state) && !TERMINAL.has(str(r.outcome));
 }
 
-interface ReleaseAnswer {
-  id: string;
-  state?: string;
-  nextLanes?: string[];
-}
+/** What promote and roll back answer: the release as it now stands. */
+type ReleaseAnswer = ReleaseView;
 
 function promotedText(v: ReleaseAnswer): string {
-  const next = v.nextLanes?.length ? `; next: ${v.nextLanes.join(', ')}` : '';
-  return `Promotion accepted (202): ${v.id} is ${v.state ?? 'updated'}${next}.`;
+  const next = v.nextLanes.length ? `; next: ${v.nextLanes.join(', ')}` : '';
+  return `Promotion accepted (202): ${v.id} is ${v.state}${next}.`;
 }
 
 export function PromoteAction({ release, compact }: { release: ReleaseLike; compact?: boolean }) {

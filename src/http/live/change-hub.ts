@@ -1,6 +1,6 @@
 // Fans the store's change feed out to Server-Sent Events clients. One poller per process: woken by the
 // store's notify (PostgreSQL LISTEN/NOTIFY across replicas; in-process on SQLite) and by a slow timer.
-import type { ChangeEvent, Store } from '../store/store.ts';
+import type { ChangeEvent, Store } from '../../store/store.ts';
 
 type Listener = (e: ChangeEvent) => void;
 

@@ -1,11 +1,12 @@
 // POST /webhooks/github: verify the signature over the raw bytes, store the delivery durably, then answer.
 // 202 = stored now (processed asynchronously), 200 = this GUID was already stored, 401 = bad signature
 // (nothing stored), 413 = body over the limit (never buffered whole), 503 = no durable write possible.
-import type { Hono } from 'hono';
-import { verifySignatureAny } from '../github/verify-signature.ts';
-import type { DeliveryWriter } from '../store/group-commit.ts';
-import { AppError } from './errors.ts';
-import type { Metrics } from './metrics.ts';
+import { Hono } from 'hono';
+import { verifySignatureAny } from '../../github/verify-signature.ts';
+import type { DeliveryWriter } from '../../store/group-commit.ts';
+import type { AppEnv } from '../app-env.ts';
+import { AppError } from '../errors.ts';
+import type { Metrics } from '../metrics.ts';
 
 export interface WebhookDeps {
   secrets: string[];
@@ -19,7 +20,8 @@ export interface WebhookDeps {
 const GUID = /^[A-Za-z0-9-]{1,100}$/;
 const EVENT = /^[a-z_]{1,64}$/;
 
-export function registerWebhookRoute(app: Hono, deps: WebhookDeps): void {
+export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.post('/webhooks/github', async (c) => {
     const reject = (reason: string, err: AppError): never => {
       deps.metrics.inc('lanes_webhook_deliveries_rejected_total', { reason });
@@ -91,6 +93,7 @@ export function registerWebhookRoute(app: Hono, deps: WebhookDeps): void {
     deps.onStored();
     return c.json({ status: 'accepted', guid }, 202);
   });
+  return app;
 }
 
 /** Read a request body, stopping (and cancelling the stream) as soon as it exceeds `limit` bytes. */

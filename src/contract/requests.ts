@@ -1,0 +1,92 @@
+// Request bodies and query strings of the REST API, validated with zod at the HTTP edge and documented in
+// the OpenAPI document from the same schemas. Every field here is honoured by the action it reaches:
+// a field that nothing reads does not belong in a schema.
+import { z } from 'zod';
+
+const reason = z.string().trim().min(1).max(2000);
+const sha = z.string().regex(/^[0-9a-f]{7,40}$/);
+
+export const TriggerRequest = z
+  .object({
+    ref: z.string().min(1).max(255).optional(),
+    reason: reason.optional(),
+    inputs: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+export type TriggerRequest = z.output<typeof TriggerRequest>;
+
+export const ApproveRequest = z
+  .object({ release: z.string().optional(), comment: z.string().max(2000).optional() })
+  .strict();
+export type ApproveRequest = z.output<typeof ApproveRequest>;
+
+export const CreateReleaseRequest = z
+  .object({
+    version: z.string().regex(/^[A-Za-z0-9._+-]{1,64}$/),
+    sha,
+    manifest: z.record(z.string(), z.string()).default({}),
+    changeSummary: z.array(z.string().max(500)).max(500).default([]),
+    includesMigrations: z.boolean().default(false),
+    reason: reason.optional(),
+  })
+  .strict();
+export type CreateReleaseRequest = z.output<typeof CreateReleaseRequest>;
+
+export const PromoteRequest = z
+  .object({ override: z.object({ reason }).strict().optional(), reason: reason.optional() })
+  .strict();
+export type PromoteRequest = z.output<typeof PromoteRequest>;
+
+export const RollbackRequest = z
+  .object({ reason, incident: z.string().min(1).max(200), owner: z.string().min(1).max(100) })
+  .strict();
+export type RollbackRequest = z.output<typeof RollbackRequest>;
+
+export const NoteRequest = z.object({ comment: z.string().max(2000).optional() }).strict();
+export type NoteRequest = z.output<typeof NoteRequest>;
+
+export const EvidenceRequest = z
+  .object({
+    check: z.string().min(1).max(200),
+    outcome: z.enum(['passed', 'failed', 'pending']),
+    sha,
+    lane: z
+      .string()
+      .regex(/^PL-[A-Z0-9-]+$/)
+      .optional(),
+    runId: z.number().int().positive().optional(),
+    url: z.url().optional(),
+    details: z.string().max(10_000).optional(),
+    key: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+export type EvidenceRequest = z.output<typeof EvidenceRequest>;
+
+// Query strings arrive as text: these schemas coerce and bound them.
+const limit = (fallback: number, max: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1, `limit must be an integer 1..${max}`)
+    .max(max, `limit must be an integer 1..${max}`)
+    .default(fallback);
+
+export const DetailQuery = z.object({ limit: limit(20, 200) });
+export type DetailQuery = z.output<typeof DetailQuery>;
+
+export const AlertsQuery = z.object({
+  all: z.string().optional().describe('"true" or "1" includes resolved alerts'),
+});
+export type AlertsQuery = z.output<typeof AlertsQuery>;
+
+export const AuditQuery = z.object({
+  limit: limit(100, 1000),
+  before: z
+    .string()
+    .regex(/^\d+$/, 'before must be an audit event id')
+    .optional()
+    .describe('audit event id: list the events before it'),
+  objectType: z.string().optional().describe('empty means any'),
+  objectId: z.string().optional().describe('empty means any'),
+});
+export type AuditQuery = z.output<typeof AuditQuery>;

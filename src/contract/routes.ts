@@ -1,0 +1,152 @@
+// The one route table of the API: method, path, summary, the scope a caller needs, and the request and
+// response schemas. The OpenAPI document is generated from it (src/contract/openapi.ts) and the HTTP
+// layer registers its handlers through it (src/http/route.ts), so the two cannot drift apart.
+import type { z } from 'zod';
+import {
+  ApproveRequest,
+  AlertsQuery,
+  AuditQuery,
+  CreateReleaseRequest,
+  DetailQuery,
+  EvidenceRequest,
+  NoteRequest,
+  PromoteRequest,
+  RollbackRequest,
+  TriggerRequest,
+} from './requests.ts';
+import {
+  AlertList,
+  AuditList,
+  EvidenceResult,
+  GateList,
+  LaneList,
+  ReleaseList,
+  TriggerResult,
+  WorkflowList,
+} from './results.ts';
+import {
+  AlertView,
+  GateView,
+  LaneDetail,
+  LiveEvent,
+  Overview,
+  ReleaseView,
+  WorkflowDetail,
+} from './views.ts';
+
+export type Scope = 'read' | 'operate' | 'admin';
+
+export interface RouteSpec {
+  method: 'get' | 'post';
+  /** OpenAPI form: `/api/v1/lanes/{id}`. */
+  path: string;
+  summary: string;
+  /** 'read' routes are open to anonymous callers when the server runs with open reads. */
+  scope: Scope;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  response: z.ZodType;
+  /** Status of a successful answer (an action that creates something answers 201 instead). */
+  status: 200 | 202;
+  /** Served as Server-Sent Events instead of JSON. */
+  stream?: true;
+}
+
+const get = <R extends z.ZodType, Q extends z.ZodType | undefined = undefined>(
+  path: string,
+  summary: string,
+  response: R,
+  query?: Q,
+) => ({ method: 'get', path, summary, scope: 'read', response, query: query as Q, status: 200 }) as const;
+
+const post = <B extends z.ZodType, R extends z.ZodType>(
+  path: string,
+  summary: string,
+  body: B,
+  response: R,
+  status: 200 | 202 = 200,
+) => ({ method: 'post', path, summary, scope: 'operate', body, response, status }) as const;
+
+export const API = {
+  overview: get('/api/v1/overview', 'The control plane overview (the reference screen)', Overview),
+  lanes: get('/api/v1/lanes', 'All lanes with status and last run', LaneList),
+  lane: get(
+    '/api/v1/lanes/{id}',
+    'A lane with its recent runs, checks and evidence',
+    LaneDetail,
+    DetailQuery,
+  ),
+  triggerLane: post(
+    '/api/v1/lanes/{id}/trigger',
+    'Dispatch the lane’s workflow',
+    TriggerRequest,
+    TriggerResult,
+    202,
+  ),
+  workflows: get('/api/v1/workflows', 'GitHub Actions workflows with status', WorkflowList),
+  workflow: get(
+    '/api/v1/workflows/{id}',
+    'A workflow with runs, jobs, artifacts and lanes served',
+    WorkflowDetail,
+    DetailQuery,
+  ),
+  gates: get('/api/v1/gates', 'Release gates with state for the current release', GateList),
+  gate: get('/api/v1/gates/{id}', 'One release gate', GateView),
+  approveGate: post(
+    '/api/v1/gates/{id}/approve',
+    'Approve a gate (members of its owner seat)',
+    ApproveRequest,
+    GateView,
+  ),
+  releases: get('/api/v1/releases', 'Releases, newest first', ReleaseList),
+  release: get('/api/v1/releases/{id}', 'One release with its lanes, gates and freezes', ReleaseView),
+  createRelease: post('/api/v1/releases', 'Open a release candidate', CreateReleaseRequest, ReleaseView),
+  promote: post(
+    '/api/v1/releases/{id}/promote',
+    'Promote a release to its next lane',
+    PromoteRequest,
+    ReleaseView,
+    202,
+  ),
+  rollback: post(
+    '/api/v1/releases/{id}/rollback',
+    'Roll back to the previous good release',
+    RollbackRequest,
+    ReleaseView,
+    202,
+  ),
+  alerts: get(
+    '/api/v1/alerts',
+    'Live alerts (open first); all=true includes resolved ones',
+    AlertList,
+    AlertsQuery,
+  ),
+  ackAlert: post('/api/v1/alerts/{id}/ack', 'Acknowledge an alert', NoteRequest, AlertView),
+  resolveAlert: post('/api/v1/alerts/{id}/resolve', 'Resolve an alert', NoteRequest, AlertView),
+  reportEvidence: post(
+    '/api/v1/evidence',
+    'Report a check result from a CI step',
+    EvidenceRequest,
+    EvidenceResult,
+  ),
+  audit: get('/api/v1/audit', 'The audit log (newest first)', AuditList, AuditQuery),
+  events: {
+    ...get('/api/v1/events', 'Live changes (Server-Sent Events; honours Last-Event-ID)', LiveEvent),
+    stream: true,
+  },
+} as const satisfies Record<string, RouteSpec>;
+
+export type ApiRoutes = typeof API;
+export type RouteName = keyof ApiRoutes;
+
+/** The JSON body a route answers with. */
+export type ResponseOf<N extends RouteName> = z.infer<ApiRoutes[N]['response']>;
+/** The JSON body a route accepts (before defaults are applied). */
+export type RequestOf<N extends RouteName> = ApiRoutes[N] extends { body: infer B extends z.ZodType }
+  ? z.input<B>
+  : never;
+
+/** `/api/v1/lanes/{id}` → `/api/v1/lanes/:id` (Hono's form). */
+export function honoPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}

@@ -1,0 +1,63 @@
+// What the HTTP layer is given and what each request carries. The actions are described by the calls the
+// routes make (structural types), so the engine can be arranged as it likes behind them.
+import type { Logger } from 'pino';
+import type { AlertView, GateView, ReleaseView } from '../contract/views.ts';
+import type { Outcome } from '../contract/refusal.ts';
+import type {
+  ApproveRequest,
+  CreateReleaseRequest,
+  EvidenceRequest,
+  PromoteRequest,
+  RollbackRequest,
+  TriggerRequest,
+} from '../contract/requests.ts';
+import type { EvidenceResult, TriggerResult } from '../contract/results.ts';
+import type { ReadModel } from '../engine/read-model.ts';
+import type { DeliveryWriter } from '../store/group-commit.ts';
+import type { ReleaseRecord, Store } from '../store/store.ts';
+import type { Authenticator, Principal } from './auth.ts';
+import type { ChangeHub } from './live/change-hub.ts';
+import type { Metrics } from './metrics.ts';
+
+/** The caller of an action: the person, their token, their seats, and how the audit log names them. */
+export interface ApiActor {
+  personId: string;
+  tokenId: string;
+  label: string; // "alice (tok_ab12)"
+  seats: string[];
+}
+
+/** The release engine's calls the routes make. */
+export interface ReleaseActions {
+  listReleases(): Promise<ReleaseView[]>;
+  getRelease(id: string): Promise<ReleaseRecord | undefined>;
+  releaseView(rec: ReleaseRecord): Promise<ReleaseView>;
+  createRelease(actor: ApiActor, input: CreateReleaseRequest): Promise<Outcome<ReleaseView>>;
+  promote(actor: ApiActor, releaseId: string, input: PromoteRequest): Promise<Outcome<ReleaseView>>;
+  rollback(actor: ApiActor, releaseId: string, input: RollbackRequest): Promise<Outcome<ReleaseView>>;
+  approve(actor: ApiActor, gateId: string, input: ApproveRequest): Promise<Outcome<GateView>>;
+  triggerLane(actor: ApiActor, laneId: string, input: TriggerRequest): Promise<Outcome<TriggerResult>>;
+  alerts(all: boolean): Promise<AlertView[]>;
+  ackAlert(actor: ApiActor, id: number, comment?: string): Promise<Outcome<AlertView>>;
+  resolveAlert(actor: ApiActor, id: number, comment?: string): Promise<Outcome<AlertView>>;
+}
+
+export interface AppDeps {
+  store: Store;
+  readModel: ReadModel;
+  engine: ReleaseActions;
+  reportEvidence: (actor: ApiActor, body: EvidenceRequest) => Promise<Outcome<EvidenceResult>>;
+  writer: DeliveryWriter;
+  hub: ChangeHub;
+  metrics: Metrics;
+  auth: Authenticator;
+  log: Logger;
+  secrets: string[];
+  maxBodyBytes: number;
+  openReads: boolean;
+  clock: () => Date;
+  onDeliveryStored: () => void;
+  webDist?: string;
+}
+
+export type AppEnv = { Variables: { principal: Principal | undefined; requestId: string } };

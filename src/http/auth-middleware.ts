@@ -1,0 +1,41 @@
+// Authentication for /api/v1: a Bearer token (or ?access_token= on the SSE route, which EventSource
+// cannot give headers) becomes the request's principal. Without one, only reads pass, and only when the
+// server runs with open reads; the OpenAPI document is always public. Scope checks per route follow in
+// `requirePrincipal`, called by the route table's registration (src/http/route.ts).
+import type { Context, MiddlewareHandler } from 'hono';
+import type { TokenScope } from '../store/store.ts';
+import { API } from '../contract/routes.ts';
+import type { AppEnv } from './app-env.ts';
+import { hasScope, type Authenticator, type Principal } from './auth.ts';
+import { AppError } from './errors.ts';
+
+export function authenticate(deps: {
+  auth: Authenticator;
+  openReads: boolean;
+  clock: () => Date;
+}): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    const queryToken = c.req.path === API.events.path ? c.req.query('access_token') : undefined;
+    const raw = header?.startsWith('Bearer ') ? header.slice(7).trim() : queryToken;
+    if (raw) {
+      const r = await deps.auth.authenticate(raw, deps.clock());
+      if (!r.ok) throw new AppError(r.code, r.message);
+      c.set('principal', r.principal);
+    } else {
+      c.set('principal', undefined);
+    }
+    if (c.req.method === 'GET' && c.req.path === '/api/v1/openapi.json') return next();
+    if (!c.get('principal') && !(deps.openReads && c.req.method === 'GET')) {
+      throw new AppError('unauthorized', 'a Bearer token is required (lanes token create)');
+    }
+    return next();
+  };
+}
+
+export function requirePrincipal(c: Context<AppEnv>, scope: TokenScope): Principal {
+  const p = c.get('principal');
+  if (!p) throw new AppError('unauthorized', 'a Bearer token is required');
+  if (!hasScope(p, scope)) throw new AppError('insufficient_scope', `this needs a token with scope ${scope}`);
+  return p;
+}

@@ -1,0 +1,38 @@
+// Liveness (/healthz), readiness (/readyz: the store answers) and Prometheus metrics (/metrics).
+// Unauthenticated: they sit outside /api/v1 for load balancers and scrapers.
+import { Hono } from 'hono';
+import type { Readiness } from '../../contract/results.ts';
+import type { Store } from '../../store/store.ts';
+import type { AppEnv } from '../app-env.ts';
+import type { ChangeHub } from '../live/change-hub.ts';
+import type { Metrics } from '../metrics.ts';
+
+export function healthRoutes(deps: {
+  store: Store;
+  metrics: Metrics;
+  hub: ChangeHub;
+  clock: () => Date;
+}): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await deps.store.ping();
+      return c.json({ ready: true, store: deps.store.dialect } satisfies Readiness);
+    } catch (e) {
+      const body: Readiness = {
+        ready: false,
+        store: deps.store.dialect,
+        error: e instanceof Error ? e.message.slice(0, 200) : 'unavailable',
+      };
+      return c.json(body, 503);
+    }
+  });
+  app.get('/metrics', async (c) => {
+    const text = await deps.metrics.render(deps.store, deps.clock());
+    return c.text(`${text}lanes_sse_clients ${deps.hub.clients}\n`, 200, {
+      'content-type': 'text/plain; version=0.0.4',
+    });
+  });
+  return app;
+}
