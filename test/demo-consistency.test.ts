@@ -73,7 +73,8 @@ describe('the demo history is consistent with enforcement', () => {
     // A run is recorded when GitHub reports it: not before it started, and not days later.
     const firstSeen = new Map<string, number>();
     for (const e of audit) {
-      if (e.action === 'run.updated' && !firstSeen.has(e.objectId)) firstSeen.set(e.objectId, Date.parse(e.at));
+      if (e.action === 'run.updated' && !firstSeen.has(e.objectId))
+        firstSeen.set(e.objectId, Date.parse(e.at));
     }
     for (const run of runs) {
       const seen = firstSeen.get(String(run.runId));
@@ -116,9 +117,7 @@ describe('the demo history is consistent with enforcement', () => {
           const pending = blocking.filter((g) => !gatePassedAt(r, g.id, start)).map((g) => g.id);
           const late = approvals.filter(
             (a) =>
-              a.releaseId === r.id &&
-              blocking.some((g) => g.id === a.gateId) &&
-              Date.parse(a.at) > start,
+              a.releaseId === r.id && blocking.some((g) => g.id === a.gateId) && Date.parse(a.at) > start,
           );
           const deployed =
             run.environment !== null || run.conclusion === 'success' || run.status !== 'completed';
@@ -160,7 +159,10 @@ describe('the demo history is consistent with enforcement', () => {
     for (const a of approvals) {
       const r = releases.find((x) => x.id === a.releaseId);
       assert.ok(r, a.releaseId);
-      assert.ok(Date.parse(a.at) >= Date.parse(r.createdAt), `${a.gateId} approved before ${r.version} existed`);
+      assert.ok(
+        Date.parse(a.at) >= Date.parse(r.createdAt),
+        `${a.gateId} approved before ${r.version} existed`,
+      );
       assert.ok(Date.parse(a.at) <= now, `${a.gateId} approved at ${a.at}, after the demo's present`);
     }
   });
@@ -194,8 +196,12 @@ describe('the demo history is consistent with enforcement', () => {
   /** Whether the engine had decided `gate` passed for `r` at `t` (its newest decision by then, in the audit). */
   function gatePassedAt(r: ReleaseRecord, gate: string, t: number): boolean {
     const decisions = audit.filter(
-      (e) => e.objectType === 'gate' && e.objectId === `${r.id}/${gate}` && e.action.startsWith('gate.') &&
-        ['gate.passed', 'gate.pending', 'gate.blocked'].includes(e.action) && Date.parse(e.at) <= t,
+      (e) =>
+        e.objectType === 'gate' &&
+        e.objectId === `${r.id}/${gate}` &&
+        e.action.startsWith('gate.') &&
+        ['gate.passed', 'gate.pending', 'gate.blocked'].includes(e.action) &&
+        Date.parse(e.at) <= t,
     );
     return decisions.at(-1)?.action === 'gate.passed';
   }
@@ -204,13 +210,20 @@ describe('the demo history is consistent with enforcement', () => {
 describe('the demo keeps to itself', () => {
   it('uses its own data directory, never a real installation’s store', () => {
     const real = { LANES_DATA_DIR: '/srv/lanes', DATABASE_URL: 'postgres://lanes@db/lanes' };
-    const cases: [string, Parameters<typeof loadConfig>[0], NodeJS.ProcessEnv, string, string | undefined][] = [
-      ['demo, nothing set', { demo: true }, {}, DEMO_DATA_DIR, undefined],
-      ['demo beside a real installation', { demo: true }, real, DEMO_DATA_DIR, undefined],
-      ['demo, --data given', { demo: true, data: '/tmp/my-demo' }, real, '/tmp/my-demo', undefined],
-      ['real, nothing set', {}, { LANES_WEBHOOK_SECRET: 'a-real-secret' }, '.lanes-data', undefined],
-      ['real, configured', {}, { ...real, LANES_WEBHOOK_SECRET: 'a-real-secret' }, '/srv/lanes', real.DATABASE_URL],
-    ];
+    const cases: [string, Parameters<typeof loadConfig>[0], NodeJS.ProcessEnv, string, string | undefined][] =
+      [
+        ['demo, nothing set', { demo: true }, {}, DEMO_DATA_DIR, undefined],
+        ['demo beside a real installation', { demo: true }, real, DEMO_DATA_DIR, undefined],
+        ['demo, --data given', { demo: true, data: '/tmp/my-demo' }, real, '/tmp/my-demo', undefined],
+        ['real, nothing set', {}, { LANES_WEBHOOK_SECRET: 'a-real-secret' }, '.lanes-data', undefined],
+        [
+          'real, configured',
+          {},
+          { ...real, LANES_WEBHOOK_SECRET: 'a-real-secret' },
+          '/srv/lanes',
+          real.DATABASE_URL,
+        ],
+      ];
     for (const [name, flags, env, dataDir, databaseUrl] of cases) {
       const r = loadConfig(flags, env);
       assert.ok(r.ok, name);
@@ -237,8 +250,16 @@ describe('the demo keeps to itself', () => {
       });
       assert.equal(res.status, 401);
       assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'token_expired');
-      const fresh = await issueToken(lanes.store, { personId: 'ivan', name: 'new', scope: 'operate', now: new Date(), ttlDays: 1 });
-      const ok = await fetch(`${lanes.url}/api/v1/overview`, { headers: { authorization: `Bearer ${fresh.token}` } });
+      const fresh = await issueToken(lanes.store, {
+        personId: 'ivan',
+        name: 'new',
+        scope: 'operate',
+        now: new Date(),
+        ttlDays: 1,
+      });
+      const ok = await fetch(`${lanes.url}/api/v1/overview`, {
+        headers: { authorization: `Bearer ${fresh.token}` },
+      });
       assert.equal(ok.status, 200);
     } finally {
       await lanes.close();

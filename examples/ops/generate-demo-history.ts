@@ -661,13 +661,31 @@ const actions = [
     },
   },
   approve('2026-03-03T10:05:00Z', 'giulia', 'RG-05', 'rel-v1.3.2', 'staging smoke pack reviewed'),
-  approve('2026-03-03T10:40:00Z', 'ivan', 'RG-07', 'rel-v1.3.2', 'change summary checked; rollback target is the last good build'),
+  approve(
+    '2026-03-03T10:40:00Z',
+    'ivan',
+    'RG-07',
+    'rel-v1.3.2',
+    'change summary checked; rollback target is the last good build',
+  ),
   // RG-08 passes: Lanes dispatches PL-08 (run at 11:00).
   approve('2026-03-03T10:58:30Z', 'dmitri', 'RG-08', 'rel-v1.3.2', 'no migrations in this release'),
   // RG-09/RG-10 pass during PL-08's 15 min hold: Lanes dispatches PL-09 when the hold ends (run at 11:20).
-  approve('2026-03-03T11:10:00Z', 'jonas', 'RG-09', 'rel-v1.3.2', 'compute headroom checked for the pulse rollout'),
+  approve(
+    '2026-03-03T11:10:00Z',
+    'jonas',
+    'RG-09',
+    'rel-v1.3.2',
+    'compute headroom checked for the pulse rollout',
+  ),
   approve('2026-03-03T11:15:00Z', 'giulia', 'RG-10', 'rel-v1.3.2', 'pulse release notes reviewed'),
-  approve('2026-03-04T11:30:00Z', 'ivan', 'RG-13', 'rel-v1.3.2', '24 h after the release: error rate and alerts normal'),
+  approve(
+    '2026-03-04T11:30:00Z',
+    'ivan',
+    'RG-13',
+    'rel-v1.3.2',
+    '24 h after the release: error rate and alerts normal',
+  ),
   // v1.4.0: opened from the green staging build of 10 March; Lanes dispatches PL-06 (16:02).
   {
     at: '2026-03-10T16:01:30Z',
@@ -683,7 +701,13 @@ const actions = [
     },
   },
   approve('2026-03-10T16:15:00Z', 'giulia', 'RG-05', 'rel-v1.4.0', 'staging smoke pack reviewed'),
-  approve('2026-03-10T20:24:00Z', 'ivan', 'RG-07', 'rel-v1.4.0', 'change summary and rollback target v1.3.2 checked'),
+  approve(
+    '2026-03-10T20:24:00Z',
+    'ivan',
+    'RG-07',
+    'rel-v1.4.0',
+    'change summary and rollback target v1.3.2 checked',
+  ),
   // RG-08 passes: Lanes dispatches PL-08 (run at 20:32). RG-09 and RG-10 are never approved for v1.4.0.
   approve('2026-03-10T20:31:30Z', 'dmitri', 'RG-08', 'rel-v1.4.0', 'no migrations in this release'),
 ];
