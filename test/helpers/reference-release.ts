@@ -132,7 +132,7 @@ export function referenceRelease(): ReleaseState {
       'PL-05': greenRun('2026-03-10T18:21:00.000Z', '2026-03-10T18:30:00.000Z', null, 9104),
       'PL-06': greenRun('2026-03-10T18:55:00.000Z', '2026-03-10T19:02:00.000Z', 'hana', 9106),
       'PL-08': greenRun('2026-03-10T20:32:00.000Z', '2026-03-10T20:33:00.000Z', 'lanes', 9108),
-      'PL-09': failedRun('2026-03-10T20:48:00.000Z', '2026-03-10T20:58:00.000Z', 'lanes', 9109),
+      'PL-09': failedRun('2026-03-10T20:48:00.000Z', '2026-03-10T20:51:00.000Z', 'farid', 9109), // by hand; never deployed
       'PL-10': pendingRun('2026-03-10T21:03:00.000Z', 'lanes', 9110),
     },
     evidence: {
