@@ -33,6 +33,8 @@ const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 export const DEMO_WEBHOOK_SECRET = 'lanes-demo-secret-not-for-production';
+/** Where `lanes up --demo` keeps its store: apart from a real `.lanes-data`. */
+export const DEMO_DATA_DIR = '.lanes-demo-data';
 
 export interface ConfigFlags {
   port?: string;
@@ -52,8 +54,10 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     port: flags.port ?? env.PORT ?? '8080',
     host: flags.host ?? env.LANES_HOST ?? '0.0.0.0',
     catalog: flags.catalog ?? env.LANES_CATALOG ?? (demo ? 'examples/ops/lanes.yaml' : 'lanes.yaml'),
-    dataDir: flags.data ?? env.LANES_DATA_DIR ?? '.lanes-data',
-    databaseUrl: env.DATABASE_URL || undefined,
+    // The demo never touches a real store: its own SQLite directory (unless --data names one), and neither
+    // LANES_DATA_DIR nor DATABASE_URL, which point at the real installation's data.
+    dataDir: flags.data ?? (demo ? DEMO_DATA_DIR : (env.LANES_DATA_DIR ?? '.lanes-data')),
+    databaseUrl: demo ? undefined : env.DATABASE_URL || undefined,
     webhookSecrets:
       secretText === undefined
         ? []

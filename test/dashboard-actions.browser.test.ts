@@ -6,25 +6,15 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { demoClock, loadDemo } from '../src/cli/demo-loader.ts';
 import { issueToken } from '../src/http/auth.ts';
 import type { GateView, Overview } from '../src/contract/views.ts';
 import type { AlertView } from '../src/contract/views.ts';
 import type { LanesProcess } from '../src/server.ts';
 import { SECRET, startTestLanes } from './helpers/lanes-harness.ts';
+import { launchChromium } from './helpers/chromium.ts';
 
-// the same Chromium launch as test/dashboard.browser.test.ts (not imported: that would run its suite)
-const CHROMIUM = process.env.LANES_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const OUT = 'test-results';
 const RELEASE = 'rel-v1.4.0';
 
@@ -78,7 +68,7 @@ describe('dashboard actions in Chromium', () => {
         await issueToken(lanes.store, { personId, name: 'browser test', scope: 'operate', now: new Date() })
       ).token;
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -4,23 +4,14 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { demoClock, loadDemo } from '../src/cli/demo-loader.ts';
 import type { Overview } from '../src/contract/views.ts';
 import type { LanesProcess } from '../src/server.ts';
 import { SECRET, sendDelivery, startTestLanes, workflowRunPayload } from './helpers/lanes-harness.ts';
 import { SCREEN_GATES, SCREEN_LANES, SCREEN_WORKFLOWS } from './helpers/reference-screen.ts';
+import { launchChromium } from './helpers/chromium.ts';
 
-export const CHROMIUM = process.env.LANES_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const OUT = 'test-results';
 
 describe('dashboard in Chromium', () => {
@@ -36,7 +27,7 @@ describe('dashboard in Chromium', () => {
     const res = await loadDemo(lanes, SECRET);
     assert.equal(res.replay.failed.length, 0);
     overview = (await (await fetch(`${lanes.url}/api/v1/overview`)).json()) as Overview;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());

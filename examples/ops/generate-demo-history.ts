@@ -1,5 +1,11 @@
 // Generates examples/ops/demo-history.jsonl: realistic GitHub deliveries (shapes taken from
-// @octokit/webhooks-examples, fields set for the ops catalog) that reproduce the reference screen.
+// @octokit/webhooks-examples, fields set for the ops catalog) that reproduce the reference screen, and
+// examples/ops/demo-actions.json: what people did, each at its moment (open a release, approve a gate).
+// src/cli/demo-loader.ts plays both on ONE timeline through the real HTTP paths, so the demo's history obeys
+// enforcement like any real one: a release is opened from a green staging build before its candidate runs,
+// approvals come before the lanes they gate (Lanes dispatches PL-08 the moment RG-07/RG-08 pass, PL-09 when
+// its hold ends and RG-09/RG-10 passed), and nothing reaches production while a gate of its release waits.
+// test/demo-consistency.test.ts checks exactly that.
 // Run: node --import tsx examples/ops/generate-demo-history.ts
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -18,6 +24,8 @@ const template = (name: string, i = 0): Record<string, unknown> => {
 
 const OWNER = 'nata-onl';
 const REPO = 'ops';
+/** GitHub's actor for runs Lanes dispatched itself (through its GitHub App). */
+const LANES_APP = 'lanes-app[bot]';
 const FULL = `${OWNER}/${REPO}`;
 const repository = (() => {
   const r = template('workflow_run').repository as Record<string, unknown>;
@@ -295,13 +303,14 @@ run({
   headSha: prevRelease,
   status: 'completed',
   conclusion: 'success',
-  actor: 'hana',
+  actor: LANES_APP, // dispatched by Lanes when hana opened v1.3.2 (09:58)
   jobs: ok(['change summary', 'freeze window', 'rollback target exists']),
 });
 run({
   wf: 'WF-07',
   start: '2026-03-03T11:00:00Z',
   event: 'workflow_dispatch',
+  actor: LANES_APP, // dispatched by Lanes when RG-08 passed (10:58:30)
   branch: 'v1.3.2',
   headSha: prevRelease,
   status: 'completed',
@@ -324,6 +333,7 @@ run({
   wf: 'WF-08',
   start: '2026-03-03T11:20:00Z',
   event: 'workflow_dispatch',
+  actor: LANES_APP, // dispatched by Lanes when the 15 min hold after PL-08 ended, RG-09/RG-10 approved
   branch: 'v1.3.2',
   headSha: prevRelease,
   status: 'completed',
@@ -478,7 +488,7 @@ run({
   headSha: release,
   status: 'completed',
   conclusion: 'success',
-  actor: 'hana',
+  actor: LANES_APP, // dispatched by Lanes when hana opened v1.4.0 (16:01:30)
   jobs: ok(['change summary', 'freeze window', 'rollback target exists']),
 });
 run({
@@ -495,22 +505,28 @@ run({
   wf: 'WF-07',
   start: '2026-03-10T20:32:00Z',
   event: 'workflow_dispatch',
+  actor: LANES_APP, // dispatched by Lanes when RG-08 passed (20:31:30)
   branch: 'v1.4.0',
   headSha: release,
   status: 'completed',
   conclusion: 'success',
   environment: 'prod-ops',
-  jobs: ok(['ops checklist', 'canary health', 'queue backlog threshold', 'deploy'], 60),
+  jobs: ok(['ops checklist', 'canary health', 'queue backlog threshold', 'deploy'], 10),
 });
 run({
   wf: 'WF-08',
+  // PL-08 was green at 20:32:57 and the 15 min hold had passed, but RG-09/RG-10 still waited for Compute and
+  // Product, so Lanes did not dispatch PL-09. farid (on call) started the workflow by hand to get its
+  // pre-deploy checks going; its deploy job needs them and is the only job on the prod-pulse environment,
+  // whose protection rule Lanes answers. feed freshness failed, so the deploy job never started: no
+  // deployment was created and nothing reached prod-pulse. The run failed, and with it PL-09 (RG-11 blocked).
   start: '2026-03-10T20:48:00Z',
   event: 'workflow_dispatch',
+  actor: 'farid',
   branch: 'v1.4.0',
   headSha: release,
   status: 'completed',
   conclusion: 'failure',
-  environment: 'prod-pulse',
   jobs: [
     { name: '15 min green after ops', conclusion: 'success' },
     { name: 'workspace isolation', conclusion: 'success' },
@@ -621,9 +637,18 @@ for (let i = 3; i < out.length - 1; i += 7) {
 const dupes = out.filter((_, i) => i % 23 === 5).map((d) => ({ ...d }));
 out.push(...dupes);
 
-// People's actions after the deliveries, through the same API (each as that person, with a token).
+// People's actions, each at its moment on the history's clock, through the same API as that person.
+const approve = (at: string, as: string, gate: string, release: string, comment: string) => ({
+  at,
+  as,
+  method: 'POST',
+  path: `/api/v1/gates/${gate}/approve`,
+  body: { release, comment },
+});
 const actions = [
+  // v1.3.2: opened from the green staging build of 3 March; Lanes dispatches PL-06 (10:00).
   {
+    at: '2026-03-03T09:58:00Z',
     as: 'hana',
     method: 'POST',
     path: '/api/v1/releases',
@@ -635,7 +660,35 @@ const actions = [
       reason: 'weekly release',
     },
   },
+  approve('2026-03-03T10:05:00Z', 'giulia', 'RG-05', 'rel-v1.3.2', 'staging smoke pack reviewed'),
+  approve(
+    '2026-03-03T10:40:00Z',
+    'ivan',
+    'RG-07',
+    'rel-v1.3.2',
+    'change summary checked; rollback target is the last good build',
+  ),
+  // RG-08 passes: Lanes dispatches PL-08 (run at 11:00).
+  approve('2026-03-03T10:58:30Z', 'dmitri', 'RG-08', 'rel-v1.3.2', 'no migrations in this release'),
+  // RG-09/RG-10 pass during PL-08's 15 min hold: Lanes dispatches PL-09 when the hold ends (run at 11:20).
+  approve(
+    '2026-03-03T11:10:00Z',
+    'jonas',
+    'RG-09',
+    'rel-v1.3.2',
+    'compute headroom checked for the pulse rollout',
+  ),
+  approve('2026-03-03T11:15:00Z', 'giulia', 'RG-10', 'rel-v1.3.2', 'pulse release notes reviewed'),
+  approve(
+    '2026-03-04T11:30:00Z',
+    'ivan',
+    'RG-13',
+    'rel-v1.3.2',
+    '24 h after the release: error rate and alerts normal',
+  ),
+  // v1.4.0: opened from the green staging build of 10 March; Lanes dispatches PL-06 (16:02).
   {
+    at: '2026-03-10T16:01:30Z',
     as: 'hana',
     method: 'POST',
     path: '/api/v1/releases',
@@ -647,28 +700,20 @@ const actions = [
       reason: 'weekly release',
     },
   },
-  {
-    as: 'giulia',
-    method: 'POST',
-    path: '/api/v1/gates/RG-05/approve',
-    body: { release: 'rel-v1.4.0', comment: 'staging smoke pack reviewed' },
-  },
-  {
-    as: 'ivan',
-    method: 'POST',
-    path: '/api/v1/gates/RG-07/approve',
-    body: { release: 'rel-v1.4.0', comment: 'change summary and rollback target v1.3.2 checked' },
-  },
-  {
-    as: 'dmitri',
-    method: 'POST',
-    path: '/api/v1/gates/RG-08/approve',
-    body: { release: 'rel-v1.4.0', comment: 'no migrations in this release' },
-  },
+  approve('2026-03-10T16:15:00Z', 'giulia', 'RG-05', 'rel-v1.4.0', 'staging smoke pack reviewed'),
+  approve(
+    '2026-03-10T20:24:00Z',
+    'ivan',
+    'RG-07',
+    'rel-v1.4.0',
+    'change summary and rollback target v1.3.2 checked',
+  ),
+  // RG-08 passes: Lanes dispatches PL-08 (run at 20:32). RG-09 and RG-10 are never approved for v1.4.0.
+  approve('2026-03-10T20:31:30Z', 'dmitri', 'RG-08', 'rel-v1.4.0', 'no migrations in this release'),
 ];
 writeFileSync(
   new URL('./demo-actions.json', import.meta.url),
-  `${JSON.stringify({ now: '2026-03-12T09:45:00Z', actions }, null, 2)}\n`,
+  `${JSON.stringify({ start: '2026-03-02T15:55:00Z', now: '2026-03-12T09:45:00Z', actions }, null, 2)}\n`,
 );
 
 const file = new URL('./demo-history.jsonl', import.meta.url);

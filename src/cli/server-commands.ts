@@ -47,7 +47,7 @@ export function registerServerCommands(program: Command): void {
           const stats = await lanes.store.inboxStats();
           if (stats.received === 0 && existsSync(DEMO_HISTORY)) {
             process.stderr.write(
-              `replaying the demo history (GitHub deliveries, then releases and approvals through the API)\n`,
+              `replaying the demo history: GitHub deliveries and people's actions (releases, approvals), in time order\n`,
             );
             const res = await loadDemo(lanes, config.webhookSecrets[0] ?? DEMO_WEBHOOK_SECRET, {
               onProgress: progressBar(),

@@ -1,7 +1,12 @@
 // The release behind the reference screen (seed/control-plane-snapshot.txt), built as a ReleaseState, plus
 // small builders for release states in tests. Evaluated with the example catalog at REFERENCE_NOW it gives the
 // screen's gate states: RG-01..RG-08 passed, RG-09/RG-10 pending (approvals missing), RG-11 blocked (PL-09
-// failed), RG-12/RG-13 pending; and one open alert (PL-09 failed). The demo history can reuse it.
+// failed), RG-12/RG-13 pending; and one open alert (PL-09 failed). The screen itself fixes one thing: PL-09
+// has a failed run while RG-09/RG-10 (which block it) are pending. The demo history
+// (examples/ops/generate-demo-history.ts) and this fixture read it the same way, the only way consistent with
+// enforcement: PL-09's workflow was started by hand for its pre-deploy checks, one failed, and its deploy job
+// (the one Lanes' protection rule guards) never started, so nothing reached production. Approvals here come
+// before the lanes they gate (RG-07/RG-08 before PL-08). test/demo-consistency.test.ts checks the demo.
 import type { EvidenceOutcome } from '../../src/core/run-model.ts';
 import type { Catalog } from '../../src/core/catalog-model.ts';
 import type { ReleaseLaneRun, ReleaseState } from '../../src/core/release-model.ts';
@@ -127,7 +132,7 @@ export function referenceRelease(): ReleaseState {
       'PL-05': greenRun('2026-03-10T18:21:00.000Z', '2026-03-10T18:30:00.000Z', null, 9104),
       'PL-06': greenRun('2026-03-10T18:55:00.000Z', '2026-03-10T19:02:00.000Z', 'hana', 9106),
       'PL-08': greenRun('2026-03-10T20:32:00.000Z', '2026-03-10T20:33:00.000Z', 'lanes', 9108),
-      'PL-09': failedRun('2026-03-10T20:48:00.000Z', '2026-03-10T20:58:00.000Z', 'lanes', 9109),
+      'PL-09': failedRun('2026-03-10T20:48:00.000Z', '2026-03-10T20:51:00.000Z', 'farid', 9109), // by hand; never deployed
       'PL-10': pendingRun('2026-03-10T21:03:00.000Z', 'lanes', 9110),
     },
     evidence: {

@@ -1,5 +1,6 @@
 // The reference screen (../shared/seed/control-plane-snapshot.txt) as expected data: what the demo history
-// must reproduce through the real ingest path. Times are the screen's "YYYY-MM-DD HH:MM UTC".
+// must reproduce through the real ingest path (test/webhook-ingest.test.ts, test/dashboard.browser.test.ts,
+// test/demo-consistency.test.ts). Times are the screen's "YYYY-MM-DD HH:MM UTC".
 export const SCREEN_LANES: Record<
   string,
   { name: string; trigger: string; environment: string; gate: string; status: string; lastRun: string }
