@@ -1,11 +1,13 @@
-// The Store's behavioural suite, the inbox: storing once, claiming under leases, group commit: run on SQLite and on PostgreSQL (see helpers/store-contract.ts).
+// The Store's behavioural suite: the inbox: storing once, claiming under leases, group commit.
+// Runs on SQLite and on PostgreSQL alike; the shared set-up is in helpers/store-contract.ts.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { sql } from 'kysely';
 import { DeliveryWriter } from '../src/store/group-commit.ts';
 import type { NewDelivery } from '../src/store/store.ts';
-import { at, canon, delivery, RUN_EXAMPLE, storeContract } from './helpers/store-contract.ts';
+import { at, canon, delivery, migrateTo, RUN_EXAMPLE, storeContract } from './helpers/store-contract.ts';
 
-storeContract('deliveries', ({ withStore }) => {
+storeContract('deliveries', ({ makeTarget, withStore }) => {
   void it('stores deliveries once: duplicates in a batch and across batches, never overwriting', async () => {
     await withStore(async (s) => {
       const r1 = await s.insertDeliveries([
@@ -139,5 +141,33 @@ storeContract('deliveries', ({ withStore }) => {
       await writer.close();
       await assert.rejects(writer.write(delivery('after-close')), /closed/);
     });
+  });
+
+  void it('keeps bodies stored before the body table existed (migration 0003)', async () => {
+    const t = await makeTarget({ empty: true });
+    await migrateTo(t, '0002_typed_engine_state', async (db) => {
+      await sql`insert into deliveries (guid, event, action, received_at, body, source, status)
+        values ('old-1', 'workflow_run', 'completed', ${canon(at(0))}, ${'{"old":true}'}, 'webhook', 'pending')`.execute(
+        db,
+      );
+    });
+    const s = await t.open();
+    try {
+      assert.equal((await s.getDelivery('old-1'))?.body, '{"old":true}');
+      assert.deepEqual(await s.insertDeliveries([delivery('old-1'), delivery('new-1')]), [
+        'duplicate',
+        'inserted',
+      ]);
+      const claimed = await s.claimDeliveries({ limit: 10, leaseMs: 1000, now: at(1), worker: 'w' });
+      assert.deepEqual(
+        claimed.map((d) => [d.guid, d.body]),
+        [
+          ['old-1', '{"old":true}'],
+          ['new-1', JSON.stringify(RUN_EXAMPLE)],
+        ],
+      );
+    } finally {
+      await s.close();
+    }
   });
 });

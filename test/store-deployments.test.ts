@@ -1,4 +1,5 @@
-// The Store's behavioural suite, deployments and protection requests: run on SQLite and on PostgreSQL (see helpers/store-contract.ts).
+// The Store's behavioural suite: deployments and protection requests.
+// Runs on SQLite and on PostgreSQL alike; the shared set-up is in helpers/store-contract.ts.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { DeploymentRecord, ProtectionRequest } from '../src/core/run-model.ts';

@@ -1,4 +1,5 @@
-// The Store's behavioural suite, timers, and claims shared between two stores: run on SQLite and on PostgreSQL (see helpers/store-contract.ts).
+// The Store's behavioural suite: timers, and claims shared between two stores.
+// Runs on SQLite and on PostgreSQL alike; the shared set-up is in helpers/store-contract.ts.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { at, delivery, storeContract } from './helpers/store-contract.ts';

@@ -20,7 +20,6 @@ export interface DeliveriesTable {
   event: string;
   action: string | null;
   received_at: IsoText;
-  body: string;
   source: string;
   status: string; // pending | processed | ignored | failed
   attempts: Generated<number>;
@@ -28,6 +27,12 @@ export interface DeliveriesTable {
   worker: string | null;
   processed_at: IsoText | null;
   error: string | null;
+}
+
+/** The verified raw body of a delivery (0003): written once at ingest, never updated. */
+export interface DeliveryBodiesTable {
+  seq: number; // primary key = deliveries.seq
+  body: string;
 }
 
 export interface RunsTable {
@@ -278,6 +283,7 @@ export interface MonitoringStartsTable {
 
 export interface Database {
   deliveries: DeliveriesTable;
+  delivery_bodies: DeliveryBodiesTable;
   runs: RunsTable;
   jobs: JobsTable;
   evidence: EvidenceTable;

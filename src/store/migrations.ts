@@ -12,6 +12,7 @@ import {
 } from 'kysely';
 
 import { typedEngineState } from './migration-0002-typed-state.ts';
+import { deliveryBodies } from './migration-0003-delivery-bodies.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -377,6 +378,7 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
     '0002_typed_engine_state': typedEngineState(dialect),
+    '0003_delivery_bodies': deliveryBodies(dialect),
   };
 }
 

@@ -1,19 +1,36 @@
 // The durable inbox: every verified webhook delivery, stored before GitHub gets its 202.
 // Guarantees: a GUID is stored once (a repeat, in the batch or later, is 'duplicate' and never
-// overwrites); a batch is one transaction; claims hand out pending deliveries oldest first under a
-// lease (FOR UPDATE SKIP LOCKED on PostgreSQL, BEGIN IMMEDIATE on SQLite), so replicas never
-// process one delivery at the same time, and an expired lease makes it claimable again.
+// overwrites); a batch is one transaction, so the caller's 202 follows its commit; the body is
+// written once into delivery_bodies and never rewritten by status updates; claims hand out pending
+// deliveries oldest first under a lease (FOR UPDATE SKIP LOCKED on PostgreSQL, BEGIN IMMEDIATE on
+// SQLite), so replicas never process one delivery at the same time, and an expired lease makes it
+// claimable again.
+//
+// The batch insert is the acknowledging hot path: it skips the query builder and sends one
+// parameterised multi-row INSERT ... ON CONFLICT DO NOTHING per chunk, whose text depends only on
+// the row count (so better-sqlite3's statement cache in sqlite-store.ts reuses the prepared statement).
+import { CompiledQuery } from 'kysely';
 import type { Delivery, DeliveryStatus, InboxStats, NewDelivery } from '../store.ts';
-import { INSERT_CHUNK, addMs, chunks, iso, num, type Row, type StoreCtx, type TxCtx } from './shared.ts';
+import {
+  INSERT_CHUNK,
+  addMs,
+  chunks,
+  iso,
+  num,
+  type Db,
+  type Row,
+  type StoreCtx,
+  type TxCtx,
+} from './shared.ts';
 
-function rowToDelivery(r: Row<'deliveries'>): Delivery {
+function rowToDelivery(r: Row<'deliveries'>, body: string): Delivery {
   return {
     seq: num(r.seq),
     guid: r.guid,
     event: r.event,
     action: r.action,
     receivedAt: r.received_at,
-    body: r.body,
+    body,
     source: r.source,
     status: r.status as DeliveryStatus,
     attempts: num(r.attempts),
@@ -22,33 +39,75 @@ function rowToDelivery(r: Row<'deliveries'>): Delivery {
   };
 }
 
+const sqlTexts = new Map<string, string>();
+
+/** `insert into <table> (<cols>) values (..), (..) <tail>` for n rows, in the dialect's placeholders; cached. */
+function multiRowInsert(
+  pg: boolean,
+  table: string,
+  cols: readonly string[],
+  n: number,
+  tail: string,
+): string {
+  const key = `${pg ? 'pg' : 'sqlite'}|${table}|${n}`;
+  const hit = sqlTexts.get(key);
+  if (hit !== undefined) return hit;
+  let p = 0;
+  const row = (): string => `(${cols.map(() => (pg ? `$${++p}` : '?')).join(', ')})`;
+  const text = `insert into ${table} (${cols.join(', ')}) values ${Array.from({ length: n }, row).join(', ')} ${tail}`;
+  sqlTexts.set(key, text);
+  return text;
+}
+
+const DELIVERY_COLS = ['guid', 'event', 'action', 'received_at', 'source'] as const;
+const BODY_COLS = ['seq', 'body'] as const;
+
+/** Inserts one chunk of distinct deliveries; returns the GUIDs actually inserted. */
+async function insertChunk(tx: Db, pg: boolean, part: NewDelivery[]): Promise<Set<string>> {
+  const params: unknown[] = [];
+  for (const d of part) params.push(d.guid, d.event, d.action, iso(d.receivedAt), d.source);
+  const text = multiRowInsert(
+    pg,
+    'deliveries',
+    DELIVERY_COLS,
+    part.length,
+    'on conflict (guid) do nothing returning seq, guid',
+  );
+  const { rows } = await tx.executeQuery<{ seq: number; guid: string }>(CompiledQuery.raw(text, params));
+  if (rows.length === 0) return new Set();
+  const bodyOf = new Map(part.map((d) => [d.guid, d.body]));
+  const bodyParams: unknown[] = [];
+  for (const r of rows) bodyParams.push(num(r.seq), bodyOf.get(r.guid));
+  await tx.executeQuery(
+    CompiledQuery.raw(multiRowInsert(pg, 'delivery_bodies', BODY_COLS, rows.length, ''), bodyParams),
+  );
+  return new Set(rows.map((r) => r.guid));
+}
+
+async function bodiesOf(db: Db, seqs: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const part of chunks(seqs, INSERT_CHUNK)) {
+    const rows = await db
+      .selectFrom('delivery_bodies')
+      .select(['seq', 'body'])
+      .where('seq', 'in', part)
+      .execute();
+    for (const r of rows) out.set(num(r.seq), r.body);
+  }
+  return out;
+}
+
 export function deliveryStore({ db, pg, runTx }: StoreCtx) {
   return {
     /** One transaction for the batch. A GUID already stored (or earlier in the batch) is 'duplicate'. */
     insertDeliveries(ds: NewDelivery[]): Promise<('inserted' | 'duplicate')[]> {
       if (ds.length === 0) return Promise.resolve([]);
-      const rows = ds.map((d) => ({
-        guid: d.guid,
-        event: d.event,
-        action: d.action,
-        received_at: iso(d.receivedAt),
-        body: d.body,
-        source: d.source,
-        status: 'pending',
-      }));
+      const seen = new Set<string>();
+      const unique = ds.filter((d) => (seen.has(d.guid) ? false : (seen.add(d.guid), true)));
       return runTx(async (tx) => {
-        const seen = new Set<string>();
-        const unique = rows.filter((r) => (seen.has(r.guid) ? false : (seen.add(r.guid), true)));
         const inserted = new Set<string>();
-        for (const part of chunks(unique, INSERT_CHUNK)) {
-          const got = await tx
-            .insertInto('deliveries')
-            .values(part)
-            .onConflict((oc) => oc.column('guid').doNothing())
-            .returning('guid')
-            .execute();
-          for (const g of got) inserted.add(g.guid);
-        }
+        for (const part of chunks(unique, INSERT_CHUNK))
+          for (const g of await insertChunk(tx, pg, part)) inserted.add(g);
         // First occurrence of an inserted GUID is 'inserted'; any repeat in the batch is 'duplicate'.
         return ds.map((d) => (inserted.delete(d.guid) ? 'inserted' : 'duplicate'));
       });
@@ -79,13 +138,18 @@ export function deliveryStore({ db, pg, runTx }: StoreCtx) {
           )
           .returningAll()
           .execute();
-        return rows.map(rowToDelivery).sort((a, b) => a.seq - b.seq);
+        const bodies = await bodiesOf(
+          tx,
+          rows.map((r) => num(r.seq)),
+        );
+        return rows.map((r) => rowToDelivery(r, bodies.get(num(r.seq)) ?? '')).sort((a, b) => a.seq - b.seq);
       });
     },
 
     async getDelivery(guid: string): Promise<Delivery | undefined> {
       const row = await db.selectFrom('deliveries').selectAll().where('guid', '=', guid).executeTakeFirst();
-      return row === undefined ? undefined : rowToDelivery(row);
+      if (row === undefined) return undefined;
+      return rowToDelivery(row, (await bodiesOf(db, [num(row.seq)])).get(num(row.seq)) ?? '');
     },
 
     async inboxStats(): Promise<InboxStats> {
