@@ -20,7 +20,6 @@ export interface DeliveriesTable {
   event: string;
   action: string | null;
   received_at: IsoText;
-  body: string;
   source: string;
   status: string; // pending | processed | ignored | failed
   attempts: Generated<number>;
@@ -28,6 +27,12 @@ export interface DeliveriesTable {
   worker: string | null;
   processed_at: IsoText | null;
   error: string | null;
+}
+
+/** The verified raw body of a delivery (0003): written once at ingest, never updated. */
+export interface DeliveryBodiesTable {
+  seq: number; // primary key = deliveries.seq
+  body: string;
 }
 
 export interface RunsTable {
@@ -89,13 +94,6 @@ export interface ArtifactsTable {
   url: string | null;
   expired: BoolInt;
   created_at: IsoText | null;
-  updated_at: IsoText;
-}
-
-export interface RefsTable {
-  repo: string; // primary key (repo, ref)
-  ref: string;
-  sha: string | null;
   updated_at: IsoText;
 }
 
@@ -252,19 +250,44 @@ export interface TokensTable {
   last_used_at: IsoText | null;
 }
 
+/** @deprecated Engine state moved to typed tables (0002); kept until the engine stops calling kvGet/kvSet. */
 export interface KvTable {
   key: string;
   value: JsonText;
   updated_at: IsoText;
 }
 
+/** A freeze override granted for a release (0002; was kv `release-overrides:<id>`). */
+export interface ReleaseOverridesTable {
+  id: Generated<number>; // grant order
+  release_id: string;
+  lane_id: string;
+  by_person: string;
+  reason: string;
+  at: IsoText;
+  window_id: string | null; // null: any freeze window on the lane
+}
+
+/** When a lane first went green for a release (0002; was kv `release-green-at:<id>`). */
+export interface ReleaseGreenLanesTable {
+  release_id: string; // primary key (release_id, lane_id)
+  lane_id: string;
+  green_at: IsoText;
+}
+
+/** When Lanes began monitoring a subject (0002; was kv `drills-monitored-since`). */
+export interface MonitoringStartsTable {
+  subject: string; // primary key, e.g. drills
+  started_at: IsoText;
+}
+
 export interface Database {
   deliveries: DeliveriesTable;
+  delivery_bodies: DeliveryBodiesTable;
   runs: RunsTable;
   jobs: JobsTable;
   evidence: EvidenceTable;
   artifacts: ArtifactsTable;
-  refs: RefsTable;
   deployments: DeploymentsTable;
   protection_requests: ProtectionRequestsTable;
   releases: ReleasesTable;
@@ -279,4 +302,7 @@ export interface Database {
   people: PeopleTable;
   tokens: TokensTable;
   kv: KvTable;
+  release_overrides: ReleaseOverridesTable;
+  release_green_lanes: ReleaseGreenLanesTable;
+  monitoring_starts: MonitoringStartsTable;
 }

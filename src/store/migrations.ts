@@ -11,6 +11,9 @@ import {
   type Migration,
 } from 'kysely';
 
+import { typedEngineState } from './migration-0002-typed-state.ts';
+import { deliveryBodies } from './migration-0003-delivery-bodies.ts';
+
 export type Dialect = 'sqlite' | 'postgres';
 
 /** Kysely<unknown>: migrations are written against the raw schema builder, not the typed Database. */
@@ -374,6 +377,8 @@ function initial(dialect: Dialect): Migration {
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
+    '0002_typed_engine_state': typedEngineState(dialect),
+    '0003_delivery_bodies': deliveryBodies(dialect),
   };
 }
 

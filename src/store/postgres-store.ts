@@ -1,4 +1,4 @@
-// PostgreSQL: a pg Pool behind Kysely. Claims use FOR UPDATE SKIP LOCKED (see kysely-store.ts), so
+// PostgreSQL: a pg Pool behind Kysely. Claims use FOR UPDATE SKIP LOCKED (see repos/deliveries.ts), so
 // several replicas share the inbox, outbox and timers without double work. LISTEN/NOTIFY carries
 // wake-ups between replicas on one dedicated connection that reconnects by itself.
 import pg from 'pg';
@@ -33,13 +33,13 @@ const types: pg.CustomTypesConfig = {
 };
 
 export class PostgresStore extends KyselyStore {
-  readonly dialect = 'postgres' as const;
+  declare readonly dialect: 'postgres';
   private readonly pool: pg.Pool;
   private readonly notifier: PgNotifier;
   private closed = false;
 
   private constructor(db: Db, pool: pg.Pool, notifier: PgNotifier) {
-    super(db);
+    super(db, 'postgres', (fn) => db.transaction().execute((trx) => fn(trx)));
     this.pool = pool;
     this.notifier = notifier;
   }
@@ -56,10 +56,6 @@ export class PostgresStore extends KyselyStore {
     pool.on('error', onError); // an idle client lost its connection: the pool replaces it
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     return new PostgresStore(db, pool, new PgNotifier(opts.connectionString, onError));
-  }
-
-  protected runTx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(trx));
   }
 
   async migrate(): Promise<void> {

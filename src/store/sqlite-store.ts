@@ -23,14 +23,14 @@ export interface SqliteStoreOptions {
 export const SQLITE_FILE = 'lanes.db';
 
 export class SqliteStore extends KyselyStore {
-  readonly dialect = 'sqlite' as const;
+  declare readonly dialect: 'sqlite';
   readonly file: string;
   private readonly raw: Database.Database;
   private readonly listeners = new Map<NotifyChannel, Set<() => void>>();
   private closed = false;
 
   private constructor(db: Db, raw: Database.Database, file: string) {
-    super(db);
+    super(db, 'sqlite', (fn) => immediateTransaction(db, fn));
     this.raw = raw;
     this.file = file;
   }
@@ -49,23 +49,6 @@ export class SqliteStore extends KyselyStore {
     raw.pragma('foreign_keys = ON');
     const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachedStatements(raw) }) });
     return new SqliteStore(db, raw, file);
-  }
-
-  protected runTx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-    // connection() holds the driver's mutex for the whole callback: nothing else runs on the
-    // connection until this transaction ends. Do not call the store (only the tx) inside fn.
-    return this.db.connection().execute(async (conn) => {
-      await sql`begin immediate`.execute(conn);
-      let result: T;
-      try {
-        result = await fn(conn);
-      } catch (err) {
-        await sql`rollback`.execute(conn).catch(() => undefined);
-        throw err;
-      }
-      await sql`commit`.execute(conn);
-      return result;
-    });
   }
 
   /** One BEGIN IMMEDIATE transaction around all pending migrations: other processes wait, then see them applied. */
@@ -125,6 +108,26 @@ export class SqliteStore extends KyselyStore {
     }
     return Promise.resolve();
   }
+}
+
+/**
+ * BEGIN IMMEDIATE on the one connection. connection() holds the driver's mutex for the whole
+ * callback: nothing else runs on the connection until this transaction ends, so do not call the
+ * store (only the tx) inside fn.
+ */
+async function immediateTransaction<T>(db: Db, fn: (db: Db) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    let result: T;
+    try {
+      result = await fn(conn);
+    } catch (err) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw err;
+    }
+    await sql`commit`.execute(conn);
+    return result;
+  });
 }
 
 /**

@@ -1,8 +1,11 @@
 // The Store: one interface, two implementations (SQLite by default, PostgreSQL with DATABASE_URL).
-// Both share one Kysely query code (kysely-store.ts); only connection set-up, locking and
-// notification differ. The behavioural suite in test/store.test.ts runs against both.
+// Both share one Kysely query code, one module per aggregate under repos/ (composed in
+// kysely-store.ts); only connection set-up, locking and notification differ. Writes happen inside
+// store.transaction() (a few single-statement writes excepted, see StoreAutoCommit). The behavioural
+// suite, test/store-<aggregate>.test.ts, runs against both.
 // Times: any ISO 8601 string is accepted; the store keeps and returns them canonical
 // (`new Date(t).toISOString()`, e.g. 2024-05-01T10:00:00.000Z), so compare times with Date.parse.
+import type { FreezeOverride } from '../core/release-model.ts';
 import type {
   DeploymentRecord,
   EvidenceRecord,
@@ -117,6 +120,9 @@ export interface TokenRecord {
   lastUsedAt: string | null;
 }
 
+/** What Lanes records a monitoring start for (so a rule tells "missed" from "not watched yet"). */
+export type MonitoredSubject = 'drills';
+
 export type NotifyChannel = 'changes' | 'inbox' | 'outbox';
 
 export type ProtectionAnswer = 'approved' | 'rejected';
@@ -125,18 +131,6 @@ export interface ProtectionRequestState extends ProtectionRequest {
   answeredAt: string | null;
   answer: ProtectionAnswer | null;
   answerComment: string | null;
-}
-
-/** A workflow run's artifact (the evidence pack is one of them). */
-export interface ArtifactRecord {
-  runId: number;
-  name: string;
-  artifactId: number | null;
-  size: number;
-  url: string | null;
-  expired: boolean;
-  createdAt: string | null;
-  updatedAt: string;
 }
 
 /** A release candidate moving through the promotion flow. */
@@ -156,19 +150,6 @@ export interface ReleaseRecord {
   createdAt: string;
   updatedAt: string;
   data: unknown;
-}
-
-/** One lane's progress for one release. */
-export interface ReleaseLaneRecord {
-  releaseId: string;
-  laneId: string;
-  position: number;
-  state: string; // waiting | running | passed | failed | skipped
-  runId: number | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  detail: unknown;
-  updatedAt: string;
 }
 
 /** The current decision of one gate for one release. */
@@ -215,39 +196,30 @@ export interface AlertRecord {
   data: unknown;
 }
 
-export interface PersonRecord {
-  id: string;
-  name: string;
-  createdAt: string;
-}
-
-/** Writes done inside one transaction: state, audit, outbox and timers commit together. */
+/**
+ * Writes, only inside store.transaction(): state, audit, outbox, timers and changes commit together.
+ * Each aggregate's part lives in src/store/repos/<aggregate>.ts.
+ */
 export interface StoreTx {
+  // runs and jobs (repos/runs.ts)
   upsertRun(run: RunRecord): Promise<Upsert>;
   upsertJob(job: JobRecord, repo: string): Promise<Upsert>;
-  upsertEvidence(e: EvidenceRecord): Promise<Upsert>;
-  upsertRef(ref: RefRecord): Promise<Upsert>;
-  upsertDeployment(d: DeploymentRecord): Promise<Upsert>;
-  /** Record the deployment environment of a run (learned from deployment events). */
+  /** Sets a run's deployment environment learnt from its jobs or deployments (upsertRun keeps it). */
   setRunEnvironment(runId: number, environment: string): Promise<void>;
   /** If the run's environment is unknown, take it from a deployment of that run already stored. */
   adoptDeploymentEnvironment(runId: number): Promise<void>;
-  saveProtectionRequest(r: ProtectionRequest): Promise<Upsert>;
-  markDelivery(guid: string, status: DeliveryStatus, at: string, error?: string | null): Promise<void>;
-  appendAudit(e: AuditEvent): Promise<void>;
-  enqueue(effect: OutboxEffect): Promise<'enqueued' | 'duplicate'>;
-  schedule(timer: TimerSpec): Promise<'scheduled' | 'duplicate'>;
-  cancelTimer(key: string): Promise<void>;
-  appendChange(topic: string, data: unknown, at: string): Promise<number>;
-  /** Batched forms (one statement per batch): what keeps a burst cheap on PostgreSQL. */
-  appendAudits(events: AuditEvent[]): Promise<void>;
-  appendChanges(items: { topic: string; data: unknown; at: string }[]): Promise<void>;
-  markDeliveries(items: { guid: string; status: DeliveryStatus; at: string; error: string | null }[]): Promise<void>;
   /** Read inside the transaction (sees its own writes). */
   getRun(runId: number): Promise<RunRecord | undefined>;
-
-  /** Sets a run's deployment environment learnt from its jobs or deployments (upsertRun keeps it). */
-  setRunEnvironment(runId: number, environment: string): Promise<void>;
+  // evidence (repos/evidence.ts)
+  upsertEvidence(e: EvidenceRecord): Promise<Upsert>;
+  /**
+   * @deprecated Refs were written and never read; the table is dropped (migration 0002). Stores
+   * nothing and answers 'stale'; the engine's `ref` fact should stop calling it.
+   */
+  upsertRef(ref: RefRecord): Promise<Upsert>;
+  // deployments and protection requests (repos/deployments.ts)
+  upsertDeployment(d: DeploymentRecord): Promise<Upsert>;
+  saveProtectionRequest(r: ProtectionRequest): Promise<Upsert>;
   /** Records our answer; false when there is no such unanswered request. */
   answerProtectionRequest(
     key: { repo: string; runId: number; environment: string },
@@ -255,46 +227,55 @@ export interface StoreTx {
     comment: string | null,
     at: string,
   ): Promise<boolean>;
-  upsertArtifact(a: ArtifactRecord): Promise<void>;
+  // inbox marks (repos/deliveries.ts)
+  markDelivery(guid: string, status: DeliveryStatus, at: string, error?: string | null): Promise<void>;
+  markDeliveries(
+    items: { guid: string; status: DeliveryStatus; at: string; error: string | null }[],
+  ): Promise<void>;
+  // audit (repos/audit.ts), change feed (repos/change-feed.ts): batched forms are one statement per batch
+  appendAudit(e: AuditEvent): Promise<void>;
+  appendAudits(events: AuditEvent[]): Promise<void>;
+  appendChange(topic: string, data: unknown, at: string): Promise<number>;
+  appendChanges(items: { topic: string; data: unknown; at: string }[]): Promise<void>;
+  // outbox and timers (repos/outbox.ts, repos/timers.ts)
+  enqueue(effect: OutboxEffect): Promise<'enqueued' | 'duplicate'>;
+  schedule(timer: TimerSpec): Promise<'scheduled' | 'duplicate'>;
+  // releases (repos/releases.ts)
   createRelease(r: ReleaseRecord): Promise<'created' | 'duplicate'>;
   updateRelease(
     id: string,
     patch: { state?: string; currentLane?: string | null; data?: unknown; updatedAt: string },
   ): Promise<boolean>;
-  upsertReleaseLane(l: ReleaseLaneRecord): Promise<void>;
+  /** Appends one freeze override granted for the release. */
+  addReleaseOverride(releaseId: string, override: FreezeOverride): Promise<void>;
+  /** Records when lanes first went green for the release; a lane already recorded keeps its time. */
+  recordReleaseGreenAt(releaseId: string, greenAt: Record<string, string>): Promise<void>;
+  // gates (repos/gates.ts)
   saveGateDecision(g: GateDecisionRecord): Promise<void>;
   /** One approval per person per release and gate. */
   addApproval(a: ApprovalRecord): Promise<'added' | 'duplicate'>;
+  // alerts (repos/alerts.ts)
   /** Creates the live alert for this key, or bumps its count and last_at. */
   raiseAlert(a: AlertInput): Promise<{ alert: AlertRecord; created: boolean }>;
   /** undefined when not open. */
   ackAlert(id: number, by: string, at: string): Promise<AlertRecord | undefined>;
   /** undefined when already resolved or missing. */
   resolveAlert(id: number, by: string, at: string): Promise<AlertRecord | undefined>;
-  upsertPerson(p: PersonRecord): Promise<void>;
+  // tokens (repos/tokens.ts)
   createToken(t: TokenRecord): Promise<void>;
   revokeToken(id: string, at: string): Promise<boolean>;
   touchToken(id: string, at: string): Promise<void>;
-  /** Small engine state (JSON). */
+  // engine state (repos/engine-state.ts)
+  /** Records `at` as when monitoring `subject` began unless one is stored; returns the stored time. */
+  ensureMonitoredSince(subject: MonitoredSubject, at: string): Promise<string>;
+  /** @deprecated Use the typed release / engine-state methods (see docs in repos/engine-state.ts). */
   kvSet(key: string, value: unknown, at: string): Promise<void>;
+  /** @deprecated Use listReleaseOverrides / getReleaseGreenAt / ensureMonitoredSince. */
   kvGet(key: string): Promise<unknown>;
 }
 
-export interface Store extends Omit<StoreTx, 'getRun'> {
-  readonly dialect: 'sqlite' | 'postgres';
-  migrate(): Promise<void>;
-  close(): Promise<void>;
-  /** Throws when the database cannot be reached. */
-  ping(): Promise<void>;
-  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
-
-  // Inbox
-  insertDeliveries(ds: NewDelivery[]): Promise<('inserted' | 'duplicate')[]>;
-  claimDeliveries(opts: { limit: number; leaseMs: number; now: string; worker: string }): Promise<Delivery[]>;
-  getDelivery(guid: string): Promise<Delivery | undefined>;
-  inboxStats(): Promise<InboxStats>;
-
-  // Reads
+/** Reads, on the pool (PostgreSQL) or the one connection (SQLite). */
+export interface StoreReads {
   getRun(runId: number): Promise<RunRecord | undefined>;
   listRuns(filter: RunFilter): Promise<RunRecord[]>;
   listJobs(runIds: number[]): Promise<JobRecord[]>;
@@ -304,12 +285,6 @@ export interface Store extends Omit<StoreTx, 'getRun'> {
     laneId?: string;
     limit?: number;
   }): Promise<EvidenceRecord[]>;
-  listDeployments(filter: {
-    runId?: number;
-    sha?: string;
-    environment?: string;
-    limit?: number;
-  }): Promise<DeploymentRecord[]>;
   listProtectionRequests(filter: {
     pendingOnly?: boolean;
     runId?: number;
@@ -321,25 +296,9 @@ export interface Store extends Omit<StoreTx, 'getRun'> {
     objectId?: string;
   }): Promise<StoredAuditEvent[]>;
   changesSince(seq: number, limit: number): Promise<ChangeEvent[]>;
-
-  // API tokens (hashed at rest)
-  createToken(t: TokenRecord): Promise<void>;
+  latestChangeSeq(): Promise<number>;
   findTokenByHash(hash: string): Promise<TokenRecord | undefined>;
   listTokens(personId?: string): Promise<TokenRecord[]>;
-  revokeToken(id: string, at: string): Promise<boolean>;
-  touchToken(id: string, at: string): Promise<void>;
-  latestChangeSeq(): Promise<number>;
-
-  // Outbox and timers (claimed with row locks / SKIP LOCKED on PostgreSQL; leases on SQLite)
-  claimOutbox(opts: { limit: number; now: string; leaseMs: number }): Promise<OutboxItem[]>;
-  completeOutbox(id: number, at: string): Promise<void>;
-  failOutbox(id: number, error: string, retryAt: string | null): Promise<void>;
-  listOutbox(filter: { status?: OutboxItem['status']; kind?: string; limit?: number }): Promise<OutboxItem[]>;
-  claimDueTimers(opts: { limit: number; now: string }): Promise<TimerItem[]>;
-  listTimers(filter: { status?: TimerItem['status']; kind?: string; limit?: number }): Promise<TimerItem[]>;
-
-  // Releases, gates, alerts, artifacts, people and tokens
-  listArtifacts(runIds: number[]): Promise<ArtifactRecord[]>;
   getRelease(id: string): Promise<ReleaseRecord | undefined>;
   listReleases(filter: {
     state?: string;
@@ -347,7 +306,9 @@ export interface Store extends Omit<StoreTx, 'getRun'> {
     limit?: number;
     before?: string;
   }): Promise<ReleaseRecord[]>;
-  listReleaseLanes(releaseId: string): Promise<ReleaseLaneRecord[]>;
+  listReleaseOverrides(releaseId: string): Promise<FreezeOverride[]>;
+  /** Lane id → when it first went green for this release. */
+  getReleaseGreenAt(releaseId: string): Promise<Record<string, string>>;
   listGateDecisions(filter: { releaseId?: string; gateId?: string }): Promise<GateDecisionRecord[]>;
   listApprovals(filter: { releaseId?: string; gateId?: string }): Promise<ApprovalRecord[]>;
   getAlert(id: number): Promise<AlertRecord | undefined>;
@@ -358,11 +319,35 @@ export interface Store extends Omit<StoreTx, 'getRun'> {
   }): Promise<AlertRecord[]>;
   /** Open or acked (not resolved): the header's "Alerts N". */
   countOpenAlerts(): Promise<number>;
-  listPeople(): Promise<PersonRecord[]>;
-  getRef(repo: string, ref: string): Promise<RefRecord | undefined>;
-  /** refs/heads/..., refs/tags/...: filter by repo and ref prefix; deleted refs (sha null) included. */
-  listRefs(filter: { repo?: string; prefix?: string; limit?: number }): Promise<RefRecord[]>;
+  /** @deprecated Use listReleaseOverrides / getReleaseGreenAt / ensureMonitoredSince. */
+  kvGet(key: string): Promise<unknown>;
+}
 
+/** Queue operations that run their own short transaction (claims lease rows; SKIP LOCKED on PostgreSQL). */
+export interface StoreQueues {
+  /** One transaction for the batch. A GUID already stored (or earlier in the batch) is 'duplicate'. */
+  insertDeliveries(ds: NewDelivery[]): Promise<('inserted' | 'duplicate')[]>;
+  claimDeliveries(opts: { limit: number; leaseMs: number; now: string; worker: string }): Promise<Delivery[]>;
+  getDelivery(guid: string): Promise<Delivery | undefined>;
+  inboxStats(): Promise<InboxStats>;
+  claimOutbox(opts: { limit: number; now: string; leaseMs: number }): Promise<OutboxItem[]>;
+  completeOutbox(id: number, at: string): Promise<void>;
+  failOutbox(id: number, error: string, retryAt: string | null): Promise<void>;
+  listOutbox(filter: { status?: OutboxItem['status']; kind?: string; limit?: number }): Promise<OutboxItem[]>;
+  claimDueTimers(opts: { limit: number; now: string }): Promise<TimerItem[]>;
+  listTimers(filter: { status?: TimerItem['status']; kind?: string; limit?: number }): Promise<TimerItem[]>;
+}
+
+/** The writes callers make on their own (each one statement, committed at once). */
+export type StoreAutoCommit = Pick<StoreTx, 'createToken' | 'revokeToken' | 'touchToken' | 'kvSet'>;
+
+export interface Store extends StoreReads, StoreQueues, StoreAutoCommit {
+  readonly dialect: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Cross-replica wake-ups (PostgreSQL LISTEN/NOTIFY; in-process on SQLite). */
   onNotify(channel: NotifyChannel, fn: () => void): () => void;
   notify(channel: NotifyChannel): Promise<void>;

@@ -1,0 +1,223 @@
+// The durable inbox: every verified webhook delivery, stored before GitHub gets its 202.
+// Guarantees: a GUID is stored once (a repeat, in the batch or later, is 'duplicate' and never
+// overwrites); a batch is one transaction, so the caller's 202 follows its commit; the body is
+// written once into delivery_bodies and never rewritten by status updates; claims hand out pending
+// deliveries oldest first under a lease (FOR UPDATE SKIP LOCKED on PostgreSQL, BEGIN IMMEDIATE on
+// SQLite), so replicas never process one delivery at the same time, and an expired lease makes it
+// claimable again.
+//
+// The batch insert is the acknowledging hot path: it skips the query builder and sends one
+// parameterised multi-row INSERT ... ON CONFLICT DO NOTHING per chunk, whose text depends only on
+// the row count (so better-sqlite3's statement cache in sqlite-store.ts reuses the prepared statement).
+import { CompiledQuery } from 'kysely';
+import type { Delivery, DeliveryStatus, InboxStats, NewDelivery } from '../store.ts';
+import {
+  INSERT_CHUNK,
+  addMs,
+  chunks,
+  iso,
+  num,
+  type Db,
+  type Row,
+  type StoreCtx,
+  type TxCtx,
+} from './shared.ts';
+
+function rowToDelivery(r: Row<'deliveries'>, body: string): Delivery {
+  return {
+    seq: num(r.seq),
+    guid: r.guid,
+    event: r.event,
+    action: r.action,
+    receivedAt: r.received_at,
+    body,
+    source: r.source,
+    status: r.status as DeliveryStatus,
+    attempts: num(r.attempts),
+    processedAt: r.processed_at,
+    error: r.error,
+  };
+}
+
+const sqlTexts = new Map<string, string>();
+
+/** `insert into <table> (<cols>) values (..), (..) <tail>` for n rows, in the dialect's placeholders; cached. */
+function multiRowInsert(
+  pg: boolean,
+  table: string,
+  cols: readonly string[],
+  n: number,
+  tail: string,
+): string {
+  const key = `${pg ? 'pg' : 'sqlite'}|${table}|${n}`;
+  const hit = sqlTexts.get(key);
+  if (hit !== undefined) return hit;
+  let p = 0;
+  const row = (): string => `(${cols.map(() => (pg ? `$${++p}` : '?')).join(', ')})`;
+  const text = `insert into ${table} (${cols.join(', ')}) values ${Array.from({ length: n }, row).join(', ')} ${tail}`;
+  sqlTexts.set(key, text);
+  return text;
+}
+
+const DELIVERY_COLS = ['guid', 'event', 'action', 'received_at', 'source'] as const;
+const BODY_COLS = ['seq', 'body'] as const;
+
+/** Inserts one chunk of distinct deliveries; returns the GUIDs actually inserted. */
+async function insertChunk(tx: Db, pg: boolean, part: NewDelivery[]): Promise<Set<string>> {
+  const params: unknown[] = [];
+  for (const d of part) params.push(d.guid, d.event, d.action, iso(d.receivedAt), d.source);
+  const text = multiRowInsert(
+    pg,
+    'deliveries',
+    DELIVERY_COLS,
+    part.length,
+    'on conflict (guid) do nothing returning seq, guid',
+  );
+  const { rows } = await tx.executeQuery<{ seq: number; guid: string }>(CompiledQuery.raw(text, params));
+  if (rows.length === 0) return new Set();
+  const bodyOf = new Map(part.map((d) => [d.guid, d.body]));
+  const bodyParams: unknown[] = [];
+  for (const r of rows) bodyParams.push(num(r.seq), bodyOf.get(r.guid));
+  await tx.executeQuery(
+    CompiledQuery.raw(multiRowInsert(pg, 'delivery_bodies', BODY_COLS, rows.length, ''), bodyParams),
+  );
+  return new Set(rows.map((r) => r.guid));
+}
+
+async function bodiesOf(db: Db, seqs: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const part of chunks(seqs, INSERT_CHUNK)) {
+    const rows = await db
+      .selectFrom('delivery_bodies')
+      .select(['seq', 'body'])
+      .where('seq', 'in', part)
+      .execute();
+    for (const r of rows) out.set(num(r.seq), r.body);
+  }
+  return out;
+}
+
+export function deliveryStore({ db, pg, runTx }: StoreCtx) {
+  return {
+    /** One transaction for the batch. A GUID already stored (or earlier in the batch) is 'duplicate'. */
+    insertDeliveries(ds: NewDelivery[]): Promise<('inserted' | 'duplicate')[]> {
+      if (ds.length === 0) return Promise.resolve([]);
+      const seen = new Set<string>();
+      const unique = ds.filter((d) => (seen.has(d.guid) ? false : (seen.add(d.guid), true)));
+      return runTx(async (tx) => {
+        const inserted = new Set<string>();
+        for (const part of chunks(unique, INSERT_CHUNK))
+          for (const g of await insertChunk(tx, pg, part)) inserted.add(g);
+        // First occurrence of an inserted GUID is 'inserted'; any repeat in the batch is 'duplicate'.
+        return ds.map((d) => (inserted.delete(d.guid) ? 'inserted' : 'duplicate'));
+      });
+    },
+
+    /** Pending deliveries not leased (or whose lease expired), oldest first; leases them and bumps attempts. */
+    claimDeliveries(opts: {
+      limit: number;
+      leaseMs: number;
+      now: string;
+      worker: string;
+    }): Promise<Delivery[]> {
+      const now = iso(opts.now);
+      const until = addMs(now, opts.leaseMs);
+      return runTx(async (tx) => {
+        const rows = await tx
+          .updateTable('deliveries')
+          .set((eb) => ({ lease_until: until, worker: opts.worker, attempts: eb('attempts', '+', 1) }))
+          .where('seq', 'in', (eb) =>
+            eb
+              .selectFrom('deliveries')
+              .select('seq')
+              .where('status', '=', 'pending')
+              .where((w) => w.or([w('lease_until', 'is', null), w('lease_until', '<=', now)]))
+              .orderBy('seq')
+              .limit(opts.limit)
+              .$if(pg, (q) => q.forUpdate().skipLocked()),
+          )
+          .returningAll()
+          .execute();
+        const bodies = await bodiesOf(
+          tx,
+          rows.map((r) => num(r.seq)),
+        );
+        return rows.map((r) => rowToDelivery(r, bodies.get(num(r.seq)) ?? '')).sort((a, b) => a.seq - b.seq);
+      });
+    },
+
+    async getDelivery(guid: string): Promise<Delivery | undefined> {
+      const row = await db.selectFrom('deliveries').selectAll().where('guid', '=', guid).executeTakeFirst();
+      if (row === undefined) return undefined;
+      return rowToDelivery(row, (await bodiesOf(db, [num(row.seq)])).get(num(row.seq)) ?? '');
+    },
+
+    async inboxStats(): Promise<InboxStats> {
+      const counts = await db
+        .selectFrom('deliveries')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute();
+      const oldest = await db
+        .selectFrom('deliveries')
+        .select('received_at')
+        .where('status', '=', 'pending')
+        .orderBy('seq')
+        .limit(1)
+        .executeTakeFirst();
+      const by = new Map(counts.map((c) => [c.status, num(c.n)]));
+      const get = (s: DeliveryStatus): number => by.get(s) ?? 0;
+      return {
+        received: [...by.values()].reduce((a, b) => a + b, 0),
+        pending: get('pending'),
+        processed: get('processed'),
+        ignored: get('ignored'),
+        failed: get('failed'),
+        oldestPendingAt: oldest?.received_at ?? null,
+      };
+    },
+  };
+}
+
+export function deliveryWrites({ db }: TxCtx) {
+  async function markDelivery(
+    guid: string,
+    status: DeliveryStatus,
+    at: string,
+    error?: string | null,
+  ): Promise<void> {
+    await db
+      .updateTable('deliveries')
+      .set({ status, processed_at: iso(at), error: error ?? null, lease_until: null })
+      .where('guid', '=', guid)
+      .execute();
+  }
+  return {
+    markDelivery,
+
+    /** Error-free marks sharing a status and time go out as one UPDATE ... WHERE guid IN (...). */
+    async markDeliveries(
+      items: { guid: string; status: DeliveryStatus; at: string; error: string | null }[],
+    ): Promise<void> {
+      const byKey = new Map<string, { status: DeliveryStatus; at: string; guids: string[] }>();
+      for (const i of items) {
+        if (i.error !== null) continue;
+        const at = iso(i.at);
+        const k = `${i.status}|${at}`;
+        const group = byKey.get(k) ?? { status: i.status, at, guids: [] };
+        group.guids.push(i.guid);
+        byKey.set(k, group);
+      }
+      for (const { status, at, guids } of byKey.values()) {
+        for (const part of chunks(guids, INSERT_CHUNK)) {
+          await db
+            .updateTable('deliveries')
+            .set({ status, processed_at: at, error: null, lease_until: null })
+            .where('guid', 'in', part)
+            .execute();
+        }
+      }
+      for (const i of items) if (i.error !== null) await markDelivery(i.guid, i.status, i.at, i.error);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+// The Store's behavioural suite: the outbox.
+// Runs on SQLite and on PostgreSQL alike; the shared set-up is in helpers/store-contract.ts.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { at, canon, storeContract } from './helpers/store-contract.ts';
+
+storeContract('outbox', ({ withStore }) => {
+  void it('runs the outbox: idempotent enqueue, claim with lease, retry, dead and done', async () => {
+    await withStore(async (s) => {
+      const effect = {
+        key: 'dispatch:PL-04:rel-1',
+        kind: 'github.dispatch',
+        payload: { workflow: 'deploy-staging.yml', ref: 'main' },
+        runAt: at(0),
+      };
+      assert.equal(await s.transaction((tx) => tx.enqueue(effect)), 'enqueued');
+      assert.equal(
+        await s.transaction((tx) => tx.enqueue({ ...effect, payload: { other: true } })),
+        'duplicate',
+      );
+      assert.equal(
+        await s.transaction((tx) =>
+          tx.enqueue({
+            key: 'notify:1',
+            kind: 'alert.notify',
+            payload: { text: 'PL-09 failed' },
+            runAt: at(0),
+          }),
+        ),
+        'enqueued',
+      );
+      assert.equal(
+        await s.transaction((tx) =>
+          tx.enqueue({ key: 'later', kind: 'github.commit_status', payload: null, runAt: at(60) }),
+        ),
+        'enqueued',
+      );
+
+      const c1 = await s.claimOutbox({ limit: 10, now: at(1), leaseMs: 30_000 });
+      assert.deepEqual(
+        c1.map((o) => o.key),
+        ['dispatch:PL-04:rel-1', 'notify:1'],
+      );
+      assert.deepEqual(c1[0]?.payload, effect.payload);
+      assert.equal(c1[0]?.attempts, 1);
+      assert.deepEqual(await s.claimOutbox({ limit: 10, now: at(1.2), leaseMs: 30_000 }), []);
+      const [dispatch, notify] = c1;
+      assert.ok(dispatch && notify);
+      await s.failOutbox(dispatch.id, 'HTTP 502', at(5));
+      await s.completeOutbox(notify.id, at(1.5));
+      assert.deepEqual(await s.claimOutbox({ limit: 10, now: at(4), leaseMs: 30_000 }), []);
+      const c2 = await s.claimOutbox({ limit: 10, now: at(5), leaseMs: 30_000 });
+      assert.deepEqual(
+        c2.map((o) => [o.key, o.attempts, o.lastError]),
+        [['dispatch:PL-04:rel-1', 2, 'HTTP 502']],
+      );
+      // Lease expiry (worker died): claimed again.
+      const c3 = await s.claimOutbox({ limit: 10, now: at(6), leaseMs: 30_000 });
+      assert.deepEqual(
+        c3.map((o) => o.attempts),
+        [3],
+      );
+      await s.failOutbox(dispatch.id, 'HTTP 422', null);
+      assert.deepEqual(
+        (await s.listOutbox({ status: 'dead' })).map((o) => [o.key, o.lastError]),
+        [['dispatch:PL-04:rel-1', 'HTTP 422']],
+      );
+      assert.deepEqual(
+        (await s.listOutbox({ status: 'done' })).map((o) => o.key),
+        ['notify:1'],
+      );
+      assert.deepEqual(
+        (await s.listOutbox({ status: 'pending' })).map((o) => o.runAt),
+        [canon(at(60))],
+      );
+      assert.deepEqual(
+        (await s.listOutbox({ kind: 'alert.notify' })).map((o) => o.key),
+        ['notify:1'],
+      );
+      assert.equal((await s.claimOutbox({ limit: 10, now: at(61), leaseMs: 1000 })).length, 1);
+    });
+  });
+});
