@@ -167,7 +167,7 @@ async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' |
     case 'evidence':
       return tx.upsertEvidence(fact.evidence);
     case 'ref':
-      return tx.upsertRef(fact.ref);
+      return 'stale'; // refs are not stored: nothing reads them
     case 'deployment': {
       const r = await tx.upsertDeployment(fact.deployment);
       if (fact.deployment.runId !== null)

@@ -7,17 +7,11 @@ import { compareRunsNewestFirst, laneRunState, workflowStatusOf } from '../core/
 import { applyAlerts } from './apply-alerts.ts';
 import { nowIso, type EngineContext } from './engine-context.ts';
 
-const MONITORED_SINCE_KEY = 'drills-monitored-since';
-
 export async function evaluateDrills(ctx: EngineContext): Promise<void> {
   const { store, catalog } = ctx;
   const now = nowIso(ctx);
   // A drill that never ran is "missed" only once a full period has passed since Lanes began watching.
-  let since = (await store.kvGet(MONITORED_SINCE_KEY)) as string | undefined;
-  if (!since) {
-    since = now;
-    await store.kvSet(MONITORED_SINCE_KEY, since, now);
-  }
+  const since = await store.transaction((tx) => tx.ensureMonitoredSince('drills', now));
   const drillLanes = catalog.lanes.filter((l) => l.kind === 'rollback-drill');
   const drills: DrillHistory[] = [];
   for (const lane of drillLanes) {

@@ -27,5 +27,3 @@ export function nowIso(ctx: EngineContext): string {
 }
 
 /** Small per-release engine state kept in the store's kv table. */
-export const OVERRIDES_KEY = (releaseId: string): string => `release-overrides:${releaseId}`;
-export const GREEN_AT_KEY = (releaseId: string): string => `release-green-at:${releaseId}`;

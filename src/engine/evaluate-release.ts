@@ -10,7 +10,7 @@ import { applyAlerts } from './apply-alerts.ts';
 import { auditEntry } from './audit-entry.ts';
 import { evaluateDrills } from './drills.ts';
 import { enqueueEffect } from './effects.ts';
-import { GREEN_AT_KEY, nowIso, type EngineContext } from './engine-context.ts';
+import { nowIso, type EngineContext } from './engine-context.ts';
 import { greenAtOf, loadReleaseState } from './load-release-state.ts';
 
 export function gateDetail(g: GateEvaluation): unknown {
@@ -62,7 +62,7 @@ export async function reevaluateRelease(
 
   const changed = await store.transaction(async (tx) => {
     let touched = false;
-    if (greenChanged) await tx.kvSet(GREEN_AT_KEY(rec.id), greenAt, now);
+    if (greenChanged) await tx.recordReleaseGreenAt(rec.id, greenAt);
     for (const g of evaluation.gates) {
       const before = previous.find((p) => p.gateId === g.id);
       const detail = gateDetail(g);

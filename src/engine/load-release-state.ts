@@ -11,7 +11,7 @@ import type {
   ReleaseState,
 } from '../core/release-model.ts';
 import type { ProtectionRequestState, ReleaseRecord } from '../store/store.ts';
-import { GREEN_AT_KEY, OVERRIDES_KEY, type EngineContext } from './engine-context.ts';
+import type { EngineContext } from './engine-context.ts';
 
 export interface CommitFacts {
   runs: RunRecord[];
@@ -28,11 +28,11 @@ export async function commitFacts(ctx: EngineContext, sha: string): Promise<Comm
 
 /** When each lane of the release first turned green (kept so a later failure can be placed in a hold). */
 export async function greenAtOf(ctx: EngineContext, releaseId: string): Promise<Record<string, string>> {
-  return ((await ctx.store.kvGet(GREEN_AT_KEY(releaseId))) ?? {}) as Record<string, string>;
+  return ctx.store.getReleaseGreenAt(releaseId);
 }
 
 export async function overridesOf(ctx: EngineContext, releaseId: string): Promise<FreezeOverride[]> {
-  return ((await ctx.store.kvGet(OVERRIDES_KEY(releaseId))) ?? []) as FreezeOverride[];
+  return ctx.store.listReleaseOverrides(releaseId);
 }
 
 function latestUpdate(runs: readonly RunRecord[]): string | null {

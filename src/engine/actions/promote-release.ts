@@ -8,7 +8,7 @@ import { refuse, type Outcome } from '../../contract/refusal.ts';
 import type { ReleaseView } from '../../contract/views.ts';
 import { auditEntry } from '../audit-entry.ts';
 import { enqueueEffect } from '../effects.ts';
-import { nowIso, OVERRIDES_KEY, type Actor, type EngineContext } from '../engine-context.ts';
+import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { reevaluateRelease } from '../evaluate-release.ts';
 import { findRelease, loadReleaseState } from '../load-release-state.ts';
 import { releaseView } from '../release-views.ts';
@@ -62,9 +62,8 @@ export async function promoteRelease(
       at: now,
       window: check.windows[0] ?? null,
     };
-    const overrides = [...state.overrides, override];
     await store.transaction(async (tx) => {
-      await tx.kvSet(OVERRIDES_KEY(rec.id), overrides, now);
+      await tx.addReleaseOverride(rec.id, override);
       await tx.appendAudit(
         auditEntry({
           at: now,
