@@ -4,6 +4,7 @@ import { registerCatalogCommands } from './catalog-commands.ts';
 import { registerServerCommands, registerTokenCommands } from './server-commands.ts';
 import { registerApiCommands } from './api-commands.ts';
 import { registerGitHubCommands } from './github-commands.ts';
+import { registerWorkflowsCommands } from './workflows-commands.ts';
 
 const program = new Command();
 program.name('lanes').description('Lanes — a delivery control plane for GitHub Actions').version('0.1.0');
@@ -12,5 +13,6 @@ registerServerCommands(program);
 registerTokenCommands(program);
 registerApiCommands(program);
 registerGitHubCommands(program);
+registerWorkflowsCommands(program);
 
 await program.parseAsync(process.argv);
