@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse as parseYaml } from 'yaml';
 import { loadCatalogFile } from '../src/catalog/load-catalog.ts';
 import type { Catalog } from '../src/catalog/catalog-schema.ts';
 import {
@@ -259,5 +262,108 @@ void describe('lanes workflows (CLI)', () => {
     assert.match(r.stdout, /lanes-gate/);
     const missing = await lanes('workflows', 'scaffold', 'WF-99', '--catalog', 'examples/ops/lanes.yaml');
     assert.equal(missing.code, 2);
+  });
+});
+
+/** The composite action's `run:` script and its env, with `${{ inputs.x }}` / `${{ github.x }}` filled in. */
+function actionScript(file: string, inputs: Record<string, string>, github: Record<string, string>) {
+  const doc = parseYaml(readFileSync(file, 'utf8')) as {
+    runs: { steps: { run: string; env: Record<string, string> }[] };
+  };
+  const step = doc.runs.steps[0];
+  assert.ok(step);
+  const fill = (v: string) =>
+    v.replace(/\$\{\{\s*(inputs|github)\.([\w-]+)\s*\}\}/g, (_m, ns: string, k: string) =>
+      ns === 'inputs' ? (inputs[k] ?? '') : (github[k] ?? ''),
+    );
+  return { run: step.run, env: Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, fill(v)])) };
+}
+
+void describe('examples/actions/lanes-evidence (its shell step, run locally)', () => {
+  void test('fetches an OIDC token for the audience and posts the evidence with it', async () => {
+    const seen: { path: string; auth: string | undefined; body: string }[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        seen.push({ path: req.url ?? '', auth: req.headers.authorization, body });
+        if (req.url?.startsWith('/token')) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ value: 'oidc.jwt.for-test' }));
+        } else {
+          res.writeHead(201, { 'content-type': 'application/json' });
+          res.end('{"ok":true}');
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const { run, env } = actionScript(
+        'examples/actions/lanes-evidence/action.yml',
+        {
+          'lanes-url': `${base}/`,
+          check: 'deploy-pack',
+          outcome: 'passed',
+          lane: 'PL-08',
+          details: '',
+          audience: 'lanes',
+        },
+        { server_url: 'https://github.com', repository: 'acme/shop', run_id: '991' },
+      );
+      const r = await new Promise<Ran>((resolve) =>
+        execFile(
+          'bash',
+          ['-c', run],
+          {
+            env: {
+              PATH: process.env.PATH ?? '/usr/bin:/bin',
+              ...env,
+              ACTIONS_ID_TOKEN_REQUEST_URL: `${base}/token?api-version=2.0`,
+              ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runtime-token',
+              GITHUB_SHA: 'a'.repeat(40),
+              GITHUB_RUN_ID: '991',
+            },
+            timeout: 30_000,
+          },
+          (err, stdout, stderr) =>
+            resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+        ),
+      );
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(seen[0]?.path, '/token?api-version=2.0&audience=lanes');
+      assert.equal(seen[0]?.auth, 'bearer runtime-token');
+      assert.equal(seen[1]?.path, '/api/v1/evidence');
+      assert.equal(seen[1]?.auth, 'Bearer oidc.jwt.for-test');
+      assert.deepEqual(JSON.parse(seen[1]?.body ?? ''), {
+        check: 'deploy-pack',
+        outcome: 'passed',
+        sha: 'a'.repeat(40),
+        runId: 991,
+        url: 'https://github.com/acme/shop/actions/runs/991',
+        lane: 'PL-08',
+      });
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  void test('fails with a clear message when the job has no id-token permission', async () => {
+    const { run, env } = actionScript(
+      'examples/actions/lanes-evidence/action.yml',
+      { 'lanes-url': 'http://127.0.0.1:9', check: 'x', outcome: 'passed' },
+      {},
+    );
+    const r = await new Promise<Ran>((resolve) =>
+      execFile(
+        'bash',
+        ['-c', run],
+        { env: { PATH: process.env.PATH ?? '', ...env } },
+        (err, stdout, stderr) =>
+          resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+      ),
+    );
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /id-token: write/);
   });
 });
