@@ -17,6 +17,8 @@ export interface GitHubAuth {
   ): Promise<AuthOutcome>;
   /** Forget cached installation tokens (called after a 401). */
   invalidate(): void;
+  /** The App's own credentials (a JWT) for /app endpoints; a final failure for token auth. */
+  appAuthorization(): AuthOutcome;
 }
 
 /** A personal access token or a fine-grained token. */
@@ -26,6 +28,12 @@ export function tokenAuth(token: string): GitHubAuth {
     kind: 'token',
     authorization: () => Promise.resolve({ ok: true, authorization: value }),
     invalidate: () => undefined,
+    appAuthorization: () => ({
+      ok: false,
+      retryable: false,
+      status: 0,
+      message: 'this call needs GitHub App credentials (LANES_GITHUB_APP_ID and key), not a token',
+    }),
   };
 }
 
@@ -99,6 +107,10 @@ export class GitHubAppAuth implements GitHubAuth {
 
   invalidate(): void {
     this.tokens.clear();
+  }
+
+  appAuthorization(): AuthOutcome {
+    return { ok: true, authorization: `Bearer ${this.jwt()}` };
   }
 
   async authorization(

@@ -15,7 +15,15 @@ export type GitHubFailure = {
   status: number;
   message: string;
 };
-export type GitHubOutcome<T> = { ok: true; data: T; status: number } | GitHubFailure;
+export type GitHubOutcome<T> =
+  | {
+      ok: true;
+      data: T;
+      status: number;
+      /** The Link header (pagination), when GitHub sent one. */
+      link?: string;
+    }
+  | GitHubFailure;
 
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
@@ -55,6 +63,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** App auth: the installation to act as, when known (e.g. from the webhook). */
   installationId?: number | null;
+}
+
+/** For request(): act as the App itself (its JWT) on /app endpoints instead of as an installation. */
+export interface RequestOptions extends CallOptions {
+  asApp?: boolean;
 }
 
 export interface GitHubClientOptions {
@@ -261,15 +274,17 @@ export class GitHubClient {
     path: string,
     repo: string,
     body: unknown,
-    o: CallOptions = {},
+    o: RequestOptions = {},
   ): Promise<GitHubOutcome<T>> {
     if (!path.startsWith('/') || path.startsWith('//') || path.includes('://'))
       return refused('refused non-relative path');
     const now = this.opts.clock ?? Date.now;
-    const auth = await this.opts.auth.authorization(repo, {
-      ...(o.installationId != null ? { installationId: o.installationId } : {}),
-      ...(o.signal ? { signal: o.signal } : {}),
-    });
+    const auth = o.asApp
+      ? this.opts.auth.appAuthorization()
+      : await this.opts.auth.authorization(repo, {
+          ...(o.installationId != null ? { installationId: o.installationId } : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
     if (!auth.ok) return { ...auth, message: `auth: ${auth.message}` };
     const headers: Record<string, string> = {
       accept: 'application/vnd.github+json',
@@ -309,7 +324,10 @@ export class GitHubClient {
       }
     }
     this.opts.log?.debug({ method, path, status: res.status, ms: now() - started }, 'github call');
-    if (res.status >= 200 && res.status < 300) return { ok: true, data: json as T, status: res.status };
+    if (res.status >= 200 && res.status < 300) {
+      const link = res.headers.get('link');
+      return { ok: true, data: json as T, status: res.status, ...(link ? { link } : {}) };
+    }
     const bodyMessage =
       json !== null && typeof json === 'object' && typeof (json as { message?: unknown }).message === 'string'
         ? (json as { message: string }).message
