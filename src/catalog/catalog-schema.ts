@@ -163,9 +163,7 @@ const phaseSchema = z
   .strict();
 
 const evidenceSourceSchema = z.union([
-  z
-    .object({ github: z.object({ workflow: workflowIdSchema, job: text.optional() }).strict() })
-    .strict(),
+  z.object({ github: z.object({ workflow: workflowIdSchema, job: text.optional() }).strict() }).strict(),
   z.object({ service: slug }).strict(),
   z.object({ seat: seatIdSchema }).strict(),
   z

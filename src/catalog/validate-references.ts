@@ -183,7 +183,10 @@ export function validateReferences(c: Catalog): ReferenceIssue[] {
   }
   c.promotion?.candidate_requires?.forEach((l, j) => laneRef(['promotion', 'candidate_requires', j], l));
 
-  const checkNames = new Set([...c.lanes.flatMap((l) => l.checks), ...c.gates.flatMap((g) => g.criteria.checks)]);
+  const checkNames = new Set([
+    ...c.lanes.flatMap((l) => l.checks),
+    ...c.gates.flatMap((g) => g.criteria.checks),
+  ]);
   const declared = new Set<string>();
   c.checks.forEach((chk, i) => {
     if (declared.has(chk.name)) add(['checks', i, 'name'], `duplicate check ${chk.name}`);
@@ -196,7 +199,10 @@ export function validateReferences(c: Catalog): ReferenceIssue[] {
       else if ('oidc' in src) {
         workflowRef([...at, 'oidc', 'workflow'], src.oidc.workflow);
         if (src.oidc.repository && !repos.has(src.oidc.repository))
-          add([...at, 'oidc', 'repository'], `repository ${src.oidc.repository} is not listed under repositories`);
+          add(
+            [...at, 'oidc', 'repository'],
+            `repository ${src.oidc.repository} is not listed under repositories`,
+          );
       } else if ('seat' in src) seatRef([...at, 'seat'], src.seat);
     });
   });

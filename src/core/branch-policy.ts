@@ -78,7 +78,8 @@ export function explainRef(c: Catalog, input: ExplainInput): Explanation {
       ? []
       : c.gates.filter(
           (g) =>
-            (phaseOf(c, g.phase).event === event || g.blocks.some((l) => applied.has(l))) && !gateSkipped(g, applied),
+            (phaseOf(c, g.phase).event === event || g.blocks.some((l) => applied.has(l))) &&
+            !gateSkipped(g, applied),
         );
   const gateBlocks = (g: Gate): string => {
     const lane = g.blocks.find((l) => applied.has(l));

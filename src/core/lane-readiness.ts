@@ -33,7 +33,6 @@ export interface LaneReadiness {
   waitsUntil: string | null;
 }
 
-
 /**
  * Whether a lane may run for this release now: its predecessors (trigger after/hold/approval/manual-after)
  * are green (or do not apply), the gates that block it passed, its hold elapsed since its predecessor

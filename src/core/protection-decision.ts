@@ -12,7 +12,6 @@ import { iso } from './release-model.ts';
 import type { ConditionState, LaneReadiness } from './lane-readiness.ts';
 import { laneReadiness } from './lane-readiness.ts';
 
-
 /** Lanes bound to a deployment protection request: same workflow, environment matching, event allowed. */
 export function lanesForProtectionRequest(
   c: Catalog,

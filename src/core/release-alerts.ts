@@ -22,7 +22,6 @@ function occurrenceOf(run: ReleaseLaneRun): string {
   return `at:${run.completedAt ?? run.startedAt ?? 'unknown'}`;
 }
 
-
 /** Whether a lane failure of this release still counts as an open cause (not fixed, not rolled back). */
 function failureActive(run: ReleaseLaneRun, rollbackAt: number | null): boolean {
   if (run.status !== 'failed') return false;

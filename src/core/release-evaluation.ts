@@ -34,7 +34,6 @@ export interface ReleaseEvaluation {
   outcome: ReleaseOutcome;
 }
 
-
 const STATUS_WORD = { passed: 'success', pending: 'pending', blocked: 'failure' } as const;
 
 /**
