@@ -165,6 +165,7 @@ function resolveReason(
     }
     case 'drill_failed':
     case 'drill_missed':
+    case 'unsanctioned_change':
       return 'cause cleared';
   }
 }
