@@ -180,7 +180,7 @@ async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' |
       return r;
     }
     case 'release':
-      return 'stale'; // releases are opened by PL-06 through the API; GitHub release events are informational
+      return 'stale'; // releases are opened through the API; GitHub release events are informational
   }
 }
 
