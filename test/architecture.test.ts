@@ -31,12 +31,16 @@ const webFiles = filesUnder('web/src', codeFile);
 
 /** Relative import specifiers of a file, resolved to repository paths ('src/core/gates.ts'). */
 export function importsOf(path: string, text: string): string[] {
-  const specs = [...text.matchAll(/\bfrom\s+'([^']+)'|\bimport\s*\(\s*'([^']+)'\s*\)|^\s*import\s+'([^']+)'/gm)].map(
-    (m) => m[1] ?? m[2] ?? m[3] ?? '',
-  );
+  const specs = [
+    ...text.matchAll(/\bfrom\s+'([^']+)'|\bimport\s*\(\s*'([^']+)'\s*\)|^\s*import\s+'([^']+)'/gm),
+  ].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
   return specs
     .filter((s) => s.startsWith('.'))
-    .map((s) => normalize(join(dirname(path), s)).split(sep).join('/'));
+    .map((s) =>
+      normalize(join(dirname(path), s))
+        .split(sep)
+        .join('/'),
+    );
 }
 
 const layerOf = (path: string): string =>
@@ -50,7 +54,8 @@ export function layeringBreak(from: string, to: string): string | null {
   if (lower.includes(a) && ['http', 'cli', 'server'].includes(b)) return `${a} must not import ${b}`;
   if (a === 'core' && b !== 'core' && b !== 'contract') return 'core imports only core and contract';
   if (['store', 'github', 'catalog'].includes(a) && b === 'engine') return `${a} must not import the engine`;
-  if (a === 'web' && to.startsWith('src/') && b !== 'contract') return 'web imports only src/contract from src/';
+  if (a === 'web' && to.startsWith('src/') && b !== 'contract')
+    return 'web imports only src/contract from src/';
   return null;
 }
 
@@ -77,7 +82,10 @@ void test('the layering checker itself: what it allows and what it refuses', () 
   ];
   for (const [from, to, ok] of cases) assert.equal(layeringBreak(from, to) === null, ok, `${from} -> ${to}`);
   assert.deepEqual(
-    importsOf('src/engine/x.ts', `import a from '../core/a.ts';\nconst b = await import('./b.ts');\nimport 'zod';\n`),
+    importsOf(
+      'src/engine/x.ts',
+      `import a from '../core/a.ts';\nconst b = await import('./b.ts');\nimport 'zod';\n`,
+    ),
     ['src/core/a.ts', 'src/engine/b.ts'],
   );
 });
@@ -96,7 +104,8 @@ void test('imports follow the layers: core ← catalog/store/github ← engine �
   for (const from of [...srcFiles, ...webFiles]) {
     for (const to of importsOf(from, read(from))) {
       const why = layeringBreak(from, to);
-      if (why && !layeringExceptions.some((e) => e.from === from && e.to === to)) breaks.push(`${from} -> ${to}: ${why}`);
+      if (why && !layeringExceptions.some((e) => e.from === from && e.to === to))
+        breaks.push(`${from} -> ${to}: ${why}`);
     }
   }
   assert.deepEqual(breaks, []);
@@ -123,7 +132,10 @@ function exampleNames(): string[] {
   );
   const phases = [...yaml.matchAll(/^\s+- \{ name: ([^,]+),/gm)].map((m) => (m[1] ?? '').trim());
   const names = [...new Set([...envs, ...envRefs, ...phases])].filter((n) => n && !n.includes('*'));
-  assert.ok(names.includes('staging') && names.includes('prod-ops') && names.includes('Pre-Prod'), names.join());
+  assert.ok(
+    names.includes('staging') && names.includes('prod-ops') && names.includes('Pre-Prod'),
+    names.join(),
+  );
   return names;
 }
 
@@ -134,7 +146,7 @@ export function exampleMentions(text: string, names: readonly string[]): string[
     const hit = (what: string): void => void found.push(`${i + 1}: ${what}: ${line.trim()}`);
     for (const m of line.matchAll(/\b(PL|RG|WF)-\d\d\b/g)) hit(m[0]);
     if (line.includes('Post-Prod')) hit('Post-Prod');
-    for (const n of names) if (['\'', '"', '`'].some((q) => line.includes(`${q}${n}${q}`))) hit(`'${n}'`);
+    for (const n of names) if (["'", '"', '`'].some((q) => line.includes(`${q}${n}${q}`))) hit(`'${n}'`);
   });
   return found;
 }
@@ -150,14 +162,19 @@ void test('nothing in src/ depends on a lane, gate or workflow id, phase or envi
     .filter((p) => !exampleNameAllowList.some((a) => a.file === p))
     .flatMap((p) => exampleMentions(read(p), names).map((m) => `${p}:${m}`));
   assert.deepEqual(found, []);
-  for (const a of exampleNameAllowList) assert.ok(existsSync(join(root, a.file)), `allow-listed ${a.file} exists`);
+  for (const a of exampleNameAllowList)
+    assert.ok(existsSync(join(root, a.file)), `allow-listed ${a.file} exists`);
 });
 
 void test('docs/ARCHITECTURE.md names only files and folders that exist', () => {
   const doc = read('docs/ARCHITECTURE.md');
-  const named = [...doc.matchAll(/`((?:src|web|test|bench|bin|examples|dist|docs)\/[^`\s]*)`/g)].map((m) => m[1] ?? '');
+  const named = [...doc.matchAll(/`((?:src|web|test|bench|bin|examples|dist|docs)\/[^`\s]*)`/g)].map(
+    (m) => m[1] ?? '',
+  );
   assert.ok(named.length >= 15, `the document names the main modules (found ${named.length})`);
   // dist/ is the compiled output, produced by `npm run build`: it is named, not checked.
-  const missing = named.filter((p) => !p.startsWith('dist/') && !existsSync(join(root, p.replace(/\*.*$/, ''))));
+  const missing = named.filter(
+    (p) => !p.startsWith('dist/') && !existsSync(join(root, p.replace(/\*.*$/, ''))),
+  );
   assert.deepEqual(missing, []);
 });

@@ -14,7 +14,7 @@ import { auditReads, auditWrites } from './repos/audit.ts';
 import { changeLock, changeReads, changeWrites } from './repos/change-feed.ts';
 import { deliveryStore, deliveryWrites } from './repos/deliveries.ts';
 import { deploymentReads, deploymentWrites } from './repos/deployments.ts';
-import { engineStateReads, engineStateWrites } from './repos/engine-state.ts';
+import { engineStateWrites } from './repos/engine-state.ts';
 import { evidenceReads, evidenceWrites } from './repos/evidence.ts';
 import { gateReads, gateWrites } from './repos/gates.ts';
 import { outboxStore, outboxWrites } from './repos/outbox.ts';
@@ -39,7 +39,6 @@ export function transactionOver(db: Db, dialect: StoreDialect): StoreTx {
     ...runWrites(ctx),
     getRun: runReads(ctx).getRun,
     ...evidenceWrites(ctx),
-    upsertRef: () => Promise.resolve('stale'),
     ...deploymentWrites(ctx),
     ...deliveryWrites(ctx),
     ...auditWrites(ctx),
@@ -51,7 +50,6 @@ export function transactionOver(db: Db, dialect: StoreDialect): StoreTx {
     ...alertWrites(ctx),
     ...tokenWrites(ctx),
     ...engineStateWrites(ctx),
-    kvGet: engineStateReads(ctx).kvGet,
   };
 }
 
@@ -66,7 +64,6 @@ function readsOver(ctx: ReadCtx): StoreReads {
     ...releaseReads(ctx),
     ...gateReads(ctx),
     ...alertReads(ctx),
-    ...engineStateReads(ctx),
   };
 }
 
@@ -77,7 +74,7 @@ function queuesOver(ctx: ReadCtx, runTx: RunTx): StoreQueues {
 
 function autoCommitOver(db: Db): StoreAutoCommit {
   const { createToken, revokeToken, touchToken } = tokenWrites({ db });
-  return { createToken, revokeToken, touchToken, kvSet: engineStateWrites({ db }).kvSet };
+  return { createToken, revokeToken, touchToken };
 }
 
 // The composed methods are assigned in the constructor; this merge tells the type system they exist.

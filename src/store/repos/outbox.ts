@@ -6,7 +6,7 @@
 import type { OutboxEffect, OutboxItem } from '../store.ts';
 import { addMs, fromJson, iso, num, toJson, type Row, type StoreCtx, type TxCtx } from './shared.ts';
 
-function rowToOutbox(r: Row<'outbox'>): OutboxItem {
+export function rowToOutbox(r: Row<'outbox'>): OutboxItem {
   return {
     id: num(r.id),
     key: r.key,
@@ -91,20 +91,5 @@ export function outboxStore({ db, pg, runTx }: StoreCtx) {
         .execute();
     },
 
-    async listOutbox(filter: {
-      status?: OutboxItem['status'];
-      kind?: string;
-      limit?: number;
-    }): Promise<OutboxItem[]> {
-      const rows = await db
-        .selectFrom('outbox')
-        .selectAll()
-        .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status ?? ''))
-        .$if(filter.kind !== undefined, (q) => q.where('kind', '=', filter.kind ?? ''))
-        .orderBy('id')
-        .limit(filter.limit ?? 1000)
-        .execute();
-      return rows.map(rowToOutbox);
-    },
   };
 }
