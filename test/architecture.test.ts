@@ -168,13 +168,16 @@ void test('nothing in src/ depends on a lane, gate or workflow id, phase or envi
 
 void test('docs/ARCHITECTURE.md names only files and folders that exist', () => {
   const doc = read('docs/ARCHITECTURE.md');
-  const named = [...doc.matchAll(/`((?:src|web|test|bench|bin|examples|dist|docs)\/[^`\s]*)`/g)].map(
-    (m) => m[1] ?? '',
-  );
-  assert.ok(named.length >= 15, `the document names the main modules (found ${named.length})`);
+  const quoted = [...doc.matchAll(/`([^`\s]+)`/g)].map((m) => m[1] ?? '');
+  const paths = quoted.filter((q) => /^(src|web|test|bench|bin|examples|dist|docs)\//.test(q));
+  assert.ok(paths.length >= 15, `the document names the main modules (found ${paths.length})`);
   // dist/ is the compiled output, produced by `npm run build`: it is named, not checked.
-  const missing = named.filter(
-    (p) => !p.startsWith('dist/') && !existsSync(join(root, p.replace(/\*.*$/, ''))),
+  const missing = paths.filter((p) => !p.startsWith('dist/') && !existsSync(join(root, p)));
+  // A bare file name (`views.ts`, in a folder's paragraph) must be the name of some file of the tree.
+  const names = new Set(
+    [...srcFiles, ...webFiles, ...filesUnder('test', codeFile)].map((p) => p.split('/').pop()),
   );
+  const bare = quoted.filter((q) => /^[\w.-]+\.(ts|tsx|json)$/.test(q) && !q.includes('/'));
+  missing.push(...bare.filter((b) => !names.has(b) && !existsSync(join(root, b))));
   assert.deepEqual(missing, []);
 });

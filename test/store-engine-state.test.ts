@@ -41,7 +41,9 @@ storeContract('engine-state', ({ makeTarget, withStore }) => {
     });
     // Right after 0002, the moved rows are gone from kv and anything else is still there.
     await migrateTo(t, '0002_typed_engine_state', async (db) => {
-      const left = await sql<{ key: string; value: string }>`select key, value from kv order by key`.execute(db);
+      const left = await sql<{ key: string; value: string }>`select key, value from kv order by key`.execute(
+        db,
+      );
       assert.deepEqual(left.rows, [{ key: 'engine.cursor', value: '{"seq":7}' }]);
     });
     const s = await t.open();
@@ -69,7 +71,10 @@ storeContract('engine-state', ({ makeTarget, withStore }) => {
     const s = await t.open();
     try {
       for (const table of UNUSED_TABLES)
-        await assert.rejects(sql`select count(*) from ${sql.table(table)}`.execute(rawDb(s)), `${table} dropped`);
+        await assert.rejects(
+          sql`select count(*) from ${sql.table(table)}`.execute(rawDb(s)),
+          `${table} dropped`,
+        );
       // The tables in use are untouched: a write and a read through the store still work.
       assert.equal(await s.transaction((tx) => tx.ensureMonitoredSince('drills', at(1))), canon(at(1)));
       assert.equal((await s.listTokens()).length, 0);

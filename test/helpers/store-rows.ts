@@ -17,7 +17,11 @@ export async function storedDelivery(store: Store, guid: string): Promise<Delive
   const db = dbOf(store);
   const row = await db.selectFrom('deliveries').selectAll().where('guid', '=', guid).executeTakeFirst();
   if (row === undefined) return undefined;
-  const body = await db.selectFrom('delivery_bodies').select('body').where('seq', '=', row.seq).executeTakeFirst();
+  const body = await db
+    .selectFrom('delivery_bodies')
+    .select('body')
+    .where('seq', '=', row.seq)
+    .executeTakeFirst();
   return rowToDelivery(row, body?.body ?? '');
 }
 

@@ -88,9 +88,7 @@ export function AlertsPage() {
       {action.prompt}
       {last ? (
         <ActionMessage key={last.n} error={last.error} testId="alert-action-result">
-          {last.value && lastVerb
-            ? `Alert ${lastId} ${DONE[lastVerb]}: ${last.value.title}.`
-            : null}
+          {last.value && lastVerb ? `Alert ${lastId} ${DONE[lastVerb]}: ${last.value.title}.` : null}
         </ActionMessage>
       ) : null}
       <LoadState snap={snap} what="alerts" missing={<>Alerts are not available from this server yet.</>}>
