@@ -4,7 +4,7 @@
 // items oldest first (FOR UPDATE SKIP LOCKED on PostgreSQL), so one item is sent by one replica at a
 // time; an expired lease makes it claimable again (at-least-once, de-duplicated by key downstream).
 import type { OutboxEffect, OutboxItem } from '../store.ts';
-import { addMs, fromJson, iso, num, toJson, type Row, type StoreCtx, type TxCtx } from './shared.ts';
+import { addMs, dueOrder, fromJson, iso, num, toJson, type Row, type StoreCtx, type TxCtx } from './shared.ts';
 
 export function rowToOutbox(r: Row<'outbox'>): OutboxItem {
   return {
@@ -64,9 +64,7 @@ export function outboxStore({ db, pg, runTx }: StoreCtx) {
           )
           .returningAll()
           .execute();
-        return rows
-          .map(rowToOutbox)
-          .sort((a, b) => (a.runAt < b.runAt ? -1 : a.runAt > b.runAt ? 1 : a.id - b.id));
+        return rows.map(rowToOutbox).sort(dueOrder((o) => o.runAt));
       });
     },
 
