@@ -15,14 +15,7 @@ export type Column<R> =
 const STATE_KEYS = new Set(['state', 'status', 'severity', 'conclusion']);
 const URL_KEYS = new Set(['url', 'htmlUrl']);
 
-/** "includesMigrations" → "includes migrations" */
-export const humanize = (k: string): string =>
-  k
-    .replace(/_/g, ' ')
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase();
-
-export function text(v: unknown): string {
+function text(v: unknown): string {
   if (v === undefined || v === null || v === '') return '—';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
