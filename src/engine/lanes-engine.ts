@@ -97,8 +97,15 @@ export class LanesEngine {
   /** A delivery was stored by this process (the webhook route): wake the inbox here and in other replicas. */
   deliveryStored(): void {
     this.inbox.kick();
-    void this.store.notify('inbox').catch(() => undefined);
+    // One NOTIFY per group-commit batch, not per delivery: the batch's callers all resume in the same tick.
+    if (this.inboxNotifyQueued) return;
+    this.inboxNotifyQueued = true;
+    setImmediate(() => {
+      this.inboxNotifyQueued = false;
+      void this.store.notify('inbox').catch(() => undefined);
+    });
   }
+  private inboxNotifyQueued = false;
 
   /** Start the workers, then re-derive every decision once (recovers timers lost in a crash). */
   async start(): Promise<void> {
