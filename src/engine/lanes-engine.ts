@@ -23,6 +23,8 @@ export interface LanesEngineOptions {
   /** GitHub credentials and API URL; without credentials GitHub effects wait in the outbox. */
   github: GitHubAuthConfig;
   outboxLeaseMs?: number;
+  /** How long a replica's claim on inbox deliveries lasts before another replica may take them over. */
+  inboxLeaseMs?: number;
   alertRouteUrl?: (envName: string) => string | undefined;
   publicUrl?: string;
 }
@@ -61,6 +63,7 @@ export class LanesEngine {
     // Decisions follow facts: after deliveries change state, re-evaluate the active releases on those commits.
     this.inbox = new InboxWorker(store, new DeliveryApplier(store, catalog), log, {
       clock,
+      ...(opts.inboxLeaseMs !== undefined ? { leaseMs: opts.inboxLeaseMs } : {}),
       afterApplied: (shas) => releases.reevaluateCommits(shas, 'GitHub delivery'),
     });
     const readModel: ReadModel = new ReadModel(store, catalog, {
