@@ -127,8 +127,8 @@ function readIncomingLimited(incoming: IncomingMessage, limit: number): Promise<
       size += chunk.byteLength;
       if (size > limit) {
         done();
-        // As cancelling the web stream did: stop reading, never buffer the rest.
-        incoming.destroy();
+        // Never buffer the rest: it is discarded as it arrives, and the connection stays usable for the 413.
+        incoming.resume();
         resolve('too_large');
         return;
       }
