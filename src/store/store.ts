@@ -201,6 +201,7 @@ export interface AlertRecord {
  */
 export interface StoreTx {
   // runs and jobs (repos/runs.ts)
+  /** Newest state wins; a run without an environment adopts one from a stored deployment of that run. */
   upsertRun(run: RunRecord): Promise<Upsert>;
   upsertJob(job: JobRecord, repo: string): Promise<Upsert>;
   /** Sets a run's deployment environment learnt from its jobs or deployments (upsertRun keeps it). */
