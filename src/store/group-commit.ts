@@ -3,6 +3,8 @@
 // flushed when `maxBatch` items are queued or `maxDelayMs` after its first item, whichever comes
 // first. Each caller gets its own result ('inserted' | 'duplicate'); if the batch's transaction
 // fails, every caller of that batch is rejected with the error (nothing of it was stored).
+// The queue is bounded (`maxQueued`, waiting and in flight together): past it, write() fails at once
+// with IngestQueueFull instead of queueing behind a slow or locked store (the caller answers 503).
 import type { NewDelivery, Store } from './store.ts';
 
 export type WriteResult = 'inserted' | 'duplicate';
@@ -14,6 +16,15 @@ export interface DeliveryWriterOptions {
   maxDelayMs?: number;
   /** Batches in flight at once (more batches queue behind). Default 4. */
   maxInFlight?: number;
+  /** Deliveries held at once (queued and in flight); past it write() rejects. Default 2048. */
+  maxQueued?: number;
+}
+
+/** The writer already holds `maxQueued` deliveries: nothing was queued. */
+export class IngestQueueFull extends Error {
+  constructor(readonly limit: number) {
+    super(`ingest queue full (${limit} deliveries waiting)`);
+  }
 }
 
 interface Pending {
@@ -26,6 +37,8 @@ export class DeliveryWriter {
   private readonly maxBatch: number;
   private readonly maxDelayMs: number;
   private readonly maxInFlight: number;
+  private readonly maxQueued: number;
+  private held = 0;
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private inFlight = 0;
@@ -41,13 +54,26 @@ export class DeliveryWriter {
     this.maxBatch = Math.max(1, Math.trunc(opts.maxBatch ?? 128));
     this.maxDelayMs = Math.max(0, opts.maxDelayMs ?? 2);
     this.maxInFlight = Math.max(1, Math.trunc(opts.maxInFlight ?? 4));
+    this.maxQueued = Math.max(1, Math.trunc(opts.maxQueued ?? 2048));
   }
 
   /** Resolves once the delivery is durably stored (or known to be a duplicate). */
   write(delivery: NewDelivery): Promise<WriteResult> {
     if (this.closed) return Promise.reject(new Error('DeliveryWriter is closed'));
+    if (this.held >= this.maxQueued) return Promise.reject(new IngestQueueFull(this.maxQueued));
+    this.held++;
     return new Promise<WriteResult>((resolve, reject) => {
-      this.queue.push({ delivery, resolve, reject });
+      this.queue.push({
+        delivery,
+        resolve: (r) => {
+          this.held--;
+          resolve(r);
+        },
+        reject: (e) => {
+          this.held--;
+          reject(e);
+        },
+      });
       if (this.queue.length >= this.maxBatch) this.flushSoon(true);
       else if (this.timer === null) this.timer = setTimeout(() => this.flushSoon(true), this.maxDelayMs);
     });

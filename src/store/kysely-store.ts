@@ -104,6 +104,24 @@ export abstract class KyselyStore implements Store {
     await sql`select 1`.execute(this.db);
   }
 
+  async probeWrite(): Promise<void> {
+    // Several pages' worth, so a store that cannot grow (disk full, max_page_count) fails here too;
+    // always rolled back, so the probe leaves nothing behind.
+    const rolledBack = new Error('write probe rolled back');
+    try {
+      await this.runTx(async (db) => {
+        await engineStateWrites({ db }).kvSet(
+          `lanes:write-probe:${process.pid}`,
+          'x'.repeat(64 * 1024),
+          new Date().toISOString(),
+        );
+        throw rolledBack;
+      });
+    } catch (err) {
+      if (err !== rolledBack) throw err;
+    }
+  }
+
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.runTx((db) => fn(transactionOver(db, this.dialect)));
   }

@@ -37,8 +37,13 @@ export class SqliteStore extends KyselyStore {
 
   /** Opens (creating the data dir and file when needed); call migrate() before use. */
   static open(opts: SqliteStoreOptions): SqliteStore {
-    fs.mkdirSync(opts.dataDir, { recursive: true });
+    // Token hashes, delivery bodies and the audit log live here: owner-only, whatever the umask.
+    fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(opts.dataDir, 0o700);
     const file = path.join(opts.dataDir, SQLITE_FILE);
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    // SQLite creates -wal and -shm with the database file's mode; existing ones are narrowed too.
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
     const raw = new Database(file);
     // busy_timeout first: switching to WAL needs a lock another process may hold.
     raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
@@ -72,6 +77,11 @@ export class SqliteStore extends KyselyStore {
     this.closed = true;
     this.listeners.clear();
     await this.db.destroy(); // closes the better-sqlite3 handle
+  }
+
+  /** How long a write waits for another process's lock before SQLITE_BUSY (better-sqlite3 waits synchronously). */
+  setBusyTimeout(ms: number): void {
+    this.raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(ms))}`);
   }
 
   /** Exposed for diagnostics (e.g. pragma checks in tests). */

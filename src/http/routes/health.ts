@@ -1,6 +1,8 @@
-// Liveness (/healthz), readiness (/readyz: the store answers) and Prometheus metrics (/metrics).
-// Unauthenticated: they sit outside /api/v1 for load balancers and scrapers.
+// Liveness (/healthz), readiness (/readyz: the store accepts a write, probed and rolled back) and
+// Prometheus metrics (/metrics). Unauthenticated: they sit outside /api/v1 for load balancers and
+// scrapers, so /readyz names the failure in general terms only; the cause goes to the log.
 import { Hono } from 'hono';
+import type { Logger } from 'pino';
 import type { Readiness } from '../../contract/results.ts';
 import type { Store } from '../../store/store.ts';
 import type { AppEnv } from '../app-env.ts';
@@ -12,18 +14,20 @@ export function healthRoutes(deps: {
   metrics: Metrics;
   hub: ChangeHub;
   clock: () => Date;
+  log: Pick<Logger, 'warn'>;
 }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     try {
-      await deps.store.ping();
+      await deps.store.probeWrite();
       return c.json({ ready: true, store: deps.store.dialect } satisfies Readiness);
     } catch (e) {
+      deps.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'readiness probe failed');
       const body: Readiness = {
         ready: false,
         store: deps.store.dialect,
-        error: e instanceof Error ? e.message.slice(0, 200) : 'unavailable',
+        error: 'the store cannot accept writes',
       };
       return c.json(body, 503);
     }
