@@ -1,6 +1,6 @@
 // Assembles one Lanes process: catalog, store, the engine (src/engine/lanes-engine.ts: workers and the
 // release engine, wired there), the HTTP app and the live hub. It constructs and starts; it decides nothing.
-import { serve, type ServerType } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -4,8 +4,6 @@
 // passes through here: control characters and escape sequences are removed, except the colour codes
 // (SGR, `ESC [ n m`) that `terminalLine` keeps for the CLI's own colouring.
 
-/* eslint-disable no-control-regex -- matching control characters is the point of this module */
-
 // CSI / OSC / other ESC sequences, then any remaining C0 (except \t \n) and C1 control characters.
 const SEQUENCE =
   /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[P^_X][^\u001b]*(?:\u001b\\)?|\u001b[@-Z\\-_]?/g;

@@ -12,7 +12,7 @@ export class StartupError extends Error {}
 
 function describeListenError(err: NodeJS.ErrnoException, host: string, port: number): string {
   const where = `${host}:${port}`;
-  switch (err.code) {
+  switch (err.code ?? '') {
     case 'EADDRINUSE':
       return `port ${port} is already in use on ${host} (stop the other process or pass --port / PORT)`;
     case 'EACCES':
