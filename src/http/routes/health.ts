@@ -7,6 +7,7 @@ import type { Readiness } from '../../contract/results.ts';
 import type { Store } from '../../store/store.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { ChangeHub } from '../live/change-hub.ts';
+import { droppedSlowClients } from '../live/sse-stream.ts';
 import type { Metrics } from '../metrics.ts';
 
 export function healthRoutes(deps: {
@@ -34,7 +35,8 @@ export function healthRoutes(deps: {
   });
   app.get('/metrics', async (c) => {
     const text = await deps.metrics.render(deps.store, deps.clock());
-    return c.text(`${text}lanes_sse_clients ${deps.hub.clients}\n`, 200, {
+    const live = `lanes_sse_clients ${deps.hub.clients}\nlanes_sse_dropped_slow_clients_total ${droppedSlowClients}\n`;
+    return c.text(`${text}${live}`, 200, {
       'content-type': 'text/plain; version=0.0.4',
     });
   });
