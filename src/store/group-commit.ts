@@ -5,6 +5,9 @@
 // fails, every caller of that batch is rejected with the error (nothing of it was stored).
 // The queue is bounded (`maxQueued`, waiting and in flight together): past it, write() fails at once
 // with IngestQueueFull instead of queueing behind a slow or locked store (the caller answers 503).
+// After a batch fails, writes for the next `failFastMs` are refused at once with that batch's error: a
+// locked SQLite file would otherwise make each request wait its own busy timeout (synchronously, on
+// better-sqlite3), one after another.
 import type { NewDelivery, Store } from './store.ts';
 
 export type WriteResult = 'inserted' | 'duplicate';
@@ -18,6 +21,8 @@ export interface DeliveryWriterOptions {
   maxInFlight?: number;
   /** Deliveries held at once (queued and in flight); past it write() rejects. Default 2048. */
   maxQueued?: number;
+  /** After a failed batch, refuse writes at once for this long. Default 1000 ms; 0 turns it off. */
+  failFastMs?: number;
 }
 
 /** The writer already holds `maxQueued` deliveries: nothing was queued. */
@@ -39,6 +44,8 @@ export class DeliveryWriter {
   private readonly maxInFlight: number;
   private readonly maxQueued: number;
   private held = 0;
+  private readonly failFastMs: number;
+  private lastFailure: { at: number; err: unknown } | undefined;
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private inFlight = 0;
@@ -55,12 +62,15 @@ export class DeliveryWriter {
     this.maxDelayMs = Math.max(0, opts.maxDelayMs ?? 2);
     this.maxInFlight = Math.max(1, Math.trunc(opts.maxInFlight ?? 4));
     this.maxQueued = Math.max(1, Math.trunc(opts.maxQueued ?? 2048));
+    this.failFastMs = Math.max(0, opts.failFastMs ?? 1000);
   }
 
   /** Resolves once the delivery is durably stored (or known to be a duplicate). */
   write(delivery: NewDelivery): Promise<WriteResult> {
     if (this.closed) return Promise.reject(new Error('DeliveryWriter is closed'));
     if (this.held >= this.maxQueued) return Promise.reject(new IngestQueueFull(this.maxQueued));
+    if (this.lastFailure && performance.now() - this.lastFailure.at < this.failFastMs)
+      return Promise.reject(this.lastFailure.err);
     this.held++;
     return new Promise<WriteResult>((resolve, reject) => {
       this.queue.push({
@@ -124,7 +134,9 @@ export class DeliveryWriter {
       if (results.length !== batch.length)
         throw new Error('insertDeliveries returned a wrong number of results');
       batch.forEach((p, i) => p.resolve(results[i] ?? 'duplicate'));
+      this.lastFailure = undefined;
     } catch (err) {
+      this.lastFailure = { at: performance.now(), err };
       for (const p of batch) p.reject(err);
     } finally {
       this.inFlight--;

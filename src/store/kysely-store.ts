@@ -105,8 +105,14 @@ export abstract class KyselyStore implements Store {
   }
 
   async probeWrite(): Promise<void> {
-    // Several pages' worth, so a store that cannot grow (disk full, max_page_count) fails here too;
-    // always rolled back, so the probe leaves nothing behind.
+    // Two writes: a committed one of a few pages (one fixed row, overwritten each time), which must reach
+    // the disk (the WAL on SQLite); and a rolled-back insert of many pages, which must be allocated (a
+    // store that cannot grow fails it, though a rolled-back transaction may never touch the disk).
+    await engineStateWrites({ db: this.db }).kvSet(
+      'lanes:write-probe',
+      'x'.repeat(16 * 1024),
+      new Date().toISOString(),
+    );
     const rolledBack = new Error('write probe rolled back');
     try {
       await this.runTx(async (db) => {
