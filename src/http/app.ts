@@ -23,7 +23,7 @@ import { webhookRoutes } from './routes/webhooks.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { securityHeaders } from './security-headers.ts';
 import { isApiPath, serveDashboard, spaFallback } from './static-files.ts';
-import { isStoreFailure } from './store-failure.ts';
+import { isStoreFailure } from '../store/store-failure.ts';
 import { DEFAULT_LIMITS } from '../resource-limits.ts';
 
 export type { AppDeps, AppEnv } from './app-env.ts';

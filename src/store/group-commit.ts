@@ -5,10 +5,11 @@
 // fails, every caller of that batch is rejected with the error (nothing of it was stored).
 // The queue is bounded (`maxQueued`, waiting and in flight together): past it, write() fails at once
 // with IngestQueueFull instead of queueing behind a slow or locked store (the caller answers 503).
-// After a batch fails, writes for the next `failFastMs` are refused at once with that batch's error: a
+// After a batch fails because the store is unavailable, writes for the next `failFastMs` are refused at once with that batch's error: a
 // locked SQLite file would otherwise make each request wait its own busy timeout (synchronously, on
 // better-sqlite3), one after another.
 import type { NewDelivery, Store } from './store.ts';
+import { isStoreFailure } from './store-failure.ts';
 
 export type WriteResult = 'inserted' | 'duplicate';
 
@@ -89,6 +90,11 @@ export class DeliveryWriter {
     });
   }
 
+  /** A batch failed within the last `withinMs` and none has succeeded since (readiness reads it). */
+  failedRecently(withinMs = 30_000): boolean {
+    return this.lastFailure !== undefined && performance.now() - this.lastFailure.at < withinMs;
+  }
+
   /** Queued and not yet sent. */
   get pending(): number {
     return this.queue.length;
@@ -136,7 +142,8 @@ export class DeliveryWriter {
       batch.forEach((p, i) => p.resolve(results[i] ?? 'duplicate'));
       this.lastFailure = undefined;
     } catch (err) {
-      this.lastFailure = { at: performance.now(), err };
+      // Only an unavailable store (locked, full, unreachable) makes the next writes fail fast.
+      if (isStoreFailure(err)) this.lastFailure = { at: performance.now(), err };
       for (const p of batch) p.reject(err);
     } finally {
       this.inFlight--;

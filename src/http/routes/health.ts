@@ -16,12 +16,15 @@ export function healthRoutes(deps: {
   hub: ChangeHub;
   clock: () => Date;
   log: Pick<Logger, 'warn'>;
+  writer?: { failedRecently(): boolean };
 }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     try {
       await deps.store.probeWrite();
+      // A delivery that just failed to be stored outweighs a small probe that fit (a nearly full disk).
+      if (deps.writer?.failedRecently() === true) throw new Error('a delivery could not be stored recently');
       return c.json({ ready: true, store: deps.store.dialect } satisfies Readiness);
     } catch (e) {
       deps.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'readiness probe failed');

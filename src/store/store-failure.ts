@@ -1,5 +1,5 @@
-// Tells a store that is down or cannot write apart from a defect: such errors answer 503 (retry later),
-// not 500, and their text (host names, file paths, SQL) never reaches the caller. Recognised by the
+// Tells a store that is down or cannot write apart from a defect: the HTTP layer answers such errors 503
+// (retry later), not 500, and their text (host names, file paths, SQL) never reaches the caller. Recognised by the
 // drivers' codes — Node socket errors, PostgreSQL SQLSTATE classes, SQLite result codes — and by the
 // pg pool's own messages, following `cause` chains.
 
