@@ -1,5 +1,6 @@
 // Configuration from flags and environment variables, validated at start with a clear message.
 import { z } from 'zod';
+import { loadLimits, type ResourceLimits } from './resource-limits.ts';
 
 const configSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535),
@@ -34,7 +35,8 @@ const configSchema = z.object({
     .min(2000, { message: 'LANES_INBOX_LEASE_MS must be at least 2000' }),
 });
 
-export type Config = z.infer<typeof configSchema>;
+/** `limits`: every bound on what callers can make the server hold (src/resource-limits.ts). */
+export type Config = z.infer<typeof configSchema> & { limits: ResourceLimits };
 
 export const DEMO_WEBHOOK_SECRET = 'lanes-demo-secret-not-for-production';
 /** Where `lanes up --demo` keeps its store: apart from a real `.lanes-data`. */
@@ -56,7 +58,8 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   const secretText = env.LANES_WEBHOOK_SECRET ?? (demo ? DEMO_WEBHOOK_SECRET : undefined);
   const raw = {
     port: flags.port ?? env.PORT ?? '8080',
-    host: flags.host ?? env.LANES_HOST ?? '0.0.0.0',
+    // The demo has a public webhook secret and open reads: it listens on loopback unless told otherwise.
+    host: flags.host ?? env.LANES_HOST ?? (demo ? '127.0.0.1' : '0.0.0.0'),
     catalog: flags.catalog ?? env.LANES_CATALOG ?? (demo ? 'examples/ops/lanes.yaml' : 'lanes.yaml'),
     // The demo never touches a real store: its own SQLite directory (unless --data names one), and neither
     // LANES_DATA_DIR nor DATABASE_URL, which point at the real installation's data.
@@ -83,7 +86,9 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     // none: this process only acknowledges and serves (an ingest replica); another process runs the workers.
     workers: env.LANES_WORKERS ?? 'all',
   };
+  const limits = loadLimits(env);
   const parsed = configSchema.safeParse(raw);
+  if (!limits.ok) return { ok: false, errors: limits.errors };
   if (!parsed.success) {
     return {
       ok: false,
@@ -95,5 +100,8 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       }),
     };
   }
-  return { ok: true, config: parsed.data };
+  return {
+    ok: true,
+    config: { ...parsed.data, maxBodyBytes: limits.limits.webhookBodyBytes, limits: limits.limits },
+  };
 }

@@ -1,7 +1,7 @@
 // Assembles one Lanes process: catalog, store, the engine (src/engine/lanes-engine.ts: workers and the
 // release engine, wired there), the HTTP app and the live hub. It constructs and starts; it decides nothing.
-import { serve, type ServerType } from '@hono/node-server';
-import { mkdirSync } from 'node:fs';
+import type { ServerType } from '@hono/node-server';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
@@ -19,6 +19,8 @@ import { ChangeHub } from './http/live/change-hub.ts';
 import { Metrics } from './http/metrics.ts';
 import { DeliveryWriter } from './store/group-commit.ts';
 import { openStore } from './store/open-store.ts';
+import { listen } from './http/listen.ts';
+import { DEFAULT_LIMITS } from './resource-limits.ts';
 import type { Store } from './store/store.ts';
 import type { Hono } from 'hono';
 
@@ -70,9 +72,17 @@ export async function startLanes(
     throw new Error(`invalid catalog:\n${loaded.errors.map(formatCatalogError).join('\n')}`);
   }
   const catalog = loaded.catalog;
-  if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const writer = new DeliveryWriter(store);
+  const limits = config.limits ?? DEFAULT_LIMITS;
+  if (!config.databaseUrl) {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(config.dataDir, 0o700);
+  }
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    sqliteBusyTimeoutMs: limits.sqliteBusyTimeoutMs,
+  });
+  const writer = new DeliveryWriter(store, { maxQueued: limits.ingestQueue });
   const lanesEngine = new LanesEngine(store, catalog, {
     clock,
     log,
@@ -101,6 +111,7 @@ export async function startLanes(
     clock,
     onDeliveryStored: () => lanesEngine.deliveryStored(),
     webDist: WEB_DIST,
+    limits,
   });
   if (config.workers === 'all') {
     await lanesEngine.start();
@@ -109,9 +120,16 @@ export async function startLanes(
       'LANES_WORKERS=none: this process acknowledges and serves; deliveries are processed by another replica',
     );
   }
-  const server: ServerType = await new Promise((resolveServer) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
-  });
+  let server: ServerType;
+  try {
+    server = await listen(app, config, limits);
+  } catch (err) {
+    await lanesEngine.stopEffects().catch(() => undefined);
+    await lanesEngine.stopInbox().catch(() => undefined);
+    hub.stop();
+    await store.close().catch(() => undefined);
+    throw err;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;

@@ -13,6 +13,7 @@ import type {
 } from '../contract/requests.ts';
 import type { EvidenceResult, TriggerResult } from '../contract/results.ts';
 import type { ReadModel } from '../engine/read-model.ts';
+import type { ResourceLimits } from '../resource-limits.ts';
 import type { DeliveryWriter } from '../store/group-commit.ts';
 import type { ReleaseRecord, Store } from '../store/store.ts';
 import type { Authenticator, Principal } from './auth.ts';
@@ -58,6 +59,8 @@ export interface AppDeps {
   clock: () => Date;
   onDeliveryStored: () => void;
   webDist?: string;
+  /** Bounds on what callers can hold (src/resource-limits.ts); the defaults when absent. */
+  limits?: ResourceLimits;
 }
 
 export type AppEnv = { Variables: { principal: Principal | undefined; requestId: string } };

@@ -101,6 +101,30 @@ export abstract class KyselyStore implements Store {
     await sql`select 1`.execute(this.db);
   }
 
+  async probeWrite(): Promise<void> {
+    // Two writes: a committed one of a few pages (one fixed row, overwritten each time), which must reach
+    // the disk (the WAL on SQLite); and a rolled-back insert of many pages, which must be allocated (a
+    // store that cannot grow fails it, though a rolled-back transaction may never touch the disk).
+    await engineStateWrites({ db: this.db }).kvSet(
+      'lanes:write-probe',
+      'x'.repeat(16 * 1024),
+      new Date().toISOString(),
+    );
+    const rolledBack = new Error('write probe rolled back');
+    try {
+      await this.runTx(async (db) => {
+        await engineStateWrites({ db }).kvSet(
+          `lanes:write-probe:${process.pid}`,
+          'x'.repeat(64 * 1024),
+          new Date().toISOString(),
+        );
+        throw rolledBack;
+      });
+    } catch (err) {
+      if (err !== rolledBack) throw err;
+    }
+  }
+
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.runTx((db) => fn(transactionOver(db, this.dialect)));
   }

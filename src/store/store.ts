@@ -334,6 +334,8 @@ export interface Store extends StoreReads, StoreQueues, StoreAutoCommit {
   close(): Promise<void>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
+  /** Throws when the store cannot write now (locked, disk full, read-only); writes nothing. */
+  probeWrite(): Promise<void>;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Cross-replica wake-ups (PostgreSQL LISTEN/NOTIFY; in-process on SQLite). */
   onNotify(channel: NotifyChannel, fn: () => void): () => void;
