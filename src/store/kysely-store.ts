@@ -105,19 +105,11 @@ export abstract class KyselyStore implements Store {
     // Two writes: a committed one of a few pages (one fixed row, overwritten each time), which must reach
     // the disk (the WAL on SQLite); and a rolled-back insert of many pages, which must be allocated (a
     // store that cannot grow fails it, though a rolled-back transaction may never touch the disk).
-    await engineStateWrites({ db: this.db }).kvSet(
-      'lanes:write-probe',
-      'x'.repeat(16 * 1024),
-      new Date().toISOString(),
-    );
+    await writeProbeRow(this.db, 'lanes:write-probe', 16 * 1024);
     const rolledBack = new Error('write probe rolled back');
     try {
       await this.runTx(async (db) => {
-        await engineStateWrites({ db }).kvSet(
-          `lanes:write-probe:${process.pid}`,
-          'x'.repeat(64 * 1024),
-          new Date().toISOString(),
-        );
+        await writeProbeRow(db, `lanes:write-probe:${process.pid}`, 64 * 1024);
         throw rolledBack;
       });
     } catch (err) {
@@ -128,4 +120,12 @@ export abstract class KyselyStore implements Store {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.runTx((db) => fn(transactionOver(db, this.dialect)));
   }
+}
+
+/** One upserted row of `size` bytes in the probe table (migration 0010); nothing else reads it. */
+async function writeProbeRow(db: Db, id: string, size: number): Promise<void> {
+  const at = new Date().toISOString();
+  const payload = 'x'.repeat(size);
+  await sql`insert into write_probe (id, payload, at) values (${id}, ${payload}, ${at})
+    on conflict (id) do update set payload = excluded.payload, at = excluded.at`.execute(db);
 }
