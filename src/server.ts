@@ -1,11 +1,12 @@
 // Assembles one Lanes process: catalog, store, the engine (src/engine/lanes-engine.ts: workers and the
 // release engine, wired there), the HTTP app and the live hub. It constructs and starts; it decides nothing.
 import { serve, type ServerType } from '@hono/node-server';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
-import { formatCatalogError, loadCatalogFile } from './catalog/load-catalog.ts';
+import { formatCatalogError, loadCatalogFile, parseCatalog } from './catalog/load-catalog.ts';
+import { acceptCatalogVersion } from './engine/catalog-versions.ts';
 import type { Catalog } from './core/catalog-model.ts';
 import type { Config } from './config.ts';
 import { LanesEngine } from './engine/lanes-engine.ts';
@@ -52,11 +53,20 @@ export function makeLogger(level: string): Logger {
         'config.webhookSecrets',
         'config.githubToken',
         'config.githubAppPrivateKey',
+        'config.githubClientSecret',
         'config.databaseUrl',
       ],
       censor: '[redacted]',
     },
   });
+}
+
+function readCatalogText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // loadCatalogFile reports why
+  }
 }
 
 export async function startLanes(
@@ -65,13 +75,26 @@ export async function startLanes(
 ): Promise<LanesProcess> {
   const log = opts.log ?? makeLogger(config.logLevel);
   const clock = opts.clock ?? (() => new Date());
-  const loaded = loadCatalogFile(config.catalog);
+  // Read once: the text parsed is the text recorded as the catalog version.
+  const catalogText = readCatalogText(config.catalog);
+  const loaded =
+    catalogText === undefined ? loadCatalogFile(config.catalog) : parseCatalog(catalogText, config.catalog);
   if (!loaded.ok) {
     throw new Error(`invalid catalog:\n${loaded.errors.map(formatCatalogError).join('\n')}`);
   }
   const catalog = loaded.catalog;
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // A store belongs to one catalog (zone and repository): refuse another one unless told to adopt it.
+  const accepted = await acceptCatalogVersion(
+    store,
+    { catalog, text: catalogText ?? '', path: config.catalog, source: 'file', commitSha: null },
+    { allowCatalogChange: config.allowCatalogChange, now: clock().toISOString() },
+  );
+  if (!accepted.ok) {
+    await store.close();
+    throw new Error(accepted.message);
+  }
   const writer = new DeliveryWriter(store);
   const lanesEngine = new LanesEngine(store, catalog, {
     clock,

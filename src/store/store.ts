@@ -338,10 +338,60 @@ export interface StoreQueues {
   listTimers(filter: { status?: TimerItem['status']; kind?: string; limit?: number }): Promise<TimerItem[]>;
 }
 
+/** A catalog Lanes accepted (0005). */
+export interface NewCatalogVersion {
+  digest: string; // sha256 hex of body
+  zone: string;
+  repository: string;
+  source: 'file' | 'git';
+  path: string;
+  commitSha: string | null;
+  body: string;
+  loadedAt: string;
+}
+
+export interface CatalogVersion extends NewCatalogVersion {
+  id: number;
+}
+
+/** A dashboard sign-in session (0005): hashes only. */
+export interface SessionRecord {
+  idHash: string;
+  login: string;
+  csrfHash: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface ReconcileProgress {
+  source: string;
+  checkedUntil: string | null;
+  found: number;
+  filled: number;
+  updatedAt: string;
+}
+
+/** Connecting to a real organisation (0005): catalog versions, sessions, reconcile progress. */
+export interface StoreConnect {
+  /** Records v unless the newest version has the same digest; one transaction. */
+  recordCatalogVersion(v: NewCatalogVersion): Promise<{ version: CatalogVersion; created: boolean }>;
+  /** Newest first. */
+  listCatalogVersions(limit?: number): Promise<CatalogVersion[]>;
+  firstCatalogVersion(): Promise<CatalogVersion | undefined>;
+  createSession(s: SessionRecord): Promise<void>;
+  findSession(idHash: string, now: string): Promise<SessionRecord | undefined>;
+  revokeSession(idHash: string, at: string): Promise<void>;
+  recordReconcilePass(
+    source: string,
+    pass: { checkedUntil: string; found: number; filled: number; at: string },
+  ): Promise<void>;
+  listReconcileProgress(): Promise<ReconcileProgress[]>;
+}
+
 /** The writes callers make on their own (each one statement, committed at once). */
 export type StoreAutoCommit = Pick<StoreTx, 'createToken' | 'revokeToken' | 'touchToken' | 'kvSet'>;
 
-export interface Store extends StoreReads, StoreQueues, StoreAutoCommit {
+export interface Store extends StoreReads, StoreQueues, StoreAutoCommit, StoreConnect {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;
