@@ -3,6 +3,7 @@
 // payload shape whoever decided it. Effects are written inside the caller's transaction: an effect exists
 // if and only if its decision committed; the outbox key makes a repeated decision a no-op.
 import { basename } from 'node:path';
+import { undeclaredInputs } from '../core/dispatch-inputs.ts';
 import type { Effect } from '../core/promotion.ts';
 import type { OutboxEffect, StoreTx } from '../store/store.ts';
 import type { EngineContext } from './engine-context.ts';
@@ -44,8 +45,15 @@ export function outboxEffectOf(
   now: string,
 ): OutboxEffect | undefined {
   switch (e.kind) {
-    case 'github.dispatch':
+    case 'github.dispatch': {
+      // A decided dispatch sends only inputs `lanes workflows check` asks workflows to declare; another
+      // name would pass the check and be refused by GitHub (422) at release time. A programming error:
+      // fail the decision's transaction loudly rather than enqueue a dispatch that cannot succeed.
+      const extra = undeclaredInputs(e.payload.inputs);
+      if (extra.length > 0)
+        throw new Error(`dispatch ${e.key} sends inputs outside the workflow contract: ${extra.join(', ')}`);
       return dispatchEffect(ctx, { ...e.payload, key: e.key }, now);
+    }
     case 'github.protection_review': {
       const req = requests.find(
         (r) => r.runId === e.payload.runId && r.environment === e.payload.environment,
