@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import { LanesEngine } from './engine/lanes-engine.ts';
 import type { InboxWorker } from './engine/inbox-worker.ts';
 import type { OutboxWorker } from './engine/outbox-worker.ts';
+import type { Reconciler } from './engine/reconcile-loop.ts';
 import type { ReleaseEngine } from './engine/release-engine.ts';
 import type { TimerWorker } from './engine/timer-worker.ts';
 import { createApp, type AppEnv } from './http/app.ts';
@@ -34,6 +35,8 @@ export interface LanesProcess {
   outbox: OutboxWorker;
   timers: TimerWorker;
   engine: ReleaseEngine;
+  /** Undefined without GitHub credentials. */
+  reconciler: Reconciler | undefined;
   app: Hono<AppEnv>;
   log: Logger;
   close(): Promise<void>;
@@ -102,8 +105,9 @@ export async function startLanes(
     github: config,
     outboxLeaseMs: config.outboxLeaseMs,
     alertRouteUrl: (name) => process.env[name],
+    reconcileIntervalS: config.reconcileIntervalS,
   });
-  const { releases: engine, readModel, inbox: worker, outbox, timers } = lanesEngine;
+  const { releases: engine, readModel, inbox: worker, outbox, timers, reconciler } = lanesEngine;
   const hub = new ChangeHub(store);
   await hub.start();
   const metrics = new Metrics();
@@ -123,6 +127,7 @@ export async function startLanes(
     clock,
     onDeliveryStored: () => lanesEngine.deliveryStored(),
     webDist: WEB_DIST,
+    reconcile: reconciler ? () => reconciler.runOnce() : undefined,
   });
   if (config.workers === 'all') {
     await lanesEngine.start();
@@ -150,6 +155,7 @@ export async function startLanes(
     outbox,
     timers,
     engine,
+    reconciler,
     app,
     log,
     async close() {

@@ -9,6 +9,7 @@ import { countRequests } from './metrics.ts';
 import { OverviewCache } from './overview-cache.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { connectRoutes } from './routes/connect.ts';
 import { eventRoutes } from './routes/events.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { gateRoutes } from './routes/gates.ts';
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', evidenceRoutes(deps.reportEvidence));
   app.route('/', auditRoutes(deps.store));
   app.route('/', eventRoutes(deps));
+  app.route('/', connectRoutes(deps));
 
   serveDashboard(app, deps.webDist);
   return app;
