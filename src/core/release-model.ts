@@ -112,3 +112,8 @@ export function iso(ms: number): string {
 export function ms(isoTime: string): number {
   return Date.parse(isoTime);
 }
+
+/** The seats a person is a member of, in catalog order. */
+export function seatsOf(c: Catalog, person: string): string[] {
+  return c.seats.filter((s) => s.members.includes(person)).map((s) => s.id);
+}
