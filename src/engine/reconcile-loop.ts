@@ -11,6 +11,8 @@
 // one failing source is reported and does not stop the others; passes never overlap in one process.
 import type { Logger } from 'pino';
 import type { Catalog } from '../core/catalog-model.ts';
+import { workflowRepository } from '../core/evidence-provenance.ts';
+import { catalogRepositories } from '../core/run-scope.ts';
 import type { ReconcileResult, ReconcileSourceResult } from '../contract/views.ts';
 import {
   deliveryFailed,
@@ -45,21 +47,8 @@ function repositoryObject(raw: Record<string, unknown>, repo: string): unknown {
   return r !== null && typeof r === 'object' ? r : { full_name: repo };
 }
 
-/** The repositories whose runs count for the catalog: its own and each workflow's. */
-export function reconcileRepositories(c: Catalog): string[] {
-  const own = (w: Catalog['workflows'][number]): string | undefined =>
-    'repository' in w && typeof w.repository === 'string' ? w.repository : undefined;
-  const listed = 'repositories' in c && Array.isArray(c.repositories) ? (c.repositories as string[]) : [];
-  return [...new Set([c.repository, ...listed, ...c.workflows.map((w) => own(w) ?? c.repository)])];
-}
-
 function workflowFiles(c: Catalog, repo: string): Set<string> {
-  const files = new Set<string>();
-  for (const w of c.workflows) {
-    const r = 'repository' in w && typeof w.repository === 'string' ? w.repository : c.repository;
-    if (r === repo) files.add(w.file);
-  }
-  return files;
+  return new Set(c.workflows.filter((w) => workflowRepository(c, w) === repo).map((w) => w.file));
 }
 
 export class Reconciler {
@@ -108,7 +97,7 @@ export class Reconciler {
     const sources: ReconcileSourceResult[] = [];
     sources.push(await this.deliveries(startedAt));
     const catalog = this.catalog();
-    for (const repo of reconcileRepositories(catalog))
+    for (const repo of catalogRepositories(catalog))
       sources.push(await this.runs(repo, workflowFiles(catalog, repo), startedAt));
     const stored = sources.reduce((n, s) => n + s.filled, 0);
     if (stored > 0) this.opts.onDeliveryStored();
