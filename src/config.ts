@@ -1,6 +1,7 @@
 // Configuration from flags and environment variables, validated at start with a clear message.
 import { z } from 'zod';
 import { loadLimits, type ResourceLimits } from './resource-limits.ts';
+import { readStoredApp } from './github/manifest-exchange.ts';
 
 const configSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535),
@@ -25,6 +26,18 @@ const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   maxBodyBytes: z.number().int().positive(),
   workers: z.enum(['all', 'none'], { message: 'LANES_WORKERS must be all or none' }),
+  githubClientId: z.string().optional(),
+  githubClientSecret: z.string().optional(),
+  /** GitHub's web host for the OAuth authorize page (a local stand-in in tests). */
+  githubWebUrl: z.url(),
+  allowCatalogChange: z.boolean(),
+  /** Seconds between reconcile passes; 0 turns the loop off (`lanes reconcile` still runs one pass). */
+  reconcileIntervalS: z.coerce
+    .number()
+    .int()
+    .min(0, { message: 'LANES_RECONCILE_INTERVAL must be 0 (off) or a number of seconds' }),
+  /** The repository file Lanes follows on the default branch (catalog from Git); unset: file only. */
+  catalogRepoPath: z.string().min(1).optional(),
   outboxLeaseMs: z.coerce
     .number()
     .int()
@@ -49,13 +62,21 @@ export interface ConfigFlags {
   data?: string;
   demo?: boolean;
   openReads?: boolean;
+  allowCatalogChange?: boolean;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): ConfigResult {
   const demo = flags.demo === true;
-  const secretText = env.LANES_WEBHOOK_SECRET ?? (demo ? DEMO_WEBHOOK_SECRET : undefined);
+  const dataDir = flags.data ?? (demo ? DEMO_DATA_DIR : (env.LANES_DATA_DIR ?? '.lanes-data'));
+  // The App created by `lanes github exchange` (credentials kept under the data dir) stands in for the
+  // LANES_GITHUB_APP_* variables when they are unset; an unreadable file is an error, not silently ignored.
+  const stored = demo || env.LANES_GITHUB_APP_ID ? undefined : readStoredApp(dataDir);
+  if (stored && !stored.ok && !stored.missing) return { ok: false, errors: [stored.message] };
+  const app = stored?.ok ? stored.app : undefined;
+  const secretText =
+    env.LANES_WEBHOOK_SECRET ?? app?.webhookSecret ?? (demo ? DEMO_WEBHOOK_SECRET : undefined);
   const raw = {
     port: flags.port ?? env.PORT ?? '8080',
     // The demo has a public webhook secret and open reads: it listens on loopback unless told otherwise.
@@ -63,7 +84,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     catalog: flags.catalog ?? env.LANES_CATALOG ?? (demo ? 'examples/ops/lanes.yaml' : 'lanes.yaml'),
     // The demo never touches a real store: its own SQLite directory (unless --data names one), and neither
     // LANES_DATA_DIR nor DATABASE_URL, which point at the real installation's data.
-    dataDir: flags.data ?? (demo ? DEMO_DATA_DIR : (env.LANES_DATA_DIR ?? '.lanes-data')),
+    dataDir,
     databaseUrl: demo ? undefined : env.DATABASE_URL || undefined,
     webhookSecrets:
       secretText === undefined
@@ -77,8 +98,17 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     demo,
     githubApiUrl: env.LANES_GITHUB_API_URL ?? 'https://api.github.com',
     githubToken: env.LANES_GITHUB_TOKEN || undefined,
-    githubAppId: env.LANES_GITHUB_APP_ID || undefined,
-    githubAppPrivateKey: env.LANES_GITHUB_APP_PRIVATE_KEY || undefined,
+    githubAppId: env.LANES_GITHUB_APP_ID || app?.appId,
+    githubAppPrivateKey: env.LANES_GITHUB_APP_PRIVATE_KEY || app?.privateKey,
+    githubClientId: env.LANES_GITHUB_CLIENT_ID || app?.clientId,
+    githubClientSecret: env.LANES_GITHUB_CLIENT_SECRET || app?.clientSecret,
+    githubWebUrl: env.LANES_GITHUB_WEB_URL ?? 'https://github.com',
+    allowCatalogChange:
+      flags.allowCatalogChange === true ||
+      env.LANES_ALLOW_CATALOG_CHANGE === '1' ||
+      env.LANES_ALLOW_CATALOG_CHANGE === 'true',
+    reconcileIntervalS: env.LANES_RECONCILE_INTERVAL ?? (demo ? '0' : '300'),
+    catalogRepoPath: env.LANES_CATALOG_REPO_PATH || undefined,
     logLevel: env.LANES_LOG_LEVEL ?? 'info',
     maxBodyBytes: 25 * 1024 * 1024,
     outboxLeaseMs: env.LANES_OUTBOX_LEASE_MS ?? '60000',

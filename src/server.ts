@@ -1,16 +1,18 @@
 // Assembles one Lanes process: catalog, store, the engine (src/engine/lanes-engine.ts: workers and the
 // release engine, wired there), the HTTP app and the live hub. It constructs and starts; it decides nothing.
 import type { ServerType } from '@hono/node-server';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
-import { formatCatalogError, loadCatalogFile } from './catalog/load-catalog.ts';
+import { formatCatalogError, loadCatalogFile, parseCatalog } from './catalog/load-catalog.ts';
+import { acceptCatalogVersion } from './engine/catalog-versions.ts';
 import type { Catalog } from './core/catalog-model.ts';
 import type { Config } from './config.ts';
 import { LanesEngine } from './engine/lanes-engine.ts';
 import type { InboxWorker } from './engine/inbox-worker.ts';
 import type { OutboxWorker } from './engine/outbox-worker.ts';
+import type { Reconciler } from './engine/reconcile-loop.ts';
 import type { ReleaseEngine } from './engine/release-engine.ts';
 import type { TimerWorker } from './engine/timer-worker.ts';
 import { createApp, type AppEnv } from './http/app.ts';
@@ -35,6 +37,8 @@ export interface LanesProcess {
   outbox: OutboxWorker;
   timers: TimerWorker;
   engine: ReleaseEngine;
+  /** Undefined without GitHub credentials. */
+  reconciler: Reconciler | undefined;
   app: Hono<AppEnv>;
   log: Logger;
   close(): Promise<void>;
@@ -54,11 +58,20 @@ export function makeLogger(level: string): Logger {
         'config.webhookSecrets',
         'config.githubToken',
         'config.githubAppPrivateKey',
+        'config.githubClientSecret',
         'config.databaseUrl',
       ],
       censor: '[redacted]',
     },
   });
+}
+
+function readCatalogText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // loadCatalogFile reports why
+  }
 }
 
 export async function startLanes(
@@ -67,7 +80,10 @@ export async function startLanes(
 ): Promise<LanesProcess> {
   const log = opts.log ?? makeLogger(config.logLevel);
   const clock = opts.clock ?? (() => new Date());
-  const loaded = loadCatalogFile(config.catalog);
+  // Read once: the text parsed is the text recorded as the catalog version.
+  const catalogText = readCatalogText(config.catalog);
+  const loaded =
+    catalogText === undefined ? loadCatalogFile(config.catalog) : parseCatalog(catalogText, config.catalog);
   if (!loaded.ok) {
     throw new Error(`invalid catalog:\n${loaded.errors.map(formatCatalogError).join('\n')}`);
   }
@@ -82,6 +98,16 @@ export async function startLanes(
     dataDir: config.dataDir,
     sqliteBusyTimeoutMs: limits.sqliteBusyTimeoutMs,
   });
+  // A store belongs to one catalog (zone and repository): refuse another one unless told to adopt it.
+  const accepted = await acceptCatalogVersion(
+    store,
+    { catalog, text: catalogText ?? '', path: config.catalog, source: 'file', commitSha: null },
+    { allowCatalogChange: config.allowCatalogChange, now: clock().toISOString() },
+  );
+  if (!accepted.ok) {
+    await store.close();
+    throw new Error(accepted.message);
+  }
   const writer = new DeliveryWriter(store, { maxQueued: limits.ingestQueue });
   const lanesEngine = new LanesEngine(store, catalog, {
     clock,
@@ -90,8 +116,9 @@ export async function startLanes(
     outboxLeaseMs: config.outboxLeaseMs,
     inboxLeaseMs: config.inboxLeaseMs,
     alertRouteUrl: (name) => process.env[name],
+    reconcileIntervalS: config.reconcileIntervalS,
   });
-  const { releases: engine, readModel, inbox: worker, outbox, timers } = lanesEngine;
+  const { releases: engine, readModel, inbox: worker, outbox, timers, reconciler } = lanesEngine;
   const hub = new ChangeHub(store);
   await hub.start();
   const metrics = new Metrics();
@@ -112,6 +139,7 @@ export async function startLanes(
     onDeliveryStored: () => lanesEngine.deliveryStored(),
     webDist: WEB_DIST,
     limits,
+    reconcile: reconciler ? () => reconciler.runOnce() : undefined,
   });
   if (config.workers === 'all') {
     await lanesEngine.start();
@@ -146,6 +174,7 @@ export async function startLanes(
     outbox,
     timers,
     engine,
+    reconciler,
     app,
     log,
     async close() {

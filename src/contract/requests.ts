@@ -91,3 +91,7 @@ export const AuditQuery = z.object({
   objectId: z.string().optional().describe('empty means any'),
 });
 export type AuditQuery = z.output<typeof AuditQuery>;
+
+/** `lanes reconcile`: one pass now; nothing to choose. */
+export const ReconcileRequest = z.object({}).strict();
+export type ReconcileRequest = z.output<typeof ReconcileRequest>;

@@ -1,7 +1,7 @@
 // What the HTTP layer is given and what each request carries. The actions are described by the calls the
 // routes make (structural types), so the engine can be arranged as it likes behind them.
 import type { Logger } from 'pino';
-import type { AlertView, GateView, ReleaseView } from '../contract/views.ts';
+import type { AlertView, GateView, ReconcileResult, ReleaseView } from '../contract/views.ts';
 import type { Outcome } from '../contract/refusal.ts';
 import type {
   ApproveRequest,
@@ -61,6 +61,8 @@ export interface AppDeps {
   webDist?: string;
   /** Bounds on what callers can hold (src/resource-limits.ts); the defaults when absent. */
   limits?: ResourceLimits;
+  /** One reconcile pass now (`lanes reconcile`); undefined without GitHub credentials. */
+  reconcile?: (() => Promise<ReconcileResult>) | undefined;
 }
 
 export type AppEnv = { Variables: { principal: Principal | undefined; requestId: string } };

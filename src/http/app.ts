@@ -11,6 +11,7 @@ import { countRequests } from './metrics.ts';
 import { OverviewCache } from './overview-cache.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { connectRoutes } from './routes/connect.ts';
 import { eventRoutes } from './routes/events.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { gateRoutes } from './routes/gates.ts';
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     '/',
     eventRoutes({ ...deps, sse: { maxClients: limits.sseMaxClients, maxQueue: limits.sseClientQueue } }),
   );
+  app.route('/', connectRoutes(deps));
 
   serveDashboard(app, deps.webDist);
   return app;

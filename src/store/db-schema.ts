@@ -244,6 +244,38 @@ export interface MonitoringStartsTable {
   started_at: IsoText;
 }
 
+/** A catalog Lanes accepted (0005); the first row names what the store was created for. */
+export interface CatalogVersionsTable {
+  id: Generated<number>;
+  digest: string; // sha256 of the catalog text
+  zone: string;
+  repository: string;
+  source: string; // file | git
+  path: string;
+  commit_sha: string | null;
+  body: string;
+  loaded_at: IsoText;
+}
+
+/** A dashboard session (0005): hashes only. */
+export interface SessionsTable {
+  id_hash: string;
+  login: string;
+  csrf_hash: string;
+  created_at: IsoText;
+  expires_at: IsoText;
+  revoked_at: IsoText | null;
+}
+
+/** How far the reconcile loop has looked per source (0005). */
+export interface ReconcileStateTable {
+  source: string;
+  checked_until: IsoText | null;
+  found: Generated<number>;
+  filled: Generated<number>;
+  updated_at: IsoText;
+}
+
 export interface Database {
   deliveries: DeliveriesTable;
   delivery_bodies: DeliveryBodiesTable;
@@ -264,4 +296,7 @@ export interface Database {
   release_overrides: ReleaseOverridesTable;
   release_green_lanes: ReleaseGreenLanesTable;
   monitoring_starts: MonitoringStartsTable;
+  catalog_versions: CatalogVersionsTable;
+  sessions: SessionsTable;
+  reconcile_state: ReconcileStateTable;
 }

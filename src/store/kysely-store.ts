@@ -23,7 +23,18 @@ import { runReads, runWrites } from './repos/runs.ts';
 import type { Db, ReadCtx, StoreDialect, TxCtx } from './repos/shared.ts';
 import { timerStore, timerWrites } from './repos/timers.ts';
 import { tokenReads, tokenWrites } from './repos/tokens.ts';
-import type { NotifyChannel, Store, StoreAutoCommit, StoreQueues, StoreReads, StoreTx } from './store.ts';
+import { catalogVersionReads, catalogVersionStore } from './repos/catalog-versions.ts';
+import { reconcileStateStore } from './repos/reconcile-state.ts';
+import { sessionStore } from './repos/sessions.ts';
+import type {
+  NotifyChannel,
+  Store,
+  StoreAutoCommit,
+  StoreConnect,
+  StoreQueues,
+  StoreReads,
+  StoreTx,
+} from './store.ts';
 
 export type { Db, StoreDialect } from './repos/shared.ts';
 export { iso } from './repos/shared.ts';
@@ -72,6 +83,15 @@ function queuesOver(ctx: ReadCtx, runTx: RunTx): StoreQueues {
   return { ...deliveryStore(storeCtx), ...outboxStore(storeCtx), ...timerStore(storeCtx) };
 }
 
+function connectOver(ctx: ReadCtx, runTx: RunTx): StoreConnect {
+  return {
+    ...catalogVersionStore({ ...ctx, runTx }),
+    ...catalogVersionReads(ctx),
+    ...sessionStore(ctx),
+    ...reconcileStateStore(ctx),
+  };
+}
+
 function autoCommitOver(db: Db): StoreAutoCommit {
   const { createToken, revokeToken, touchToken } = tokenWrites({ db });
   return { createToken, revokeToken, touchToken };
@@ -79,7 +99,7 @@ function autoCommitOver(db: Db): StoreAutoCommit {
 
 // The composed methods are assigned in the constructor; this merge tells the type system they exist.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface KyselyStore extends StoreReads, StoreQueues, StoreAutoCommit {}
+export interface KyselyStore extends StoreReads, StoreQueues, StoreAutoCommit, StoreConnect {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class KyselyStore implements Store {
@@ -89,7 +109,7 @@ export abstract class KyselyStore implements Store {
     private readonly runTx: RunTx,
   ) {
     const ctx: ReadCtx = { db, pg: dialect === 'postgres' };
-    Object.assign(this, readsOver(ctx), queuesOver(ctx, runTx), autoCommitOver(db));
+    Object.assign(this, readsOver(ctx), queuesOver(ctx, runTx), autoCommitOver(db), connectOver(ctx, runTx));
   }
 
   abstract migrate(): Promise<void>;

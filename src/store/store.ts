@@ -317,6 +317,8 @@ export interface StoreQueues {
   /** One transaction for the batch. A GUID already stored (or earlier in the batch) is 'duplicate'. */
   insertDeliveries(ds: NewDelivery[]): Promise<('inserted' | 'duplicate')[]>;
   claimDeliveries(opts: { limit: number; leaseMs: number; now: string; worker: string }): Promise<Delivery[]>;
+  /** Whether a delivery with this GUID was ever stored. */
+  hasDelivery(guid: string): Promise<boolean>;
   inboxStats(): Promise<InboxStats>;
   claimOutbox(opts: { limit: number; now: string; leaseMs: number }): Promise<OutboxItem[]>;
   completeOutbox(id: number, at: string): Promise<void>;
@@ -325,10 +327,60 @@ export interface StoreQueues {
   listTimers(filter: { status?: TimerItem['status']; kind?: string; limit?: number }): Promise<TimerItem[]>;
 }
 
+/** A catalog Lanes accepted (0005). */
+export interface NewCatalogVersion {
+  digest: string; // sha256 hex of body
+  zone: string;
+  repository: string;
+  source: 'file' | 'git';
+  path: string;
+  commitSha: string | null;
+  body: string;
+  loadedAt: string;
+}
+
+export interface CatalogVersion extends NewCatalogVersion {
+  id: number;
+}
+
+/** A dashboard sign-in session (0005): hashes only. */
+export interface SessionRecord {
+  idHash: string;
+  login: string;
+  csrfHash: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface ReconcileProgress {
+  source: string;
+  checkedUntil: string | null;
+  found: number;
+  filled: number;
+  updatedAt: string;
+}
+
+/** Connecting to a real organisation (0005): catalog versions, sessions, reconcile progress. */
+export interface StoreConnect {
+  /** Records v unless the newest version has the same digest; one transaction. */
+  recordCatalogVersion(v: NewCatalogVersion): Promise<{ version: CatalogVersion; created: boolean }>;
+  /** Newest first. */
+  listCatalogVersions(limit?: number): Promise<CatalogVersion[]>;
+  firstCatalogVersion(): Promise<CatalogVersion | undefined>;
+  createSession(s: SessionRecord): Promise<void>;
+  findSession(idHash: string, now: string): Promise<SessionRecord | undefined>;
+  revokeSession(idHash: string, at: string): Promise<void>;
+  recordReconcilePass(
+    source: string,
+    pass: { checkedUntil: string; found: number; filled: number; at: string },
+  ): Promise<void>;
+  listReconcileProgress(): Promise<ReconcileProgress[]>;
+}
+
 /** The writes callers make on their own (each one statement, committed at once). */
 export type StoreAutoCommit = Pick<StoreTx, 'createToken' | 'revokeToken' | 'touchToken'>;
 
-export interface Store extends StoreReads, StoreQueues, StoreAutoCommit {
+export interface Store extends StoreReads, StoreQueues, StoreAutoCommit, StoreConnect {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;

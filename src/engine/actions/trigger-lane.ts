@@ -44,6 +44,7 @@ export async function triggerLane(
   // The clock in the key: each trigger is its own dispatch, a retried enqueue of the same one is not.
   const dispatches = check.workflows.map((wf) => ({
     key: `trigger:${laneId}:${wf.id}:${now}`,
+    workflowId: wf.id,
     workflowFile: wf.file,
     ref,
     inputs: { lane: laneId, ...(opts.inputs ?? {}) },

@@ -113,6 +113,12 @@ export function deliveryStore({ db, pg, runTx }: StoreCtx) {
       });
     },
 
+    /** Whether a delivery with this GUID was ever stored (the reconcile loop asks before a redelivery). */
+    async hasDelivery(guid: string): Promise<boolean> {
+      const row = await db.selectFrom('deliveries').select('guid').where('guid', '=', guid).executeTakeFirst();
+      return row !== undefined;
+    },
+
     /** Pending deliveries not leased (or whose lease expired), oldest first; leases them and bumps attempts. */
     claimDeliveries(opts: {
       limit: number;
