@@ -252,7 +252,7 @@ void test('deployment protection requests: wait while pending, approve when the 
   const ev2 = evaluateRelease(c, ok, '2026-03-10T09:30:00.000Z');
   const review = ev2.effects.find((e) => e.kind === 'github.protection_review');
   assert.ok(review && review.kind === 'github.protection_review');
-  assert.equal(review.key, 'protection:555:prod-ops');
+  assert.equal(review.key, `protection:555:prod-ops:${req.requestedAt}`);
   assert.equal(review.payload.state, 'approved');
   assert.match(
     review.payload.comment,

@@ -1,6 +1,9 @@
-// Action: roll a release back to its previous good release. Only seat members may (core `mayOperate`;
-// refusals audited). The core plans the rollback lanes' dispatches (`planRollback`); they carry the
-// incident, owner and reason as workflow inputs. Dispatches, audit and change event commit in ONE transaction.
+// Action: roll a release back to the core's rollback target (`rollbackTarget`: the last release that reached
+// production and passed its post-deploy checks, whatever happened to it since). Only seat members may (core
+// `mayOperate`; refusals audited). The lifecycle must allow rollback_started (a rolled-back or superseded
+// release refuses). The core plans the rollback lanes' dispatches (`planRollback`); they carry the incident,
+// owner and reason as workflow inputs. Dispatches, the rolling_back state, audit and change event commit in
+// ONE transaction. Re-issuing a rollback after its workflow failed dispatches again (a new attempt key).
 import { mayOperate } from '../../core/engine-rules-actions.ts';
 import { planRollback, type Effect } from '../../core/promotion.ts';
 import { refuse, type Outcome } from '../../contract/refusal.ts';
@@ -9,6 +12,8 @@ import { auditEntry } from '../audit-entry.ts';
 import { enqueueEffect } from '../effects.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { findRelease, loadReleaseState } from '../load-release-state.ts';
+import { rollbackTargetOf } from '../release-history.ts';
+import { fromStoredState, nextReleaseState, toStoredState } from '../../core/release-lifecycle.ts';
 import { releaseView } from '../release-views.ts';
 
 export interface RollbackInput {
@@ -48,8 +53,10 @@ export async function rollbackRelease(
     );
     return refuse('forbidden', 'only members of a seat may roll back');
   }
+  const transition = nextReleaseState(fromStoredState(rec.state) ?? 'created', { type: 'rollback_started' });
+  if (!transition.ok) return refuse(transition.code, transition.message, transition.details);
   const state = await loadReleaseState(ctx, rec);
-  const target = rec.previousReleaseId ? await store.getRelease(rec.previousReleaseId) : undefined;
+  const target = await rollbackTargetOf(ctx, rec.id);
   const targetState = target ? await loadReleaseState(ctx, target) : null;
   const plan = planRollback(catalog, state, targetState, actor.personId, input.reason);
   if (!plan.ok)
@@ -73,6 +80,8 @@ export async function rollbackRelease(
         },
       }),
     );
+    const stored = toStoredState(transition.to);
+    if (stored !== rec.state) await tx.updateRelease(rec.id, { state: stored, updatedAt: now });
     await tx.appendChange('release', { release: rec.id, rollback: plan.target.id }, now);
   });
   await store.notify('outbox');
