@@ -22,10 +22,16 @@ export interface RollbackInput {
   owner: string;
 }
 
-function withIncident(e: Effect, input: RollbackInput): Effect {
+/**
+ * The rollback dispatch with the incident inputs. A rollback lane whose last run for this release failed is
+ * dispatched again under a new key (`:after-<failed run>`), so re-issuing a failed rollback sends; asking
+ * twice while it is queued or running is the same key, so it sends once.
+ */
+function withIncident(e: Effect, input: RollbackInput, failedRun: number | null): Effect {
   if (e.kind !== 'github.dispatch') return e;
   const inputs = { ...e.payload.inputs, incident: input.incident, owner: input.owner, reason: input.reason };
-  return { ...e, payload: { ...e.payload, inputs } };
+  const key = failedRun === null ? e.key : `${e.key}:after-${failedRun}`;
+  return { ...e, key, payload: { ...e.payload, inputs } };
 }
 
 export async function rollbackRelease(
@@ -62,8 +68,14 @@ export async function rollbackRelease(
   if (!plan.ok)
     return refuse(plan.code === 'reason_required' ? 'validation_failed' : 'conflict', plan.message);
   const rollbackLane = catalog.lanes.find((l) => l.kind === 'rollback');
-  await store.transaction(async (tx) => {
-    for (const e of plan.effects) await enqueueEffect(tx, ctx, withIncident(e, input), [], now);
+  const effects = plan.effects.map((e) => {
+    const run = e.kind === 'github.dispatch' ? state.laneRuns[e.payload.laneId] : undefined;
+    return withIncident(e, input, run?.status === 'failed' ? run.runId : null);
+  });
+  const sent = await store.transaction(async (tx) => {
+    const keys: string[] = [];
+    for (const e of effects) if ((await enqueueEffect(tx, ctx, e, [], now)) === 'enqueued') keys.push(e.key);
+    if (keys.length === 0) return keys;
     await tx.appendAudit(
       auditEntry({
         at: now,
@@ -83,7 +95,15 @@ export async function rollbackRelease(
     const stored = toStoredState(transition.to);
     if (stored !== rec.state) await tx.updateRelease(rec.id, { state: stored, updatedAt: now });
     await tx.appendChange('release', { release: rec.id, rollback: plan.target.id }, now);
+    return keys;
   });
+  const view = await releaseView(ctx, (await store.getRelease(rec.id)) ?? rec);
+  if (sent.length === 0) {
+    const keys = effects.map((e) => e.key);
+    const detail = `the rollback to ${plan.target.version} is already dispatched (${keys.join(', ')}); waiting for its run`;
+    return { ok: true, value: { ...view, answer: { did: 'waiting', effects: keys, detail } } };
+  }
   await store.notify('outbox');
-  return { ok: true, value: await releaseView(ctx, rec) };
+  const detail = `dispatched ${plan.lanes.join(', ')} to roll back to ${plan.target.version}`;
+  return { ok: true, value: { ...view, answer: { did: 'dispatched', effects: sent, detail } } };
 }
