@@ -42,7 +42,7 @@ const STATUS_WORD = { passed: 'success', pending: 'pending', blocked: 'failure' 
  * - effects: dispatch of each promotion-flow lane with trigger approval/hold that is idle, applicable and
  *   ready (key dispatch:<release>:<lane>); answers to pending protection requests that can be decided
  *   (key protection:<runId>:<environment>:<requestedAt>, see protectionAnswerKey); one commit status per gate and state (key
- *   status:<release>:<gate>:<state>);
+ *   status:<sha>:<gate>:<state>);
  * - timers: re-evaluation when a hold, a gate window or a freeze ends (keys hold:/window:/freeze:… with the
  *   fire time, so a restarted window gets a new timer);
  * - alerts: release alert intents (see releaseAlerts); pass the keys of open alerts to get resolve intents.
@@ -129,7 +129,8 @@ export function evaluateRelease(
     const open = g.criteria.filter((x) => x.state !== 'passed').map((x) => `${x.kind} ${x.name}`);
     effects.push({
       kind: 'github.commit_status',
-      key: `status:${r.id}:${g.id}:${g.state}`,
+      // Keyed by commit, not release: a second release on the same commit does not post the same status again.
+      key: `status:${r.sha}:${g.id}:${g.state}`,
       payload: {
         sha: r.sha,
         context: `lanes/${g.id}`,
