@@ -25,7 +25,7 @@ import { enqueueEffect } from './effects.ts';
 import { nowIso, type EngineContext } from './engine-context.ts';
 import { greenAtOf, loadReleaseState } from './load-release-state.ts';
 import { answerOrphanRequests } from './orphan-requests.ts';
-import { commitOwner, withMilestones } from './release-history.ts';
+import { commitOwner, foldIntoSiblingAlerts, withMilestones } from './release-history.ts';
 
 export function gateDetail(g: GateEvaluation): unknown {
   return { criteria: g.criteria, approvals: g.approvals };
@@ -69,8 +69,10 @@ export async function reevaluateRelease(
   const now = nowIso(ctx);
   const openAlerts = await store.listAlerts({ status: 'live', limit: 500 });
   const decided = evaluateRelease(catalog, state, now, { openAlertKeys: openAlerts.map((a) => a.key) });
+  const siblingIds = siblings.filter((x) => x.sha === rec.sha && x.id !== rec.id).map((x) => x.id);
+  const liveKeys = new Set(openAlerts.map((a) => a.key));
   const evaluation = speaks
-    ? decided
+    ? { ...decided, alerts: foldIntoSiblingAlerts(decided.alerts, rec.id, siblingIds, liveKeys) }
     : {
         ...decided,
         effects: decided.effects.filter((e) => e.kind !== 'github.commit_status'),

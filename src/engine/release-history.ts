@@ -60,3 +60,24 @@ export function commitOwner(releases: readonly ReleaseRecord[], sha: string): Re
   const on = releases.filter((r) => r.sha === sha).sort(newestFirst);
   return on.find((r) => isEvaluatedState(r.state)) ?? on[0];
 }
+
+/**
+ * An incident already alerted under another release on the same commit stays that alert: a raise by the
+ * release now speaking for the commit is folded into the sibling's live alert (its count grows) instead of
+ * opening a second alert for the same failing run.
+ */
+export function foldIntoSiblingAlerts<T extends { action: string; key: string }>(
+  intents: readonly T[],
+  releaseId: string,
+  siblingIds: readonly string[],
+  liveKeys: ReadonlySet<string>,
+): T[] {
+  return intents.map((a) => {
+    if (a.action !== 'raise' || liveKeys.has(a.key) || !a.key.includes(`:${releaseId}:`)) return a;
+    for (const sib of siblingIds) {
+      const key = a.key.replace(`:${releaseId}:`, `:${sib}:`);
+      if (liveKeys.has(key)) return { ...a, key };
+    }
+    return a;
+  });
+}
