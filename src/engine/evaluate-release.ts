@@ -13,6 +13,7 @@ import {
   evaluationEvents,
   fromStoredState,
   isEvaluatedState,
+  nextReleaseState,
   passedPostDeployChecks,
   reachedProductionAt,
   toStoredState,
@@ -179,6 +180,28 @@ export async function reevaluateRelease(
         }),
       );
       touched = true;
+    }
+    if (next === 'deployed' && current !== 'deployed') {
+      // A release reaching production supersedes the older ones still open (their requests are then rejected).
+      for (const older of siblings) {
+        if (Date.parse(older.createdAt) >= Date.parse(rec.createdAt) || older.id === rec.id) continue;
+        const from = fromStoredState(older.state);
+        if (!from) continue;
+        const t = nextReleaseState(from, { type: 'superseded', detail: rec.id });
+        if (!t.ok) continue;
+        await tx.updateRelease(older.id, { state: toStoredState(t.to), updatedAt: now });
+        await tx.appendAudit(
+          auditEntry({
+            at: now,
+            actor,
+            action: 'release.superseded',
+            object: { type: 'release', id: older.id },
+            reason: `${rec.version} reached production`,
+            data: { from: older.state, by: rec.id },
+          }),
+        );
+        await tx.appendChange('release', { release: older.id, state: toStoredState(t.to) }, now);
+      }
     }
     if (touched) await tx.appendChange('release', { release: rec.id, state: newState }, now);
     return touched;
