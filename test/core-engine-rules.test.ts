@@ -2,13 +2,14 @@
 // example catalog and on variants of it made for one case.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { checkTrigger, mayOperate, openingDispatches } from '../src/core/engine-rules-actions.ts';
+import { checkCandidateCommit } from '../src/core/release-candidate.ts';
 import {
-  candidateCheck,
-  checkTrigger,
-  mayOperate,
-  openingDispatches,
-} from '../src/core/engine-rules-actions.ts';
-import { nextReleaseState } from '../src/core/engine-rules-lifecycle.ts';
+  applyReleaseEvents,
+  evaluationEvents,
+  fromStoredState,
+  toStoredState,
+} from '../src/core/release-lifecycle.ts';
 import type { ReleaseOutcome } from '../src/core/promotion.ts';
 import type { RunRecord } from '../src/core/run-model.ts';
 import { exampleCatalog, greenRun } from './helpers/reference-release.ts';
@@ -83,7 +84,7 @@ void test('who may start which lane by hand, and when', () => {
 });
 
 void test('a candidate needs green staging lanes of the flow', () => {
-  const none = candidateCheck(c, 'abc1234', { runs: [], jobs: [], evidence: [] });
+  const none = checkCandidateCommit(c, 'abc1234', () => 'idle');
   assert.equal(none.ok, false);
   assert.ok(!none.ok);
   assert.equal(none.code, 'gate_not_ready');
@@ -103,20 +104,31 @@ void test('opening a candidate dispatches the first manual flow lane once, unles
   assert.deepEqual(openingDispatches(c, rel, [run('WF-05', 'abc1234')]), []);
 });
 
-void test('release lifecycle: the outcome decides, a candidate promotes once production runs', () => {
+void test('release lifecycle: the outcome moves the state through the core state machine', () => {
   const prodRun = { 'PL-08': greenRun('2026-03-10T09:00:00.000Z', '2026-03-10T09:05:00.000Z', 'bruno') };
   const stagingRun = { 'PL-04': greenRun('2026-03-10T09:00:00.000Z', '2026-03-10T09:05:00.000Z', 'bruno') };
   const cases: { current: string; outcome: ReleaseOutcome; prod: boolean; want: string }[] = [
     { current: 'candidate', outcome: 'deployed', prod: true, want: 'deployed' },
     { current: 'promoting', outcome: 'failed', prod: true, want: 'failed' },
     { current: 'deployed', outcome: 'rolled_back', prod: true, want: 'rolled_back' },
+    { current: 'rolling_back', outcome: 'rolled_back', prod: true, want: 'rolled_back' },
+    { current: 'rolling_back', outcome: 'failed', prod: true, want: 'rolling_back' },
     { current: 'candidate', outcome: 'in_progress', prod: false, want: 'candidate' },
     { current: 'candidate', outcome: 'in_progress', prod: true, want: 'promoting' },
     { current: 'promoting', outcome: 'in_progress', prod: true, want: 'promoting' },
-    { current: 'failed', outcome: 'in_progress', prod: true, want: 'failed' },
+    // failed is recoverable: a re-run in progress moves it on, a green flow completes it
+    { current: 'failed', outcome: 'in_progress', prod: true, want: 'promoting' },
+    { current: 'failed', outcome: 'deployed', prod: true, want: 'deployed' },
+    { current: 'deployed', outcome: 'failed', prod: true, want: 'failed' },
+    // terminal states never move
+    { current: 'rolled_back', outcome: 'deployed', prod: true, want: 'rolled_back' },
+    { current: 'superseded', outcome: 'failed', prod: true, want: 'superseded' },
   ];
   for (const k of cases) {
-    const got = nextReleaseState(c, k.current, k.outcome, { laneRuns: k.prod ? prodRun : stagingRun });
+    const from = fromStoredState(k.current);
+    assert.ok(from, k.current);
+    const events = evaluationEvents(c, from, k.outcome, { laneRuns: k.prod ? prodRun : stagingRun });
+    const got = toStoredState(applyReleaseEvents(from, events));
     assert.equal(got, k.want, `${k.current} + ${k.outcome} (prod ran: ${k.prod})`);
   }
 });

@@ -108,7 +108,7 @@ void test('a release walks main → staging → Pre-Prod approvals → PL-08 →
     // Commit statuses per gate.
     const statuses = go.effects.filter((e) => e.kind === 'github.commit_status');
     assert.equal(statuses.length, 13);
-    assert.ok(statuses.some((e) => e.key === `status:rel-v1.5.0:${a.gate}:passed`));
+    assert.ok(statuses.some((e) => e.key === `status:${r.sha}:${a.gate}:passed`));
     // The engine records the dispatched run: PL-08 is running.
     dispatchedPl08 = true;
     step({ laneRuns: { 'PL-08': pendingRun('2026-03-10T09:06:00.000Z', 'lanes') } });
@@ -252,7 +252,7 @@ void test('deployment protection requests: wait while pending, approve when the 
   const ev2 = evaluateRelease(c, ok, '2026-03-10T09:30:00.000Z');
   const review = ev2.effects.find((e) => e.kind === 'github.protection_review');
   assert.ok(review && review.kind === 'github.protection_review');
-  assert.equal(review.key, 'protection:555:prod-ops');
+  assert.equal(review.key, `protection:555:prod-ops:${req.requestedAt}`);
   assert.equal(review.payload.state, 'approved');
   assert.match(
     review.payload.comment,

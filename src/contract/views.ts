@@ -185,6 +185,17 @@ export type Overview = z.infer<typeof Overview>;
 export const LiveEvent = z.object({ seq: z.number().int(), topic: z.string(), at: time, data: z.unknown() });
 export type LiveEvent = z.infer<typeof LiveEvent>;
 
+/**
+ * What promote and rollback actually did: dispatched these effects, waiting for an effect or run already
+ * under way, or nothing to do (with the reason). Effects are outbox keys (the `effect_id` input).
+ */
+export const ActionAnswer = z.object({
+  did: z.enum(['dispatched', 'waiting', 'nothing']),
+  effects: z.array(z.string()),
+  detail: z.string(),
+});
+export type ActionAnswer = z.infer<typeof ActionAnswer>;
+
 export const ReleaseView = z.object({
   id: z.string(),
   version: z.string(),
@@ -214,6 +225,8 @@ export const ReleaseView = z.object({
   gates: z.array(GateView),
   nextLanes: z.array(z.string()),
   freezes: z.array(z.object({ lane: z.string(), window: z.string(), until: time, overridden: z.boolean() })),
+  /** Set on the answer to promote and rollback only. */
+  answer: ActionAnswer.optional(),
 });
 export type ReleaseView = z.infer<typeof ReleaseView>;
 

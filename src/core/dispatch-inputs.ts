@@ -4,8 +4,9 @@
 // name sent but not listed here would pass the check and fail at release time: the effect builder
 // (src/engine/effects.ts) refuses to build such a dispatch.
 
-/** Inputs every dispatch of a promotion lane carries (release opening sends a subset of them). */
-export const DISPATCH_INPUTS = ['release', 'version', 'sha', 'lane'] as const;
+/** Inputs every dispatch of a promotion lane carries (release opening sends a subset of them). `effect_id`
+ * is the outbox key, so a workflow can drop the one duplicate a crash may cause (docs/release-lifecycle.md). */
+export const DISPATCH_INPUTS = ['release', 'version', 'sha', 'lane', 'effect_id'] as const;
 /** Inputs a rollback adds (the rollback plan, plus incident/owner/reason from the rollback request). */
 export const ROLLBACK_INPUTS = [
   'target_release',

@@ -1,19 +1,14 @@
 // Rules the engine's actions ask before they write: who may operate, whether a lane may be started by hand,
-// whether a commit may become a release candidate, what opening a candidate dispatches, and the default
+// what opening a candidate dispatches, and the default
 // manifest. Pure: the same catalog, facts and clock always give the same answer; no I/O.
 import type { Catalog, Lane, Workflow } from './catalog-model.ts';
-import { compareRunsNewestFirst, laneRunState } from './lane-status.ts';
-import type { EvidenceRecord, JobRecord, RunRecord } from './run-model.ts';
+import { compareRunsNewestFirst } from './lane-status.ts';
+import type { RunRecord } from './run-model.ts';
+import { candidateOpeningLane } from './release-candidate.ts';
 import { gatesBlocking } from './gates.ts';
 import { activeFreeze, type Clock } from './freeze-windows.ts';
 import type { ManifestArtifact } from './release-model.ts';
 import type { RefusalCode } from '../contract/refusal.ts';
-
-/**
- * The environment whose green delivery lanes open a candidate. Kept as it was in the engine (issue 9 item 1
- * asks for a catalog field instead; the core's owner replaces this constant with it).
- */
-export const CANDIDATE_SOURCE_ENVIRONMENT = 'staging';
 
 export type RuleCheck<T = object> =
   | ({ ok: true } & T)
@@ -75,29 +70,6 @@ export function checkTrigger(
   return { ok: true, lane, workflows };
 }
 
-/** A candidate is opened from a green staging build: every staging delivery lane of the flow green. */
-export function candidateCheck(
-  c: Catalog,
-  sha: string,
-  facts: { runs: RunRecord[]; jobs: JobRecord[]; evidence: EvidenceRecord[] },
-): RuleCheck {
-  const flow = c.promotion?.flow ?? [];
-  const notGreen = c.lanes
-    .filter(
-      (l) =>
-        l.environment.includes(CANDIDATE_SOURCE_ENVIRONMENT) && l.kind === 'delivery' && flow.includes(l.id),
-    )
-    .filter((l) => laneRunState(l, facts.runs, facts.jobs, facts.evidence).status !== 'green')
-    .map((l) => l.id);
-  if (notGreen.length === 0) return { ok: true };
-  return {
-    ok: false,
-    code: 'gate_not_ready',
-    message: `commit ${sha.slice(0, 12)} has no green ${CANDIDATE_SOURCE_ENVIRONMENT} build (${notGreen.join(', ')} not green)`,
-    details: { lanes: notGreen },
-  };
-}
-
 export interface OpeningDispatch {
   key: string;
   laneId: string;
@@ -114,9 +86,7 @@ export function openingDispatches(
   release: { id: string; version: string; sha: string },
   runs: readonly RunRecord[],
 ): OpeningDispatch[] {
-  const lane = (c.promotion?.flow ?? [])
-    .map((id) => c.lanes.find((l) => l.id === id))
-    .find((l) => l?.trigger.on === 'manual');
+  const lane = candidateOpeningLane(c);
   if (!lane || runs.some((run) => lane.run_by.some((b) => b.workflow === run.workflowId))) return [];
   return lane.run_by.flatMap((b) => {
     const wf = c.workflows.find((w) => w.id === b.workflow);

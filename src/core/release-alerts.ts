@@ -126,9 +126,25 @@ export function releaseAlerts(
     if (!m || m[2] !== r.id) continue;
     const rule = m[1] as AlertRule;
     const id = m[3] ?? '';
+    if (rollbackAt === null && rerunning(c, r, rule, id)) continue;
     resolves.push({ action: 'resolve', key, rule, reason: resolveReason(c, r, rule, id, gates, rollbackAt) });
   }
   return [...raises, ...resolves];
+}
+
+/**
+ * A failed lane that is running again (a re-run queued or in progress) has not recovered yet: the incident
+ * stays open until the re-run succeeds or the release is rolled back, so a re-run that fails again counts
+ * into the same alert instead of opening a second one.
+ */
+function rerunning(c: Catalog, r: ReleaseState, rule: AlertRule, id: string): boolean {
+  if (rule === 'lane_failed') return laneRun(r, id).status === 'pending';
+  if (rule === 'hold_broken') {
+    const lane = laneById(c, id);
+    const pred = lane && lane.trigger.on === 'hold' ? lane.trigger.lane : null;
+    return pred !== null && laneRun(r, pred).status === 'pending';
+  }
+  return false;
 }
 
 function resolveReason(

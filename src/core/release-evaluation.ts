@@ -41,8 +41,8 @@ const STATUS_WORD = { passed: 'success', pending: 'pending', blocked: 'failure' 
  * - gates: every catalog gate evaluated;
  * - effects: dispatch of each promotion-flow lane with trigger approval/hold that is idle, applicable and
  *   ready (key dispatch:<release>:<lane>); answers to pending protection requests that can be decided
- *   (key protection:<runId>:<environment>); one commit status per gate and state (key
- *   status:<release>:<gate>:<state>);
+ *   (key protection:<runId>:<environment>:<requestedAt>, see protectionAnswerKey); one commit status per gate and state (key
+ *   status:<sha>:<gate>:<state>);
  * - timers: re-evaluation when a hold, a gate window or a freeze ends (keys hold:/window:/freeze:… with the
  *   fire time, so a restarted window gets a new timer);
  * - alerts: release alert intents (see releaseAlerts); pass the keys of open alerts to get resolve intents.
@@ -103,7 +103,7 @@ export function evaluateRelease(
       case 'reject':
         effects.push({
           kind: 'github.protection_review',
-          key: `protection:${req.runId}:${req.environment}`,
+          key: protectionAnswerKey(req),
           payload: {
             runId: req.runId,
             environment: req.environment,
@@ -129,7 +129,8 @@ export function evaluateRelease(
     const open = g.criteria.filter((x) => x.state !== 'passed').map((x) => `${x.kind} ${x.name}`);
     effects.push({
       kind: 'github.commit_status',
-      key: `status:${r.id}:${g.id}:${g.state}`,
+      // Keyed by commit, not release: a second release on the same commit does not post the same status again.
+      key: `status:${r.sha}:${g.id}:${g.state}`,
       payload: {
         sha: r.sha,
         context: `lanes/${g.id}`,
@@ -156,6 +157,16 @@ export function evaluateRelease(
     unmatchedProtectionRequests: unmatched,
     outcome: releaseOutcome(c, r),
   };
+}
+
+/**
+ * One answer per protection request. A re-run (same run id, next attempt) asks again with a new request
+ * time, so the time is part of the key: the second attempt's request is a new effect, never "already done".
+ */
+export function protectionAnswerKey(
+  req: Pick<PendingProtectionRequest, 'runId' | 'environment' | 'requestedAt'>,
+): string {
+  return `protection:${req.runId}:${req.environment}:${req.requestedAt}`;
 }
 
 /** Timers for clock-driven conditions (hold end, freeze end), only once nothing else is outstanding. */

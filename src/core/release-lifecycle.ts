@@ -195,3 +195,65 @@ export function rollbackTarget(
   );
   return proven[0] ?? null;
 }
+
+// ------------------------------------------------------------------------ the engine's evaluation step
+
+/**
+ * Releases the engine still evaluates: every state but the terminal ones. A terminal release (rolled back,
+ * superseded) is not evaluated any more; the engine only rejects its protection requests.
+ */
+export function isEvaluatedState(stored: string): boolean {
+  const s = fromStoredState(stored);
+  return s !== undefined && !isTerminal(s);
+}
+
+/** Whether a production lane of the promotion flow has a run for this release. */
+export function productionStarted(c: Catalog, r: Pick<ReleaseState, 'laneRuns'>): boolean {
+  return (c.promotion?.flow ?? []).some((id) => {
+    const lane = laneById(c, id);
+    return lane !== undefined && isProductionLane(c, lane) && r.laneRuns[id] !== undefined;
+  });
+}
+
+/**
+ * The events one evaluation implies, in order, from the release's lane runs: a successful rollback lane
+ * (rollback_started then rollback_succeeded, since GitHub may have run it without Lanes), a failed flow
+ * lane, a completed flow, or a recovery (a re-run after a failure) / the first production run.
+ */
+export function evaluationEvents(
+  c: Catalog,
+  state: ReleaseLifecycleState,
+  outcome: 'in_progress' | 'deployed' | 'failed' | 'rolled_back',
+  r: Pick<ReleaseState, 'laneRuns'>,
+): ReleaseEvent[] {
+  switch (outcome) {
+    case 'rolled_back':
+      return state === 'rolling_back'
+        ? [{ type: 'rollback_succeeded' }]
+        : [{ type: 'rollback_started' }, { type: 'rollback_succeeded' }];
+    case 'failed':
+      return state === 'failed' || state === 'rolling_back' ? [] : [{ type: 'lane_failed' }];
+    case 'deployed':
+      return state === 'deployed' || state === 'rolling_back' ? [] : [{ type: 'flow_completed' }];
+    case 'in_progress':
+      if (state === 'failed') return [{ type: 'lane_recovered' }];
+      if (state === 'created' && productionStarted(c, r)) return [{ type: 'promotion_started' }];
+      return [];
+  }
+}
+
+/**
+ * Applies events in order and answers the final state; an event that is not a valid transition from where
+ * the release stands is skipped (the evaluation saw a fact the lifecycle already accounts for).
+ */
+export function applyReleaseEvents(
+  state: ReleaseLifecycleState,
+  events: readonly ReleaseEvent[],
+): ReleaseLifecycleState {
+  let s = state;
+  for (const e of events) {
+    const t = nextReleaseState(s, e);
+    if (t.ok) s = t.to;
+  }
+  return s;
+}

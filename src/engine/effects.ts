@@ -29,7 +29,12 @@ function dispatchRepository(c: Catalog, d: DispatchSpec): string {
   return wf ? workflowRepository(c, wf) : c.repository;
 }
 
-/** The github.dispatch row: repository, workflow file name (GitHub wants the base name), ref and inputs. */
+/**
+ * The github.dispatch row: repository, workflow file name (GitHub wants the base name), ref and inputs.
+ * Every dispatch carries its outbox key as the `effect_id` input: a crash between GitHub accepting the
+ * dispatch and the outbox marking it done sends it again with the same id, so the workflow can drop the
+ * duplicate (see docs/release-lifecycle.md).
+ */
 export function dispatchEffect(ctx: EngineContext, d: DispatchSpec, now: string): OutboxEffect {
   return {
     key: d.key,
@@ -39,7 +44,7 @@ export function dispatchEffect(ctx: EngineContext, d: DispatchSpec, now: string)
       repo: dispatchRepository(ctx.catalog, d),
       workflowFile: basename(d.workflowFile),
       ref: d.ref,
-      inputs: d.inputs,
+      inputs: { ...d.inputs, effect_id: d.key },
       ...(d.releaseId !== undefined ? { releaseId: d.releaseId } : {}),
       laneId: d.laneId,
     },

@@ -2,9 +2,22 @@
 // core decides again (gates, effects, timers, alerts, lifecycle state). Everything one evaluation decides is
 // written in ONE transaction with its audit; unchanged decisions write nothing (idempotent: evaluating twice
 // is evaluating once), which is what makes the start-up sweep a safe recovery for lost timers.
+// The lifecycle state moves only through the core state machine (src/core/release-lifecycle.ts). When
+// several releases share a commit, only the one that speaks for it (release-history `commitOwner`) posts
+// commit statuses, answers protection requests and raises alerts. Protection requests no evaluated release
+// answers (terminal releases, commits without a release) go to answerOrphanRequests afterwards.
 import type { GateEvaluation } from '../core/gates.ts';
 import { evaluateRelease } from '../core/promotion.ts';
-import { isActiveRelease, nextReleaseState } from '../core/engine-rules-lifecycle.ts';
+import {
+  applyReleaseEvents,
+  evaluationEvents,
+  fromStoredState,
+  isEvaluatedState,
+  nextReleaseState,
+  passedPostDeployChecks,
+  reachedProductionAt,
+  toStoredState,
+} from '../core/release-lifecycle.ts';
 import type { ReleaseRecord } from '../store/store.ts';
 import { applyAlerts } from './apply-alerts.ts';
 import { auditEntry } from './audit-entry.ts';
@@ -12,6 +25,8 @@ import { evaluateDrills } from './drills.ts';
 import { enqueueEffect } from './effects.ts';
 import { nowIso, type EngineContext } from './engine-context.ts';
 import { greenAtOf, loadReleaseState } from './load-release-state.ts';
+import { answerOrphanRequests } from './orphan-requests.ts';
+import { commitOwner, foldIntoSiblingAlerts, withMilestones } from './release-history.ts';
 
 export function gateDetail(g: GateEvaluation): unknown {
   return { criteria: g.criteria, approvals: g.approvals };
@@ -21,8 +36,9 @@ export function gateDetail(g: GateEvaluation): unknown {
 export async function reevaluateAll(ctx: EngineContext, reason: string, actor = 'system'): Promise<void> {
   const releases = await ctx.store.listReleases({ limit: 50 });
   for (const rec of releases) {
-    if (isActiveRelease(rec.state)) await reevaluateRelease(ctx, rec, reason, actor);
+    if (isEvaluatedState(rec.state)) await reevaluateRelease(ctx, rec, reason, actor);
   }
+  await answerOrphanRequests(ctx);
   await evaluateDrills(ctx);
 }
 
@@ -32,8 +48,9 @@ export async function reevaluateCommits(ctx: EngineContext, shas: string[], reas
   const wanted = new Set(shas);
   const releases = await ctx.store.listReleases({ limit: 50 });
   for (const rec of releases) {
-    if (isActiveRelease(rec.state) && wanted.has(rec.sha)) await reevaluateRelease(ctx, rec, reason);
+    if (isEvaluatedState(rec.state) && wanted.has(rec.sha)) await reevaluateRelease(ctx, rec, reason);
   }
+  await answerOrphanRequests(ctx, wanted);
 }
 
 export async function reevaluateRelease(
@@ -45,10 +62,23 @@ export async function reevaluateRelease(
   const { store, catalog } = ctx;
   // One read of the pending protection requests serves both the state and the review paths.
   const requests = await store.listProtectionRequests({ pendingOnly: true });
-  const state = await loadReleaseState(ctx, rec, requests);
+  const siblings = await store.listReleases({ limit: 200 });
+  const speaks = commitOwner(siblings, rec.sha)?.id === rec.id;
+  const loaded = await loadReleaseState(ctx, rec, requests);
+  // A release that does not speak for its commit leaves the commit's requests to the one that does.
+  const state = speaks ? loaded : { ...loaded, protectionRequests: [] };
   const now = nowIso(ctx);
   const openAlerts = await store.listAlerts({ status: 'live', limit: 500 });
-  const evaluation = evaluateRelease(catalog, state, now, { openAlertKeys: openAlerts.map((a) => a.key) });
+  const decided = evaluateRelease(catalog, state, now, { openAlertKeys: openAlerts.map((a) => a.key) });
+  const siblingIds = siblings.filter((x) => x.sha === rec.sha && x.id !== rec.id).map((x) => x.id);
+  const liveKeys = new Set(openAlerts.map((a) => a.key));
+  const evaluation = speaks
+    ? { ...decided, alerts: foldIntoSiblingAlerts(decided.alerts, rec.id, siblingIds, liveKeys) }
+    : {
+        ...decided,
+        effects: decided.effects.filter((e) => e.kind !== 'github.commit_status'),
+        alerts: decided.alerts.filter((a) => a.action === 'resolve'),
+      };
   const previous = await store.listGateDecisions({ releaseId: rec.id });
   const greenAt = await greenAtOf(ctx, rec.id);
   let greenChanged = false;
@@ -58,7 +88,14 @@ export async function reevaluateRelease(
       greenChanged = true;
     }
   }
-  const newState = nextReleaseState(catalog, rec.state, evaluation.outcome, state);
+  const current = fromStoredState(rec.state) ?? 'created';
+  const next = applyReleaseEvents(current, evaluationEvents(catalog, current, evaluation.outcome, state));
+  const newState = next === current ? rec.state : toStoredState(next);
+  const reachedAt = reachedProductionAt(catalog, state);
+  const milestones = withMilestones(rec, {
+    reachedProductionAt: reachedAt,
+    verifiedAt: reachedAt && passedPostDeployChecks(catalog, evaluation.gates) ? now : null,
+  });
 
   const changed = await store.transaction(async (tx) => {
     let touched = false;
@@ -126,6 +163,10 @@ export async function reevaluateRelease(
         touched = true;
     }
     if (await applyAlerts(tx, ctx, evaluation.alerts, openAlerts, now, actor)) touched = true;
+    if (milestones) {
+      await tx.updateRelease(rec.id, { data: milestones, updatedAt: now });
+      touched = true;
+    }
     if (newState !== rec.state) {
       await tx.updateRelease(rec.id, { state: newState, updatedAt: now });
       await tx.appendAudit(
@@ -139,6 +180,28 @@ export async function reevaluateRelease(
         }),
       );
       touched = true;
+    }
+    if (next === 'deployed' && current !== 'deployed') {
+      // A release reaching production supersedes the older ones still open (their requests are then rejected).
+      for (const older of siblings) {
+        if (Date.parse(older.createdAt) >= Date.parse(rec.createdAt) || older.id === rec.id) continue;
+        const from = fromStoredState(older.state);
+        if (!from) continue;
+        const t = nextReleaseState(from, { type: 'superseded', detail: rec.id });
+        if (!t.ok) continue;
+        await tx.updateRelease(older.id, { state: toStoredState(t.to), updatedAt: now });
+        await tx.appendAudit(
+          auditEntry({
+            at: now,
+            actor,
+            action: 'release.superseded',
+            object: { type: 'release', id: older.id },
+            reason: `${rec.version} reached production`,
+            data: { from: older.state, by: rec.id },
+          }),
+        );
+        await tx.appendChange('release', { release: older.id, state: toStoredState(t.to) }, now);
+      }
     }
     if (touched) await tx.appendChange('release', { release: rec.id, state: newState }, now);
     return touched;

@@ -1,9 +1,9 @@
-// Action: open a release candidate. Checks (src/core/engine-rules-actions.ts): the commit has a green staging
-// build; the version is new (the same version on the same commit answers the existing release). Writes the
+// Action: open a release candidate. Checks (src/core/release-candidate.ts `checkCandidateCommit`): the lanes
+// the catalog requires are green on the commit; the version is new (the same version on the same commit answers the existing release). Writes the
 // release, its audit entry and the opening dispatch in ONE transaction, then evaluates it once.
-import { candidateCheck, defaultManifest, openingDispatches } from '../../core/engine-rules-actions.ts';
-import { previousGoodRelease } from '../../core/promotion.ts';
-import type { ReleaseState } from '../../core/release-model.ts';
+import { defaultManifest, openingDispatches } from '../../core/engine-rules-actions.ts';
+import { laneRunState } from '../../core/lane-status.ts';
+import { checkCandidateCommit } from '../../core/release-candidate.ts';
 import { refuse, type Outcome } from '../../contract/refusal.ts';
 import type { ReleaseView } from '../../contract/views.ts';
 import type { ReleaseRecord } from '../../store/store.ts';
@@ -11,7 +11,8 @@ import { auditEntry } from '../audit-entry.ts';
 import { dispatchEffect } from '../effects.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { reevaluateRelease } from '../evaluate-release.ts';
-import { commitFacts, loadReleaseState } from '../load-release-state.ts';
+import { commitFacts } from '../load-release-state.ts';
+import { rollbackTargetOf } from '../release-history.ts';
 import { releaseView } from '../release-views.ts';
 
 export interface CreateReleaseInput {
@@ -21,26 +22,6 @@ export interface CreateReleaseInput {
   changeSummary: string[];
   includesMigrations: boolean;
   reason?: string;
-}
-
-function draftState(id: string, input: CreateReleaseInput, actor: Actor, now: string): ReleaseState {
-  return {
-    id,
-    version: input.version,
-    sha: input.sha,
-    createdBy: actor.personId,
-    createdAt: now,
-    includesMigrations: input.includesMigrations,
-    manifest: [],
-    changeSummary: null,
-    previousReleaseId: null,
-    laneRuns: {},
-    skippedLanes: [],
-    evidence: {},
-    approvals: [],
-    overrides: [],
-    protectionRequests: [],
-  };
 }
 
 export async function createRelease(
@@ -57,13 +38,14 @@ export async function createRelease(
     return refuse('conflict', `release ${input.version} already exists for ${existing.sha.slice(0, 12)}`);
   }
   const facts = await commitFacts(ctx, input.sha);
-  const check = candidateCheck(catalog, input.sha, facts);
+  const check = checkCandidateCommit(catalog, input.sha, (laneId) => {
+    const lane = catalog.lanes.find((l) => l.id === laneId);
+    return lane ? laneRunState(lane, facts.runs, facts.jobs, facts.evidence).status : 'idle';
+  });
   if (!check.ok) return refuse(check.code, check.message, check.details);
 
-  const all = await store.listReleases({ limit: 50 });
-  const states = await Promise.all(all.map((r) => loadReleaseState(ctx, r)));
   const id = `rel-${input.version}`;
-  const previous = previousGoodRelease(catalog, states, draftState(id, input, actor, now));
+  const previous = await rollbackTargetOf(ctx, id);
   const given = Object.entries(input.manifest).map(([name, ref]) => ({ name, ref }));
   const rec: ReleaseRecord = {
     id,

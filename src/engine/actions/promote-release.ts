@@ -81,8 +81,11 @@ export async function promoteRelease(
   if (!plan.ok)
     return refuse(plan.code === 'not_ready' ? 'gate_not_ready' : 'conflict', plan.message, plan.conditions);
   const { laneId, effects } = plan;
-  await store.transaction(async (tx) => {
-    for (const e of effects) await enqueueEffect(tx, ctx, e, [], now);
+  const sent = await store.transaction(async (tx) => {
+    const keys: string[] = [];
+    for (const e of effects) if ((await enqueueEffect(tx, ctx, e, [], now)) === 'enqueued') keys.push(e.key);
+    // Every dispatch already queued or sent (e.g. by opening the release): nothing new to do.
+    if (keys.length === 0) return keys;
     await tx.appendAudit(
       auditEntry({
         at: now,
@@ -94,8 +97,17 @@ export async function promoteRelease(
       }),
     );
     await tx.appendChange('release', { release: rec.id, promoted: laneId }, now);
+    return keys;
   });
+  if (sent.length === 0)
+    return refuse(
+      'conflict',
+      `${laneId} was already dispatched for ${rec.version} (${effects.map((e) => e.key).join(', ')}); waiting for its run to start`,
+      { lane: laneId, effects: effects.map((e) => e.key) },
+    );
   await store.notify('outbox');
   await reevaluateRelease(ctx, rec, 'promoted', actor.label);
-  return { ok: true, value: await releaseView(ctx, (await store.getRelease(rec.id)) ?? rec) };
+  const view = await releaseView(ctx, (await store.getRelease(rec.id)) ?? rec);
+  const answer = { did: 'dispatched' as const, effects: sent, detail: `dispatched ${laneId}` };
+  return { ok: true, value: { ...view, answer } };
 }

@@ -1,6 +1,9 @@
-// Action: roll a release back to its previous good release. Only seat members may (core `mayOperate`;
-// refusals audited). The core plans the rollback lanes' dispatches (`planRollback`); they carry the
-// incident, owner and reason as workflow inputs. Dispatches, audit and change event commit in ONE transaction.
+// Action: roll a release back to the core's rollback target (`rollbackTarget`: the last release that reached
+// production and passed its post-deploy checks, whatever happened to it since). Only seat members may (core
+// `mayOperate`; refusals audited). The lifecycle must allow rollback_started (a rolled-back or superseded
+// release refuses). The core plans the rollback lanes' dispatches (`planRollback`); they carry the incident,
+// owner and reason as workflow inputs. Dispatches, the rolling_back state, audit and change event commit in
+// ONE transaction. Re-issuing a rollback after its workflow failed dispatches again (a new attempt key).
 import { mayOperate } from '../../core/engine-rules-actions.ts';
 import { planRollback, type Effect } from '../../core/promotion.ts';
 import { refuse, type Outcome } from '../../contract/refusal.ts';
@@ -9,6 +12,8 @@ import { auditEntry } from '../audit-entry.ts';
 import { enqueueEffect } from '../effects.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { findRelease, loadReleaseState } from '../load-release-state.ts';
+import { rollbackTargetOf } from '../release-history.ts';
+import { fromStoredState, nextReleaseState, toStoredState } from '../../core/release-lifecycle.ts';
 import { releaseView } from '../release-views.ts';
 
 export interface RollbackInput {
@@ -17,10 +22,16 @@ export interface RollbackInput {
   owner: string;
 }
 
-function withIncident(e: Effect, input: RollbackInput): Effect {
+/**
+ * The rollback dispatch with the incident inputs. A rollback lane whose last run for this release failed is
+ * dispatched again under a new key (`:after-<failed run>`), so re-issuing a failed rollback sends; asking
+ * twice while it is queued or running is the same key, so it sends once.
+ */
+function withIncident(e: Effect, input: RollbackInput, failedRun: number | null): Effect {
   if (e.kind !== 'github.dispatch') return e;
   const inputs = { ...e.payload.inputs, incident: input.incident, owner: input.owner, reason: input.reason };
-  return { ...e, payload: { ...e.payload, inputs } };
+  const key = failedRun === null ? e.key : `${e.key}:after-${failedRun}`;
+  return { ...e, key, payload: { ...e.payload, inputs } };
 }
 
 export async function rollbackRelease(
@@ -48,15 +59,23 @@ export async function rollbackRelease(
     );
     return refuse('forbidden', 'only members of a seat may roll back');
   }
+  const transition = nextReleaseState(fromStoredState(rec.state) ?? 'created', { type: 'rollback_started' });
+  if (!transition.ok) return refuse(transition.code, transition.message, transition.details);
   const state = await loadReleaseState(ctx, rec);
-  const target = rec.previousReleaseId ? await store.getRelease(rec.previousReleaseId) : undefined;
+  const target = await rollbackTargetOf(ctx, rec.id);
   const targetState = target ? await loadReleaseState(ctx, target) : null;
   const plan = planRollback(catalog, state, targetState, actor.personId, input.reason);
   if (!plan.ok)
     return refuse(plan.code === 'reason_required' ? 'validation_failed' : 'conflict', plan.message);
   const rollbackLane = catalog.lanes.find((l) => l.kind === 'rollback');
-  await store.transaction(async (tx) => {
-    for (const e of plan.effects) await enqueueEffect(tx, ctx, withIncident(e, input), [], now);
+  const effects = plan.effects.map((e) => {
+    const run = e.kind === 'github.dispatch' ? state.laneRuns[e.payload.laneId] : undefined;
+    return withIncident(e, input, run?.status === 'failed' ? run.runId : null);
+  });
+  const sent = await store.transaction(async (tx) => {
+    const keys: string[] = [];
+    for (const e of effects) if ((await enqueueEffect(tx, ctx, e, [], now)) === 'enqueued') keys.push(e.key);
+    if (keys.length === 0) return keys;
     await tx.appendAudit(
       auditEntry({
         at: now,
@@ -73,8 +92,18 @@ export async function rollbackRelease(
         },
       }),
     );
+    const stored = toStoredState(transition.to);
+    if (stored !== rec.state) await tx.updateRelease(rec.id, { state: stored, updatedAt: now });
     await tx.appendChange('release', { release: rec.id, rollback: plan.target.id }, now);
+    return keys;
   });
+  const view = await releaseView(ctx, (await store.getRelease(rec.id)) ?? rec);
+  if (sent.length === 0) {
+    const keys = effects.map((e) => e.key);
+    const detail = `the rollback to ${plan.target.version} is already dispatched (${keys.join(', ')}); waiting for its run`;
+    return { ok: true, value: { ...view, answer: { did: 'waiting', effects: keys, detail } } };
+  }
   await store.notify('outbox');
-  return { ok: true, value: await releaseView(ctx, rec) };
+  const detail = `dispatched ${plan.lanes.join(', ')} to roll back to ${plan.target.version}`;
+  return { ok: true, value: { ...view, answer: { did: 'dispatched', effects: sent, detail } } };
 }
