@@ -106,7 +106,7 @@ function pushBody(
   });
 }
 
-const tally = (xs: number[]) =>
+const tally = (xs: (number | string)[]) =>
   Object.entries(xs.reduce<Record<string, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {}))
     .map(([s, n]) => `${n}×${s}`)
     .join(' ');
