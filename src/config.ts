@@ -29,6 +29,10 @@ const configSchema = z.object({
     .number()
     .int()
     .min(2000, { message: 'LANES_OUTBOX_LEASE_MS must be at least 2000' }),
+  inboxLeaseMs: z.coerce
+    .number()
+    .int()
+    .min(2000, { message: 'LANES_INBOX_LEASE_MS must be at least 2000' }),
 });
 
 /** `limits`: every bound on what callers can make the server hold (src/resource-limits.ts). */
@@ -78,6 +82,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     logLevel: env.LANES_LOG_LEVEL ?? 'info',
     maxBodyBytes: 25 * 1024 * 1024,
     outboxLeaseMs: env.LANES_OUTBOX_LEASE_MS ?? '60000',
+    inboxLeaseMs: env.LANES_INBOX_LEASE_MS ?? '30000',
     // none: this process only acknowledges and serves (an ingest replica); another process runs the workers.
     workers: env.LANES_WORKERS ?? 'all',
   };

@@ -88,6 +88,7 @@ export async function startLanes(
     log,
     github: config,
     outboxLeaseMs: config.outboxLeaseMs,
+    inboxLeaseMs: config.inboxLeaseMs,
     alertRouteUrl: (name) => process.env[name],
   });
   const { releases: engine, readModel, inbox: worker, outbox, timers } = lanesEngine;

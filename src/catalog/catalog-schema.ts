@@ -1,6 +1,8 @@
-// The lanes.yaml schema (zod 4). Types of the catalog model are inferred from it; the core imports
-// them as types only. Cross-reference rules live in validate-references.ts.
+// The lanes.yaml schema (zod 4). The catalog model's types belong to the core (src/core/catalog-model.ts);
+// the parsed output of this schema is checked against them at compile time, so the two cannot drift.
+// Cross-reference rules live in validate-references.ts.
 import { z } from 'zod';
+import type * as Model from '../core/catalog-model.ts';
 
 const id = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}-[A-Z0-9][A-Z0-9-]*$`), { message: `must look like ${prefix}-xx` });
@@ -13,9 +15,11 @@ export const laneIdSchema = id('PL');
 export const workflowIdSchema = id('WF');
 export const gateIdSchema = id('RG');
 export const seatIdSchema = id('SEAT');
+const repositorySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: 'must be owner/name' });
 const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, { message: 'must be a lowercase slug' });
 
-export const phases = ['PR', 'Staging', 'Pre-Prod', 'Post-Prod 15m', 'Post-Prod 24h'] as const;
 export const runnerKinds = ['github-hosted', 'self-hosted'] as const;
 export const laneKinds = ['delivery', 'rollback', 'rollback-drill'] as const;
 
@@ -71,6 +75,7 @@ const laneSchema = z
     environment: z.array(slug).default([]),
     checks: z.array(text).default([]),
     run_by: z.array(bindingSchema).default([]),
+    drill_grace: duration.optional(),
   })
   .strict();
 
@@ -84,13 +89,14 @@ const workflowSchema = z
     runner: z.object({ kind: z.enum(runnerKinds), labels: z.array(text).default([]) }).strict(),
     environment: z.array(text).default([]),
     evidence: text.optional(),
+    repository: repositorySchema.optional(),
   })
   .strict();
 
 const gateSchema = z
   .object({
     id: gateIdSchema,
-    phase: z.enum(phases),
+    phase: text,
     owner: seatIdSchema,
     name: text.optional(),
     criteria: z
@@ -147,6 +153,54 @@ const alertRouteSchema = z
   })
   .strict();
 
+const phaseSchema = z
+  .object({
+    name: text,
+    event: z.enum(['pull_request', 'push', 'tag']).optional(),
+    holds: text.optional(),
+    after_production: z.boolean().default(false),
+  })
+  .strict();
+
+const evidenceSourceSchema = z.union([
+  z.object({ github: z.object({ workflow: workflowIdSchema, job: text.optional() }).strict() }).strict(),
+  z.object({ service: slug }).strict(),
+  z.object({ seat: seatIdSchema }).strict(),
+  z
+    .object({
+      oidc: z.object({ workflow: workflowIdSchema, repository: repositorySchema.optional() }).strict(),
+    })
+    .strict(),
+]);
+
+const checkSchema = z.object({ name: text, sources: z.array(evidenceSourceSchema).min(1) }).strict();
+
+export const principalPattern = /^(SEAT-[A-Z0-9][A-Z0-9-]*|service:[a-z0-9][a-z0-9._-]*|owners|admin)$/;
+const principal = z.string().regex(principalPattern, {
+  message: 'must be a seat id, service:<name>, owners or admin',
+});
+const principals = z.array(principal);
+
+const policySchema = z
+  .object({
+    release_seats: z.array(seatIdSchema).default([]),
+    create_release: principals.optional(),
+    promote: principals.optional(),
+    rollback: principals.optional(),
+    trigger: z
+      .array(
+        z
+          .object({ lanes: z.array(laneIdSchema).min(1), who: principals, refs: z.array(text).default([]) })
+          .strict(),
+      )
+      .default([]),
+    alerts: principals.optional(),
+    manage_tokens: principals.optional(),
+    override_freeze: principals.optional(),
+    retry_effect: principals.optional(),
+  })
+  .strict();
+
 export const catalogSchema = z
   .object({
     $schema: z.string().optional(),
@@ -163,15 +217,26 @@ export const catalogSchema = z
         gates_note: text.optional(),
       })
       .strict(),
-    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: 'must be owner/name' }),
+    repository: repositorySchema,
+    repositories: z.array(repositorySchema).default([]),
     seats: z
       .array(z.object({ id: seatIdSchema, name: text, members: z.array(slug).default([]) }).strict())
       .default([]),
     environments: z
-      .array(z.object({ id: slug, name: text.optional(), production: z.boolean().default(false) }).strict())
+      .array(
+        z
+          .object({
+            id: slug,
+            name: text.optional(),
+            production: z.boolean().default(false),
+            unsanctioned_changes: z.enum(['reject', 'alert', 'ignore']).optional(),
+          })
+          .strict(),
+      )
       .default([]),
     workflows: z.array(workflowSchema).default([]),
     lanes: z.array(laneSchema).min(1),
+    phases: z.array(phaseSchema).min(1).optional(),
     gates: z.array(gateSchema).default([]),
     branch_policy: z.array(branchRuleSchema).default([]),
     promotion: z
@@ -180,25 +245,36 @@ export const catalogSchema = z
         rollback: z.array(laneIdSchema).default([]),
         text: text.optional(),
         retain: z.array(text).default([]),
+        candidate_requires: z.array(laneIdSchema).optional(),
       })
       .strict()
       .optional(),
     freeze_windows: z.array(freezeSchema).default([]),
     alert_routes: z.array(alertRouteSchema).default([]),
+    checks: z.array(checkSchema).default([]),
+    policy: policySchema.optional(),
   })
   .strict();
 
-export type Catalog = z.output<typeof catalogSchema>;
-export type Lane = Catalog['lanes'][number];
-export type Trigger = Lane['trigger'];
-export type LaneBinding = Lane['run_by'][number];
-export type Workflow = Catalog['workflows'][number];
-export type Gate = Catalog['gates'][number];
-export type Seat = Catalog['seats'][number];
-export type BranchRule = Catalog['branch_policy'][number];
-export type FreezeWindow = Catalog['freeze_windows'][number];
-export type AlertRoute = Catalog['alert_routes'][number];
-export type Phase = (typeof phases)[number];
+export type {
+  Catalog,
+  Lane,
+  Trigger,
+  LaneBinding,
+  Workflow,
+  Gate,
+  Seat,
+  BranchRule,
+  FreezeWindow,
+  AlertRoute,
+  Phase,
+} from '../core/catalog-model.ts';
+
+// Compile-time proof that the parser produces the core's model, and accepts nothing the model lacks.
+type Parsed = z.output<typeof catalogSchema>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const parsedIsModel: Same<Parsed, Model.Catalog> = true;
+void parsedIsModel;
 
 /** JSON Schema (draft 2020-12) for editors, e.g. yaml-language-server. */
 export function catalogJsonSchema(): Record<string, unknown> {

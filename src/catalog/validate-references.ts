@@ -2,7 +2,11 @@
 // acyclic lane ordering, valid globs and cron expressions. Pure: catalog in, issues out.
 import picomatch from 'picomatch';
 import { Cron } from 'croner';
-import type { Catalog } from './catalog-schema.ts';
+import type { Catalog } from '../core/catalog-model.ts';
+import { lanePredecessors } from '../core/catalog-model.ts';
+
+/** Kept for callers that imported it from here; the core owns it. */
+export { lanePredecessors };
 
 export interface ReferenceIssue {
   path: (string | number)[];
@@ -150,28 +154,86 @@ export function validateReferences(c: Catalog): ReferenceIssue[] {
   c.alert_routes.forEach((r, i) => {
     if (!r.url && !r.url_env) add(['alert_routes', i], 'an alert route needs url or url_env');
   });
+
+  const seatRef = (path: (string | number)[], s: string) => {
+    if (!seats.has(s)) add(path, `unknown seat ${s}`);
+  };
+  const workflowRef = (path: (string | number)[], w: string) => {
+    if (!workflows.has(w)) add(path, `unknown workflow ${w}`);
+  };
+  const repos = new Set([c.repository, ...c.repositories]);
+
+  c.lanes.forEach((lane, i) => {
+    if (lane.drill_grace && lane.kind !== 'rollback-drill')
+      add(['lanes', i, 'drill_grace'], `drill_grace applies only to a rollback-drill lane`);
+  });
+  c.workflows.forEach((w, i) => {
+    if (w.repository && !repos.has(w.repository))
+      add(['workflows', i, 'repository'], `repository ${w.repository} is not listed under repositories`);
+  });
+  if (c.phases) {
+    const names = new Set<string>();
+    c.phases.forEach((p, i) => {
+      if (names.has(p.name)) add(['phases', i, 'name'], `duplicate phase ${p.name}`);
+      names.add(p.name);
+    });
+    c.gates.forEach((g, i) => {
+      if (!names.has(g.phase)) add(['gates', i, 'phase'], `unknown phase ${g.phase}`);
+    });
+  }
+  c.promotion?.candidate_requires?.forEach((l, j) => laneRef(['promotion', 'candidate_requires', j], l));
+
+  const checkNames = new Set([
+    ...c.lanes.flatMap((l) => l.checks),
+    ...c.gates.flatMap((g) => g.criteria.checks),
+  ]);
+  const declared = new Set<string>();
+  c.checks.forEach((chk, i) => {
+    if (declared.has(chk.name)) add(['checks', i, 'name'], `duplicate check ${chk.name}`);
+    declared.add(chk.name);
+    if (!checkNames.has(chk.name))
+      add(['checks', i, 'name'], `check ${chk.name} is listed by no lane and no gate`);
+    chk.sources.forEach((src, j) => {
+      const at = ['checks', i, 'sources', j];
+      if ('github' in src) workflowRef([...at, 'github', 'workflow'], src.github.workflow);
+      else if ('oidc' in src) {
+        workflowRef([...at, 'oidc', 'workflow'], src.oidc.workflow);
+        if (src.oidc.repository && !repos.has(src.oidc.repository))
+          add(
+            [...at, 'oidc', 'repository'],
+            `repository ${src.oidc.repository} is not listed under repositories`,
+          );
+      } else if ('seat' in src) seatRef([...at, 'seat'], src.seat);
+    });
+  });
+
+  if (c.policy) {
+    const pol = c.policy;
+    pol.release_seats.forEach((s, j) => seatRef(['policy', 'release_seats', j], s));
+    const principals = (key: string, list: string[] | undefined) =>
+      list?.forEach((p, j) => {
+        if (p.startsWith('SEAT-')) seatRef(['policy', key, j], p);
+      });
+    principals('create_release', pol.create_release);
+    principals('promote', pol.promote);
+    principals('rollback', pol.rollback);
+    principals('alerts', pol.alerts);
+    principals('manage_tokens', pol.manage_tokens);
+    principals('override_freeze', pol.override_freeze);
+    principals('retry_effect', pol.retry_effect);
+    pol.trigger.forEach((r, i) => {
+      r.lanes.forEach((l, j) => laneRef(['policy', 'trigger', i, 'lanes', j], l));
+      r.who.forEach((p, j) => {
+        if (p.startsWith('SEAT-')) seatRef(['policy', 'trigger', i, 'who', j], p);
+      });
+      r.refs.forEach((ref, j) => glob(['policy', 'trigger', i, 'refs', j], ref));
+    });
+  }
   return issues;
 }
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-export function lanePredecessors(t: Catalog['lanes'][number]['trigger']): string[] {
-  switch (t.on) {
-    case 'after':
-    case 'hold':
-      return [t.lane];
-    case 'manual':
-      return t.after ?? [];
-    case 'approval':
-      return t.after;
-    case 'pull_request':
-    case 'push':
-    case 'tag':
-    case 'schedule':
-      return [];
-  }
 }
 
 function findCycle(edges: Map<string, string[]>): string[] | undefined {

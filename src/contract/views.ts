@@ -43,7 +43,7 @@ export const LaneCheckView = z.object({
 export type LaneCheckView = z.infer<typeof LaneCheckView>;
 
 export const LaneView = z.object({
-  id: z.string().describe('PL-01'),
+  id: z.string().describe('catalog lane id, PL-xx'),
   name: z.string(),
   kind: z.enum(['delivery', 'rollback', 'rollback-drill']),
   trigger: z.string().describe('display text'),
@@ -102,7 +102,7 @@ export const LaneDetail = LaneView.extend({
 export type LaneDetail = z.infer<typeof LaneDetail>;
 
 export const WorkflowView = z.object({
-  id: z.string().describe('WF-01'),
+  id: z.string().describe('catalog workflow id, WF-xx'),
   name: z.string(),
   file: z.string(),
   runner: z.enum(['github-hosted', 'self-hosted']),

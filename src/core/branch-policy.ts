@@ -1,7 +1,9 @@
-// Branch policy: which lanes a ref enters, in which order, and which gates block it.
+// Branch policy: which lanes a ref enters, in which order, and which gates block it. A gate is relevant
+// to a ref when its phase (declared in the catalog's `phases`) is about the ref's event, or when it blocks
+// a lane the ref enters; nothing here knows a phase by name.
 import picomatch from 'picomatch';
 import type { Catalog, Gate, Lane, Phase } from './catalog-model.ts';
-import { lanePredecessors } from '../catalog/validate-references.ts';
+import { lanePredecessors, phaseOf } from './catalog-model.ts';
 
 export type RefEvent = 'pull_request' | 'push' | 'tag';
 
@@ -26,12 +28,6 @@ export interface Explanation {
   skipped: { lane: string; why: string }[];
   gates: { id: string; phase: Phase; owner: string; blocks: string }[];
 }
-
-const PHASES_BY_EVENT: Record<RefEvent, Phase[]> = {
-  pull_request: ['PR'],
-  push: ['Staging'],
-  tag: ['Pre-Prod', 'Post-Prod 15m', 'Post-Prod 24h'],
-};
 
 export function normaliseRef(ref: string): { name: string; isTag: boolean } {
   if (ref.startsWith('refs/tags/')) return { name: ref.slice('refs/tags/'.length), isTag: true };
@@ -75,7 +71,6 @@ export function explainRef(c: Catalog, input: ExplainInput): Explanation {
   const ordered = topoOrder(applies);
   const applied = new Set(ordered.map((l) => l.id));
 
-  const phases = PHASES_BY_EVENT[event];
   // Gates only block a ref that enters some lane; a ref no rule covers is not gated.
   // A gate applies when its phase belongs to the event, or when it explicitly blocks a lane this ref enters.
   const relevant =
@@ -83,22 +78,13 @@ export function explainRef(c: Catalog, input: ExplainInput): Explanation {
       ? []
       : c.gates.filter(
           (g) =>
-            (phases.includes(g.phase) || g.blocks.some((l) => applied.has(l))) && !gateSkipped(g, applied),
+            (phaseOf(c, g.phase).event === event || g.blocks.some((l) => applied.has(l))) &&
+            !gateSkipped(g, applied),
         );
   const gateBlocks = (g: Gate): string => {
     const lane = g.blocks.find((l) => applied.has(l));
     if (lane) return lane;
-    switch (g.phase) {
-      case 'PR':
-        return 'merge';
-      case 'Staging':
-        return 'release candidate';
-      case 'Pre-Prod':
-        return 'production deploy';
-      case 'Post-Prod 15m':
-      case 'Post-Prod 24h':
-        return 'release completion';
-    }
+    return phaseOf(c, g.phase).holds ?? `the ${g.phase} phase`;
   };
 
   const steps: ExplainStep[] = [];

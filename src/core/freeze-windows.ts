@@ -117,6 +117,17 @@ export function overrideLifts(c: Catalog, occ: FreezeOccurrence, laneId: string,
   return mayOverride(c, occ, o.by);
 }
 
+/**
+ * When an override stops lifting anything: the end of the occurrence it was given in (an override never
+ * carries over to the next occurrence of its window). Null when it lifts no occurrence.
+ */
+export function overrideExpiresAt(c: Catalog, o: FreezeOverride): string | null {
+  const ends = activeFreezes(c, o.lane, o.at)
+    .filter((occ) => overrideLifts(c, occ, o.lane, o))
+    .map((occ) => Date.parse(occ.end));
+  return ends.length > 0 ? new Date(Math.max(...ends)).toISOString() : null;
+}
+
 export type FreezeStatus =
   | { state: 'clear' }
   | { state: 'frozen'; occurrence: FreezeOccurrence }

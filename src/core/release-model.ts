@@ -68,7 +68,7 @@ export interface ReleaseState {
   previousReleaseId: string | null;
   /** Per lane id: the newest run state for this release. Lanes without a run may be absent (= idle). */
   laneRuns: Record<string, ReleaseLaneRun>;
-  /** Lanes the branch policy skipped for this change (path filters did not match), e.g. PL-02. */
+  /** Lanes the branch policy skipped for this change (path filters did not match). */
   skippedLanes: string[];
   /** Newest evidence outcome per check name on this release's sha. Absent = missing. */
   evidence: Record<string, EvidenceOutcome>;
@@ -111,4 +111,9 @@ export function iso(ms: number): string {
 
 export function ms(isoTime: string): number {
   return Date.parse(isoTime);
+}
+
+/** The seats a person is a member of, in catalog order. */
+export function seatsOf(c: Catalog, person: string): string[] {
+  return c.seats.filter((s) => s.members.includes(person)).map((s) => s.id);
 }

@@ -23,6 +23,8 @@ export interface LanesEngineOptions {
   /** GitHub credentials and API URL; without credentials GitHub effects wait in the outbox. */
   github: GitHubAuthConfig;
   outboxLeaseMs?: number;
+  /** How long a replica's claim on inbox deliveries lasts before another replica may take them over. */
+  inboxLeaseMs?: number;
   alertRouteUrl?: (envName: string) => string | undefined;
   publicUrl?: string;
 }
@@ -61,6 +63,7 @@ export class LanesEngine {
     // Decisions follow facts: after deliveries change state, re-evaluate the active releases on those commits.
     this.inbox = new InboxWorker(store, new DeliveryApplier(store, catalog), log, {
       clock,
+      ...(opts.inboxLeaseMs !== undefined ? { leaseMs: opts.inboxLeaseMs } : {}),
       afterApplied: (shas) => releases.reevaluateCommits(shas, 'GitHub delivery'),
     });
     const readModel: ReadModel = new ReadModel(store, catalog, {
@@ -97,8 +100,15 @@ export class LanesEngine {
   /** A delivery was stored by this process (the webhook route): wake the inbox here and in other replicas. */
   deliveryStored(): void {
     this.inbox.kick();
-    void this.store.notify('inbox').catch(() => undefined);
+    // One NOTIFY per group-commit batch, not per delivery: the batch's callers all resume in the same tick.
+    if (this.inboxNotifyQueued) return;
+    this.inboxNotifyQueued = true;
+    setImmediate(() => {
+      this.inboxNotifyQueued = false;
+      void this.store.notify('inbox').catch(() => undefined);
+    });
   }
+  private inboxNotifyQueued = false;
 
   /** Start the workers, then re-derive every decision once (recovers timers lost in a crash). */
   async start(): Promise<void> {

@@ -85,18 +85,6 @@ export interface EvidenceTable {
   reported_by: string | null;
 }
 
-export interface ArtifactsTable {
-  id: Generated<number>;
-  run_id: number;
-  name: string; // unique with run_id
-  artifact_id: number | null;
-  size: number;
-  url: string | null;
-  expired: BoolInt;
-  created_at: IsoText | null;
-  updated_at: IsoText;
-}
-
 export interface DeploymentsTable {
   deployment_id: number; // primary key
   repo: string;
@@ -140,18 +128,6 @@ export interface ReleasesTable {
   created_at: IsoText;
   updated_at: IsoText;
   data: JsonText; // anything else the engine keeps with a release
-}
-
-export interface ReleaseLanesTable {
-  release_id: string; // primary key (release_id, lane_id)
-  lane_id: string;
-  position: number; // order in the promotion flow
-  state: string; // waiting | running | passed | failed | skipped
-  run_id: number | null;
-  started_at: IsoText | null;
-  finished_at: IsoText | null;
-  detail: JsonText;
-  updated_at: IsoText;
 }
 
 export interface GateDecisionsTable {
@@ -232,12 +208,6 @@ export interface ChangesTable {
   data: JsonText;
 }
 
-export interface PeopleTable {
-  id: string;
-  name: string;
-  created_at: IsoText;
-}
-
 export interface TokensTable {
   id: string;
   person_id: string;
@@ -248,13 +218,6 @@ export interface TokensTable {
   expires_at: IsoText | null;
   revoked_at: IsoText | null;
   last_used_at: IsoText | null;
-}
-
-/** @deprecated Engine state moved to typed tables (0002); kept until the engine stops calling kvGet/kvSet. */
-export interface KvTable {
-  key: string;
-  value: JsonText;
-  updated_at: IsoText;
 }
 
 /** A freeze override granted for a release (0002; was kv `release-overrides:<id>`). */
@@ -287,11 +250,9 @@ export interface Database {
   runs: RunsTable;
   jobs: JobsTable;
   evidence: EvidenceTable;
-  artifacts: ArtifactsTable;
   deployments: DeploymentsTable;
   protection_requests: ProtectionRequestsTable;
   releases: ReleasesTable;
-  release_lanes: ReleaseLanesTable;
   gate_decisions: GateDecisionsTable;
   approvals: ApprovalsTable;
   alerts: AlertsTable;
@@ -299,9 +260,7 @@ export interface Database {
   outbox: OutboxTable;
   timers: TimersTable;
   changes: ChangesTable;
-  people: PeopleTable;
   tokens: TokensTable;
-  kv: KvTable;
   release_overrides: ReleaseOverridesTable;
   release_green_lanes: ReleaseGreenLanesTable;
   monitoring_starts: MonitoringStartsTable;

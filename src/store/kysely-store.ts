@@ -14,7 +14,7 @@ import { auditReads, auditWrites } from './repos/audit.ts';
 import { changeLock, changeReads, changeWrites } from './repos/change-feed.ts';
 import { deliveryStore, deliveryWrites } from './repos/deliveries.ts';
 import { deploymentReads, deploymentWrites } from './repos/deployments.ts';
-import { engineStateReads, engineStateWrites } from './repos/engine-state.ts';
+import { engineStateWrites } from './repos/engine-state.ts';
 import { evidenceReads, evidenceWrites } from './repos/evidence.ts';
 import { gateReads, gateWrites } from './repos/gates.ts';
 import { outboxStore, outboxWrites } from './repos/outbox.ts';
@@ -39,7 +39,6 @@ export function transactionOver(db: Db, dialect: StoreDialect): StoreTx {
     ...runWrites(ctx),
     getRun: runReads(ctx).getRun,
     ...evidenceWrites(ctx),
-    upsertRef: () => Promise.resolve('stale'),
     ...deploymentWrites(ctx),
     ...deliveryWrites(ctx),
     ...auditWrites(ctx),
@@ -51,7 +50,6 @@ export function transactionOver(db: Db, dialect: StoreDialect): StoreTx {
     ...alertWrites(ctx),
     ...tokenWrites(ctx),
     ...engineStateWrites(ctx),
-    kvGet: engineStateReads(ctx).kvGet,
   };
 }
 
@@ -66,7 +64,6 @@ function readsOver(ctx: ReadCtx): StoreReads {
     ...releaseReads(ctx),
     ...gateReads(ctx),
     ...alertReads(ctx),
-    ...engineStateReads(ctx),
   };
 }
 
@@ -77,7 +74,7 @@ function queuesOver(ctx: ReadCtx, runTx: RunTx): StoreQueues {
 
 function autoCommitOver(db: Db): StoreAutoCommit {
   const { createToken, revokeToken, touchToken } = tokenWrites({ db });
-  return { createToken, revokeToken, touchToken, kvSet: engineStateWrites({ db }).kvSet };
+  return { createToken, revokeToken, touchToken };
 }
 
 // The composed methods are assigned in the constructor; this merge tells the type system they exist.
@@ -108,19 +105,11 @@ export abstract class KyselyStore implements Store {
     // Two writes: a committed one of a few pages (one fixed row, overwritten each time), which must reach
     // the disk (the WAL on SQLite); and a rolled-back insert of many pages, which must be allocated (a
     // store that cannot grow fails it, though a rolled-back transaction may never touch the disk).
-    await engineStateWrites({ db: this.db }).kvSet(
-      'lanes:write-probe',
-      'x'.repeat(16 * 1024),
-      new Date().toISOString(),
-    );
+    await writeProbeRow(this.db, 'lanes:write-probe', 16 * 1024);
     const rolledBack = new Error('write probe rolled back');
     try {
       await this.runTx(async (db) => {
-        await engineStateWrites({ db }).kvSet(
-          `lanes:write-probe:${process.pid}`,
-          'x'.repeat(64 * 1024),
-          new Date().toISOString(),
-        );
+        await writeProbeRow(db, `lanes:write-probe:${process.pid}`, 64 * 1024);
         throw rolledBack;
       });
     } catch (err) {
@@ -131,4 +120,12 @@ export abstract class KyselyStore implements Store {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.runTx((db) => fn(transactionOver(db, this.dialect)));
   }
+}
+
+/** One upserted row of `size` bytes in the probe table (migration 0010); nothing else reads it. */
+async function writeProbeRow(db: Db, id: string, size: number): Promise<void> {
+  const at = new Date().toISOString();
+  const payload = 'x'.repeat(size);
+  await sql`insert into write_probe (id, payload, at) values (${id}, ${payload}, ${at})
+    on conflict (id) do update set payload = excluded.payload, at = excluded.at`.execute(db);
 }

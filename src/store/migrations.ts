@@ -13,6 +13,8 @@ import {
 
 import { typedEngineState } from './migration-0002-typed-state.ts';
 import { deliveryBodies } from './migration-0003-delivery-bodies.ts';
+import { writeProbe } from './migration-0010-write-probe.ts';
+import { cleanup } from './migration-0011-cleanup.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -379,6 +381,8 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0001_initial': initial(dialect),
     '0002_typed_engine_state': typedEngineState(dialect),
     '0003_delivery_bodies': deliveryBodies(dialect),
+    '0010_write_probe': writeProbe(),
+    '0011_cleanup': cleanup(),
   };
 }
 

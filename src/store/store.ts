@@ -11,7 +11,6 @@ import type {
   EvidenceRecord,
   JobRecord,
   ProtectionRequest,
-  RefRecord,
   RunRecord,
 } from '../core/run-model.ts';
 
@@ -202,6 +201,7 @@ export interface AlertRecord {
  */
 export interface StoreTx {
   // runs and jobs (repos/runs.ts)
+  /** Newest state wins; a run without an environment adopts one from a stored deployment of that run. */
   upsertRun(run: RunRecord): Promise<Upsert>;
   upsertJob(job: JobRecord, repo: string): Promise<Upsert>;
   /** Sets a run's deployment environment learnt from its jobs or deployments (upsertRun keeps it). */
@@ -212,11 +212,6 @@ export interface StoreTx {
   getRun(runId: number): Promise<RunRecord | undefined>;
   // evidence (repos/evidence.ts)
   upsertEvidence(e: EvidenceRecord): Promise<Upsert>;
-  /**
-   * @deprecated Refs were written and never read; the table is dropped (migration 0002). Stores
-   * nothing and answers 'stale'; the engine's `ref` fact should stop calling it.
-   */
-  upsertRef(ref: RefRecord): Promise<Upsert>;
   // deployments and protection requests (repos/deployments.ts)
   upsertDeployment(d: DeploymentRecord): Promise<Upsert>;
   saveProtectionRequest(r: ProtectionRequest): Promise<Upsert>;
@@ -268,10 +263,6 @@ export interface StoreTx {
   // engine state (repos/engine-state.ts)
   /** Records `at` as when monitoring `subject` began unless one is stored; returns the stored time. */
   ensureMonitoredSince(subject: MonitoredSubject, at: string): Promise<string>;
-  /** @deprecated Use the typed release / engine-state methods (see docs in repos/engine-state.ts). */
-  kvSet(key: string, value: unknown, at: string): Promise<void>;
-  /** @deprecated Use listReleaseOverrides / getReleaseGreenAt / ensureMonitoredSince. */
-  kvGet(key: string): Promise<unknown>;
 }
 
 /** Reads, on the pool (PostgreSQL) or the one connection (SQLite). */
@@ -319,8 +310,6 @@ export interface StoreReads {
   }): Promise<AlertRecord[]>;
   /** Open or acked (not resolved): the header's "Alerts N". */
   countOpenAlerts(): Promise<number>;
-  /** @deprecated Use listReleaseOverrides / getReleaseGreenAt / ensureMonitoredSince. */
-  kvGet(key: string): Promise<unknown>;
 }
 
 /** Queue operations that run their own short transaction (claims lease rows; SKIP LOCKED on PostgreSQL). */
@@ -328,18 +317,16 @@ export interface StoreQueues {
   /** One transaction for the batch. A GUID already stored (or earlier in the batch) is 'duplicate'. */
   insertDeliveries(ds: NewDelivery[]): Promise<('inserted' | 'duplicate')[]>;
   claimDeliveries(opts: { limit: number; leaseMs: number; now: string; worker: string }): Promise<Delivery[]>;
-  getDelivery(guid: string): Promise<Delivery | undefined>;
   inboxStats(): Promise<InboxStats>;
   claimOutbox(opts: { limit: number; now: string; leaseMs: number }): Promise<OutboxItem[]>;
   completeOutbox(id: number, at: string): Promise<void>;
   failOutbox(id: number, error: string, retryAt: string | null): Promise<void>;
-  listOutbox(filter: { status?: OutboxItem['status']; kind?: string; limit?: number }): Promise<OutboxItem[]>;
   claimDueTimers(opts: { limit: number; now: string }): Promise<TimerItem[]>;
   listTimers(filter: { status?: TimerItem['status']; kind?: string; limit?: number }): Promise<TimerItem[]>;
 }
 
 /** The writes callers make on their own (each one statement, committed at once). */
-export type StoreAutoCommit = Pick<StoreTx, 'createToken' | 'revokeToken' | 'touchToken' | 'kvSet'>;
+export type StoreAutoCommit = Pick<StoreTx, 'createToken' | 'revokeToken' | 'touchToken'>;
 
 export interface Store extends StoreReads, StoreQueues, StoreAutoCommit {
   readonly dialect: 'sqlite' | 'postgres';

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { verifySignatureAny } from '../../github/verify-signature.ts';
 import { IngestQueueFull, type DeliveryWriter } from '../../store/group-commit.ts';
 import type { AppEnv } from '../app-env.ts';
-import { readWithinBudget, type BodyBudget } from '../body-budget.ts';
+import { nodeIncoming, readIncomingWithinBudget, readWithinBudget, type BodyBudget } from '../body-budget.ts';
 import { AppError } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
 
@@ -47,7 +47,10 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
       reject('missing_header', new AppError('missing_header', 'X-GitHub-Delivery missing or malformed'));
     if (!event || !EVENT.test(event))
       reject('missing_header', new AppError('missing_header', 'X-GitHub-Event missing or malformed'));
-    const body = await readWithinBudget(c.req.raw, deps.maxBodyBytes, deps.budget, declared);
+    const incoming = nodeIncoming(c.env);
+    const body = incoming
+      ? await readIncomingWithinBudget(incoming, deps.maxBodyBytes, deps.budget, declared)
+      : await readWithinBudget(c.req.raw, deps.maxBodyBytes, deps.budget, declared);
     if (body === 'over_budget')
       return reject('over_budget', new AppError('overloaded', 'too many webhook bodies in flight; retry later'));
     if (body === 'too_large')

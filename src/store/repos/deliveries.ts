@@ -23,7 +23,7 @@ import {
   type TxCtx,
 } from './shared.ts';
 
-function rowToDelivery(r: Row<'deliveries'>, body: string): Delivery {
+export function rowToDelivery(r: Row<'deliveries'>, body: string): Delivery {
   return {
     seq: num(r.seq),
     guid: r.guid,
@@ -146,11 +146,6 @@ export function deliveryStore({ db, pg, runTx }: StoreCtx) {
       });
     },
 
-    async getDelivery(guid: string): Promise<Delivery | undefined> {
-      const row = await db.selectFrom('deliveries').selectAll().where('guid', '=', guid).executeTakeFirst();
-      if (row === undefined) return undefined;
-      return rowToDelivery(row, (await bodiesOf(db, [num(row.seq)])).get(num(row.seq)) ?? '');
-    },
 
     async inboxStats(): Promise<InboxStats> {
       const counts = await db
