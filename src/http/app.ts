@@ -44,7 +44,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.onError((err, c) => {
     if (err instanceof AppError) {
-      return c.json(errorBody(err.code, err.message, err.details, c.get('requestId')), err.status);
+      // Refused before its body was read: close the connection rather than let Node drain the upload.
+      const close = err.code === 'payload_too_large' || err.code === 'overloaded';
+      return c.json(
+        errorBody(err.code, err.message, err.details, c.get('requestId')),
+        err.status,
+        close ? { connection: 'close' } : {},
+      );
     }
     if (isStoreFailure(err)) {
       deps.log.warn({ err: err.message, path: c.req.path }, 'store unavailable');
