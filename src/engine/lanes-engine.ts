@@ -61,7 +61,11 @@ export class LanesEngine {
     // Decisions follow facts: after deliveries change state, re-evaluate the active releases on those commits.
     this.inbox = new InboxWorker(store, new DeliveryApplier(store, catalog), log, {
       clock,
-      afterApplied: (shas) => releases.reevaluateCommits(shas, 'GitHub delivery'),
+      // Drill rules read runs too: judge them on the delivery, not on the next timer (issue 15).
+      afterApplied: async (shas) => {
+        await releases.reevaluateCommits(shas, 'GitHub delivery');
+        await releases.evaluateDrills();
+      },
     });
     const readModel: ReadModel = new ReadModel(store, catalog, {
       gates: async (): Promise<GateView[]> => (await releases.gateViews()) ?? readModel.staticGates(),
