@@ -25,7 +25,8 @@ export function drillCheckTimes(c: Catalog, drills: readonly DrillHistory[], now
       const [last, before] = cron.previousRuns(2, new Date(t + 1));
       if (last && before) {
         // drillMissed counts "missed" strictly after period + grace: look 1 ms past it.
-        const stale = Date.parse(h.lastSuccessAt) + (last.getTime() - before.getTime()) + drillGraceMs(lane) + 1;
+        const stale =
+          Date.parse(h.lastSuccessAt) + (last.getTime() - before.getTime()) + drillGraceMs(lane) + 1;
         if (stale > t && stale < at) at = stale;
       }
     }
