@@ -143,6 +143,12 @@ for (const kind of STORE_KINDS) {
             'frozen',
             'held by the freeze, not "PL-08 failed"',
           );
+          const refusals = (
+            await h.lanes.store.listAudit({ objectType: 'release', objectId: 'rel-v2.1.0' })
+          ).filter((e) => e.action === 'release.promote_refused');
+          assert.equal(refusals.length, 1, 'the refusal for the freeze is audited');
+          assert.match(refusals[0]?.actor ?? '', /^ivan/);
+          assert.equal((refusals[0]?.data as { code?: string }).code, 'frozen');
           const ok = await h.api('ivan', 'POST', '/api/v1/releases/rel-v2.1.0/promote', {
             override: { reason: 'customer hotfix agreed with on-call' },
           });

@@ -12,6 +12,7 @@ import { dispatchEffect } from '../effects.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { reevaluateRelease } from '../evaluate-release.ts';
 import { commitFacts, loadReleaseState } from '../load-release-state.ts';
+import { auditedRefusal } from '../refusal-audit.ts';
 import { releaseView } from '../release-views.ts';
 
 export interface CreateReleaseInput {
@@ -58,7 +59,15 @@ export async function createRelease(
   }
   const facts = await commitFacts(ctx, input.sha);
   const check = candidateCheck(catalog, input.sha, facts);
-  if (!check.ok) return refuse(check.code, check.message, check.details);
+  if (!check.ok)
+    return auditedRefusal(
+      ctx,
+      actor,
+      'release.create_refused',
+      { type: 'release', id: input.version },
+      refuse(check.code, check.message, check.details),
+      { sha: input.sha },
+    );
 
   const all = await store.listReleases({ limit: 50 });
   const states = await Promise.all(all.map((r) => loadReleaseState(ctx, r)));

@@ -9,6 +9,7 @@ import { auditEntry } from '../audit-entry.ts';
 import { enqueueEffect } from '../effects.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { findRelease, loadReleaseState } from '../load-release-state.ts';
+import { auditedRefusal } from '../refusal-audit.ts';
 import { releaseView } from '../release-views.ts';
 
 export interface RollbackInput {
@@ -53,7 +54,13 @@ export async function rollbackRelease(
   const targetState = target ? await loadReleaseState(ctx, target) : null;
   const plan = planRollback(catalog, state, targetState, actor.personId, input.reason);
   if (!plan.ok)
-    return refuse(plan.code === 'reason_required' ? 'validation_failed' : 'conflict', plan.message);
+    return auditedRefusal(
+      ctx,
+      actor,
+      'release.rollback_refused',
+      { type: 'release', id: rec.id },
+      refuse(plan.code === 'reason_required' ? 'validation_failed' : 'conflict', plan.message),
+    );
   const rollbackLane = catalog.lanes.find((l) => l.kind === 'rollback');
   await store.transaction(async (tx) => {
     for (const e of plan.effects) await enqueueEffect(tx, ctx, withIncident(e, input), [], now);
