@@ -11,6 +11,7 @@ import { registerGateCommands } from './commands/gate-commands.ts';
 import { registerLaneCommands } from './commands/lane-commands.ts';
 import { registerReleaseCommands } from './commands/release-commands.ts';
 import { registerStatusCommand } from './commands/status-command.ts';
+import { registerTimeCommands } from './commands/time-commands.ts';
 
 export function registerApiCommands(program: Command): void {
   // `release create --version v1.4.0`: the program's own -V/--version must only be read before a subcommand.
@@ -22,4 +23,5 @@ export function registerApiCommands(program: Command): void {
   registerEvidenceCommands(program);
   registerAlertCommands(program);
   registerAuditCommand(program);
+  registerTimeCommands(program);
 }

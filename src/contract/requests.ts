@@ -90,3 +90,14 @@ export const AuditQuery = z.object({
   objectId: z.string().optional().describe('empty means any'),
 });
 export type AuditQuery = z.output<typeof AuditQuery>;
+
+export const DeliveriesQuery = z.object({
+  status: z.enum(['pending', 'processed', 'ignored', 'failed']).optional().describe('empty means any'),
+  limit: limit(100, 1000),
+  before: z
+    .string()
+    .regex(/^\d+$/, 'before must be a delivery seq')
+    .optional()
+    .describe('delivery seq: list the deliveries before it'),
+});
+export type DeliveriesQuery = z.output<typeof DeliveriesQuery>;

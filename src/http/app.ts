@@ -9,6 +9,8 @@ import { countRequests } from './metrics.ts';
 import { OverviewCache } from './overview-cache.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { deliveryRoutes } from './routes/deliveries.ts';
+import { freezeRoutes } from './routes/freezes.ts';
 import { eventRoutes } from './routes/events.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { gateRoutes } from './routes/gates.ts';
@@ -75,6 +77,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', alertRoutes(deps.engine));
   app.route('/', evidenceRoutes(deps.reportEvidence));
   app.route('/', auditRoutes(deps.store));
+  app.route('/', deliveryRoutes(deps.store));
+  app.route('/', freezeRoutes(deps));
   app.route('/', eventRoutes(deps));
 
   serveDashboard(app, deps.webDist);
