@@ -2,7 +2,15 @@
 // [--status ignored]` (stored GitHub deliveries; an ignored one with the reason it changed nothing).
 import type { Command } from 'commander';
 import type { DeliveryView, FreezeView } from '../../contract/views.ts';
-import { callApi, out, positiveInt, printJson, run, withConnection, type ConnectionFlags } from '../command-kit.ts';
+import {
+  callApi,
+  out,
+  positiveInt,
+  printJson,
+  run,
+  withConnection,
+  type ConnectionFlags,
+} from '../command-kit.ts';
 import { formatTable, text, utcMinute } from '../format-table.ts';
 
 const STATUSES = ['pending', 'processed', 'ignored', 'failed'] as const;
@@ -15,7 +23,10 @@ export function renderFreezes(rows: FreezeView[], color: boolean): string {
       { header: 'Window', value: (r) => `${r.windowId} ${r.name}`, max: 40 },
       { header: 'Lanes', value: (r) => r.lanes.join(', ') },
       { header: 'Now', value: (r) => (r.active ? `frozen until ${utcMinute(r.active.end)}` : 'clear') },
-      { header: 'Next', value: (r) => (r.next ? `${utcMinute(r.next.start)} → ${utcMinute(r.next.end)}` : '—') },
+      {
+        header: 'Next',
+        value: (r) => (r.next ? `${utcMinute(r.next.start)} → ${utcMinute(r.next.end)}` : '—'),
+      },
       { header: 'Override', value: (r) => r.overrideSeats.join(', ') || '—' },
     ],
     rows,
@@ -64,7 +75,9 @@ export function registerTimeCommands(program: Command): void {
   ).action(async (_opts: unknown, cmd: Command) => {
     const flags = cmd.optsWithGlobals<ConnectionFlags & { status?: Status; limit?: number }>();
     await run(flags, async (client, color) => {
-      const body = await callApi(client, 'deliveries', { query: { status: flags.status, limit: flags.limit } });
+      const body = await callApi(client, 'deliveries', {
+        query: { status: flags.status, limit: flags.limit },
+      });
       if (flags.json) return printJson(body);
       out(renderDeliveries(body.deliveries, color));
     });
