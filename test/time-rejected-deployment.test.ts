@@ -155,6 +155,19 @@ for (const kind of STORE_KINDS) {
           assert.equal(ok.status, 202, JSON.stringify(ok.body));
           await h.settle();
           assert.equal(prodDispatches().length, 2, JSON.stringify(prodDispatches()));
+          const view = (await h.api('ivan', 'GET', '/api/v1/releases/rel-v2.1.0')).body as {
+            overrides?: { lane: string; by: string; expiresAt: string | null }[];
+            rejectedRuns?: { lane: string; runIds: number[] }[];
+          };
+          assert.deepEqual(
+            view.overrides?.map((o) => [o.lane, o.by, o.expiresAt]),
+            [['PL-08', 'ivan', '2026-04-06T08:00:00.000Z']],
+            'the override is shown with the end of the window',
+          );
+          assert.deepEqual(
+            view.rejectedRuns?.map((r) => r.lane),
+            ['PL-08'],
+          );
           await h.api('ivan', 'POST', '/api/v1/releases/rel-v2.1.0/promote', {
             override: { reason: 'again' },
           });

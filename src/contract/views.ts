@@ -214,6 +214,21 @@ export const ReleaseView = z.object({
   gates: z.array(GateView),
   nextLanes: z.array(z.string()),
   freezes: z.array(z.object({ lane: z.string(), window: z.string(), until: time, overridden: z.boolean() })),
+  /** Freeze overrides given on this release; each ends with the window occurrence it was given in. */
+  overrides: z
+    .array(
+      z.object({
+        lane: z.string(),
+        by: z.string(),
+        reason: z.string(),
+        at: time,
+        window: nullable(z.string()),
+        expiresAt: nullable(time).describe('null: it lifted no occurrence'),
+      }),
+    )
+    .optional(),
+  /** Runs GitHub failed because their deployment was rejected: not counted for the lane. */
+  rejectedRuns: z.array(z.object({ lane: z.string(), runIds: z.array(z.number().int()) })).optional(),
 });
 export type ReleaseView = z.infer<typeof ReleaseView>;
 
