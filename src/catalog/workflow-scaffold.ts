@@ -11,6 +11,7 @@ const INPUT_HELP: Record<string, string> = {
   version: 'release version (the ref Lanes dispatches)',
   sha: 'commit the release is built from',
   lane: 'the lane Lanes is running (PL-xx)',
+  effect_id: "Lanes' effect id (its outbox key), for de-duplicating a repeated dispatch",
   target_release: 'rollback: release to return to',
   target_version: 'rollback: version to return to',
   target_sha: 'rollback: commit to return to',

@@ -12,6 +12,7 @@ import { registerLaneCommands } from './commands/lane-commands.ts';
 import { registerReconcileCommands } from './commands/reconcile-commands.ts';
 import { registerReleaseCommands } from './commands/release-commands.ts';
 import { registerStatusCommand } from './commands/status-command.ts';
+import { registerTimeCommands } from './commands/time-commands.ts';
 
 export function registerApiCommands(program: Command): void {
   // `release create --version v1.4.0`: the program's own -V/--version must only be read before a subcommand.
@@ -24,4 +25,5 @@ export function registerApiCommands(program: Command): void {
   registerAlertCommands(program);
   registerAuditCommand(program);
   registerReconcileCommands(program);
+  registerTimeCommands(program);
 }

@@ -95,3 +95,13 @@ export type AuditQuery = z.output<typeof AuditQuery>;
 /** `lanes reconcile`: one pass now; nothing to choose. */
 export const ReconcileRequest = z.object({}).strict();
 export type ReconcileRequest = z.output<typeof ReconcileRequest>;
+export const DeliveriesQuery = z.object({
+  status: z.enum(['pending', 'processed', 'ignored', 'failed']).optional().describe('empty means any'),
+  limit: limit(100, 1000),
+  before: z
+    .string()
+    .regex(/^\d+$/, 'before must be a delivery seq')
+    .optional()
+    .describe('delivery seq: list the deliveries before it'),
+});
+export type DeliveriesQuery = z.output<typeof DeliveriesQuery>;

@@ -7,6 +7,7 @@ import {
   AlertsQuery,
   AuditQuery,
   CreateReleaseRequest,
+  DeliveriesQuery,
   DetailQuery,
   EvidenceRequest,
   NoteRequest,
@@ -28,6 +29,8 @@ import {
 } from './results.ts';
 import {
   AlertView,
+  DeliveryList,
+  FreezeList,
   GateView,
   LaneDetail,
   LiveEvent,
@@ -133,6 +136,13 @@ export const API = {
     EvidenceResult,
   ),
   audit: get('/api/v1/audit', 'The audit log (newest first)', AuditList, AuditQuery),
+  deliveries: get(
+    '/api/v1/deliveries',
+    'Stored GitHub deliveries, newest first; status=ignored lists the dropped ones with their reason',
+    DeliveryList,
+    DeliveriesQuery,
+  ),
+  freezes: get('/api/v1/freezes', 'Freeze windows: the active occurrence (with its end) and the next', FreezeList),
   events: {
     ...get('/api/v1/events', 'Live changes (Server-Sent Events; honours Last-Event-ID)', LiveEvent),
     stream: true,

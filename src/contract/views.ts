@@ -227,6 +227,21 @@ export const ReleaseView = z.object({
   freezes: z.array(z.object({ lane: z.string(), window: z.string(), until: time, overridden: z.boolean() })),
   /** Set on the answer to promote and rollback only. */
   answer: ActionAnswer.optional(),
+  /** Freeze overrides given on this release; each ends with the window occurrence it was given in. */
+  overrides: z
+    .array(
+      z.object({
+        lane: z.string(),
+        by: z.string(),
+        reason: z.string(),
+        at: time,
+        window: nullable(z.string()),
+        expiresAt: nullable(time).describe('null: it lifted no occurrence'),
+      }),
+    )
+    .optional(),
+  /** Runs GitHub failed because their deployment was rejected: not counted for the lane. */
+  rejectedRuns: z.array(z.object({ lane: z.string(), runIds: z.array(z.number().int()) })).optional(),
 });
 export type ReleaseView = z.infer<typeof ReleaseView>;
 
@@ -275,3 +290,34 @@ export const CatalogVersionView = z.object({
   active: z.boolean(),
 });
 export type CatalogVersionView = z.infer<typeof CatalogVersionView>;
+/** A stored GitHub delivery (without its body); `ignoredReason` says why an ignored one changed nothing. */
+export const DeliveryView = z.object({
+  seq: z.number().int(),
+  guid: z.string(),
+  event: z.string(),
+  action: z.string().nullable(),
+  receivedAt: z.string(),
+  source: z.string(),
+  status: z.enum(['pending', 'processed', 'ignored', 'failed']),
+  attempts: z.number().int(),
+  processedAt: z.string().nullable(),
+  ignoredReason: z.string().nullable().describe('reason code, e.g. missing_fields, unsupported_event'),
+  error: z.string().nullable().describe('the reason in words (which field, what was wrong)'),
+});
+export type DeliveryView = z.infer<typeof DeliveryView>;
+export const DeliveryList = z.object({ deliveries: z.array(DeliveryView) });
+export type DeliveryList = z.infer<typeof DeliveryList>;
+
+const FreezeSpan = z.object({ start: z.string(), end: z.string() });
+/** A freeze window of the catalog: the occurrence active now (until its end) and the next one. */
+export const FreezeView = z.object({
+  windowId: z.string(),
+  name: z.string(),
+  lanes: z.array(z.string()),
+  overrideSeats: z.array(z.string()),
+  active: FreezeSpan.nullable(),
+  next: FreezeSpan.nullable(),
+});
+export type FreezeView = z.infer<typeof FreezeView>;
+export const FreezeList = z.object({ now: z.string(), freezes: z.array(FreezeView) });
+export type FreezeList = z.infer<typeof FreezeList>;

@@ -1,5 +1,5 @@
 // Which lanes Lanes dispatches itself, and the one builder of dispatch effects (one per workflow binding
-// that accepts workflow_dispatch; key <prefix>:<release>:<lane>[:<workflow>]).
+// that accepts workflow_dispatch; key <prefix>:<release>:<lane>[:<workflow>][:after-rejected-<run>]).
 import type { Catalog, Lane, LaneBinding } from './catalog-model.ts';
 import { workflowById } from './catalog-model.ts';
 import type { ReleaseState } from './release-model.ts';
@@ -27,8 +27,11 @@ export function dispatchEffects(
   return bindings.flatMap((b): Effect[] => {
     const wf = workflowById(c, b.workflow);
     if (!wf) return [];
-    const key =
+    const base =
       bindings.length === 1 ? `${keyPrefix}:${r.id}:${lane.id}` : `${keyPrefix}:${r.id}:${lane.id}:${wf.id}`;
+    // After a rejected deployment the same decision must start a new run, not hit the spent outbox key.
+    const rejected = r.rejectedRuns?.[lane.id]?.at(-1);
+    const key = rejected === undefined ? base : `${base}:after-rejected-${rejected}`;
     return [
       {
         kind: 'github.dispatch',

@@ -75,6 +75,9 @@ export interface ReleaseState {
   approvals: Approval[];
   overrides: FreezeOverride[];
   protectionRequests: PendingProtectionRequest[];
+  /** Per lane id: runs GitHub failed because their deployment was rejected (src/core/rejected-runs.ts).
+   * They are not in laneRuns; the lane's next dispatch is a new run (its key names the newest). */
+  rejectedRuns?: Record<string, number[]>;
 }
 
 export const IDLE_RUN: ReleaseLaneRun = { status: 'idle', runId: null, startedAt: null, completedAt: null };

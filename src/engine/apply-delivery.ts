@@ -83,7 +83,7 @@ export class DeliveryApplier {
     try {
       payload = JSON.parse(d.body);
     } catch {
-      return { d, ignored: 'body is not valid JSON', detail: 'invalid JSON' };
+      return { d, ignored: 'invalid_json: body is not valid JSON', detail: 'invalid_json' };
     }
     const result = normaliseDelivery(d.event, payload, {
       resolveWorkflow: this.resolveWorkflow,
@@ -96,7 +96,13 @@ export class DeliveryApplier {
   private async applyPrepared(tx: StoreTx, p: Prepared, now: string, sink: Sink): Promise<ApplyOutcome> {
     const d = p.d;
     if ('ignored' in p) {
-      sink.marks.push({ guid: d.guid, status: 'ignored', at: now, error: p.ignored.slice(0, 500) });
+      sink.marks.push({
+        guid: d.guid,
+        status: 'ignored',
+        at: now,
+        error: p.ignored.slice(0, 500),
+        ignoredReason: p.detail,
+      });
       return { status: 'ignored', applied: 0, topics: [], shas: [], detail: p.detail };
     }
     const actor = `github:${d.guid}`;
@@ -135,7 +141,13 @@ export class DeliveryApplier {
 interface Sink {
   audits: AuditEvent[];
   changes: { topic: string; data: unknown; at: string }[];
-  marks: { guid: string; status: 'processed' | 'ignored'; at: string; error: string | null }[];
+  marks: {
+    guid: string;
+    status: 'processed' | 'ignored';
+    at: string;
+    error: string | null;
+    ignoredReason?: string;
+  }[];
 }
 
 function newSink(): Sink {

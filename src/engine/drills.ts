@@ -1,8 +1,10 @@
-// Rollback drill rules (lanes of kind rollback-drill): a failed or missed drill raises an alert; a drill
-// check timer is scheduled for the next due time (+ grace) so a missed drill is noticed without any
-// delivery. Alerts go through the same de-duplication as release alerts (apply-alerts.ts).
-import { Cron } from 'croner';
-import { DEFAULT_DRILL_GRACE_MS, drillAlerts, type DrillHistory } from '../core/alert-rules.ts';
+// Rollback drill rules (lanes of kind rollback-drill): a failed or missed drill raises an alert, a green
+// one resolves it. Evaluated after every batch of deliveries that changed state (so a drill run's verdict
+// reaches its alert within the same second) and on a drill check timer at each lane's `checkAt` (the due
+// time plus the lane's own drill_grace), so a missed drill is noticed without any delivery. Alerts go
+// through the same de-duplication as release alerts (apply-alerts.ts).
+import { drillAlerts, type DrillHistory } from '../core/drill-alerts.ts';
+import { drillCheckTimes } from '../core/drill-check.ts';
 import { compareRunsNewestFirst, laneRunState, workflowStatusOf } from '../core/lane-status.ts';
 import { applyAlerts } from './apply-alerts.ts';
 import { nowIso, type EngineContext } from './engine-context.ts';
@@ -40,20 +42,18 @@ export async function evaluateDrills(ctx: EngineContext): Promise<void> {
     });
   }
   if (drills.length === 0) return;
-  for (const lane of drillLanes) {
-    if (lane.trigger.on !== 'schedule') continue;
-    const next = new Cron(lane.trigger.cron, { timezone: 'UTC', paused: true }).nextRun(new Date(now));
-    if (!next) continue;
-    const fireAt = new Date(next.getTime() + DEFAULT_DRILL_GRACE_MS + 60_000).toISOString();
-    await store.transaction((tx) =>
-      tx.schedule({
-        key: `drill-check:${lane.id}:${fireAt}`,
-        kind: 'drill.check',
-        payload: { laneId: lane.id },
-        fireAt,
-      }),
-    );
-  }
+  // One timer per lane and check time (the key makes re-scheduling on every evaluation a no-op).
+  const checks = drillCheckTimes(catalog, drills, now);
+  if (checks.length > 0)
+    await store.transaction(async (tx) => {
+      for (const c of checks)
+        await tx.schedule({
+          key: `drill-check:${c.laneId}:${c.at}`,
+          kind: 'drill.check',
+          payload: { laneId: c.laneId },
+          fireAt: c.at,
+        });
+    });
   const live = await store.listAlerts({ status: 'live', limit: 500 });
   const intents = drillAlerts(catalog, drills, now, { openAlertKeys: live.map((a) => a.key) });
   if (intents.length === 0) return;

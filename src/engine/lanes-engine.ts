@@ -71,7 +71,11 @@ export class LanesEngine {
     this.inbox = new InboxWorker(store, new DeliveryApplier(store, catalog), log, {
       clock,
       ...(opts.inboxLeaseMs !== undefined ? { leaseMs: opts.inboxLeaseMs } : {}),
-      afterApplied: (shas) => releases.reevaluateCommits(shas, 'GitHub delivery'),
+      // Drill rules read runs too: judge them on the delivery, not on the next timer (issue 15).
+      afterApplied: async (shas) => {
+        await releases.reevaluateCommits(shas, 'GitHub delivery');
+        await releases.evaluateDrills();
+      },
     });
     const readModel: ReadModel = new ReadModel(store, catalog, {
       gates: async (): Promise<GateView[]> => (await releases.gateViews()) ?? readModel.staticGates(),

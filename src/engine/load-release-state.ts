@@ -2,6 +2,7 @@
 // commit, approvals, freeze overrides and the pending protection requests for its commit. Read-only: the
 // same store contents always give the same state, so every decision can be re-derived after a crash.
 import { laneRunState } from '../core/lane-status.ts';
+import { rejectedRunsByLane, splitRejectedRuns } from '../core/rejected-runs.ts';
 import type { EvidenceRecord, JobRecord, RunRecord } from '../core/run-model.ts';
 import type {
   Approval,
@@ -12,6 +13,7 @@ import type {
 } from '../core/release-model.ts';
 import type { ProtectionRequestState, ReleaseRecord } from '../store/store.ts';
 import type { EngineContext } from './engine-context.ts';
+import { deploymentRejections } from './rejected-deployments.ts';
 
 export interface CommitFacts {
   runs: RunRecord[];
@@ -51,7 +53,11 @@ export async function loadReleaseState(
   pendingRequests?: ProtectionRequestState[],
 ): Promise<ReleaseState> {
   const { store, catalog } = ctx;
-  const { runs, jobs, evidence } = await commitFacts(ctx, rec.sha);
+  const facts = await commitFacts(ctx, rec.sha);
+  const { jobs, evidence } = facts;
+  // Runs failed by a rejected deployment deployed nothing: they do not count for their lane (issue 15).
+  const split = splitRejectedRuns(facts.runs, jobs, await deploymentRejections(ctx, facts.runs));
+  const runs = split.counted;
   const greenAt = await greenAtOf(ctx, rec.id);
   const laneRuns: Record<string, ReleaseLaneRun> = {};
   for (const lane of catalog.lanes) {
@@ -108,6 +114,7 @@ export async function loadReleaseState(
     approvals,
     overrides: await overridesOf(ctx, rec.id),
     protectionRequests,
+    rejectedRuns: rejectedRunsByLane(catalog.lanes, split.rejected),
   };
 }
 

@@ -1,6 +1,7 @@
 // Read side: store reads + pure core functions → the API's views. One place builds each view, so the
 // dashboard, the REST API and the CLI always agree.
 import type { Catalog, Lane, Workflow } from '../core/catalog-model.ts';
+import { freezeSchedule } from '../core/freeze-schedule.ts';
 import { laneEnvironmentText, triggerText, workflowEnvironmentText } from '../core/catalog-model.ts';
 import { isAutomated, isManual, summarizeCatalog, touchesProduction } from '../core/catalog-summary.ts';
 import {
@@ -23,6 +24,7 @@ import type {
   RunView,
   WorkflowDetail,
   WorkflowView,
+  FreezeView,
 } from '../contract/views.ts';
 import type { Store } from '../store/store.ts';
 
@@ -49,6 +51,11 @@ export class ReadModel {
 
   setGateProvider(p: GateProvider): void {
     this.gateProvider = p;
+  }
+
+  /** Freeze windows: the occurrence active at `now` (with its end) and the next one (issue 15). */
+  freezes(now: Date): FreezeView[] {
+    return freezeSchedule(this.catalog, now);
   }
 
   private async snapshot(workflowIds: string[]): Promise<Snapshot> {

@@ -3,7 +3,7 @@
 import type { Lane } from '../core/catalog-model.ts';
 import { evaluateGates, type GateEvaluation } from '../core/gates.ts';
 import { evaluateRelease, releaseOutcome } from '../core/promotion.ts';
-import { activeFreeze } from '../core/freeze-windows.ts';
+import { activeFreeze, overrideExpiresAt } from '../core/freeze-windows.ts';
 import type { AlertRecord, ReleaseRecord } from '../store/store.ts';
 import type { AlertView, GateView, ReleaseView } from '../contract/views.ts';
 import { nowIso, type EngineContext } from './engine-context.ts';
@@ -73,9 +73,10 @@ export async function releaseView(ctx: EngineContext, rec: ReleaseRecord): Promi
     return {
       id,
       name: lane.name,
-      status: lr?.status ?? 'idle',
+      // A lane whose only runs were rejected deployments shows that, not "idle".
+      status: lr?.status ?? (state.rejectedRuns?.[id] ? 'rejected' : 'idle'),
       applies: !lane.when || lane.when.migrations === state.includesMigrations,
-      runId: lr?.runId ?? null,
+      runId: lr?.runId ?? state.rejectedRuns?.[id]?.at(-1) ?? null,
       startedAt: lr?.startedAt ?? null,
       url: null,
     };
@@ -108,6 +109,15 @@ export async function releaseView(ctx: EngineContext, rec: ReleaseRecord): Promi
     gates: evaluation.gates.map((g) => toGateView(g, rec.id)),
     nextLanes: evaluation.nextLanes,
     freezes,
+    overrides: state.overrides.map((o) => ({
+      lane: o.lane,
+      by: o.by,
+      reason: o.reason,
+      at: o.at,
+      window: o.window ?? null,
+      expiresAt: overrideExpiresAt(catalog, o),
+    })),
+    rejectedRuns: Object.entries(state.rejectedRuns ?? {}).map(([lane, runIds]) => ({ lane, runIds })),
   };
 }
 

@@ -12,6 +12,8 @@ import { OverviewCache } from './overview-cache.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { connectRoutes } from './routes/connect.ts';
+import { deliveryRoutes } from './routes/deliveries.ts';
+import { freezeRoutes } from './routes/freezes.ts';
 import { eventRoutes } from './routes/events.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { gateRoutes } from './routes/gates.ts';
@@ -113,6 +115,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     eventRoutes({ ...deps, sse: { maxClients: limits.sseMaxClients, maxQueue: limits.sseClientQueue } }),
   );
   app.route('/', connectRoutes(deps));
+  app.route('/', deliveryRoutes(deps.store));
+  app.route('/', freezeRoutes(deps));
 
   serveDashboard(app, deps.webDist);
   return app;

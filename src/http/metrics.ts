@@ -2,6 +2,14 @@
 import type { Store } from '../store/store.ts';
 import type { MiddlewareHandler } from 'hono';
 
+/** One sample per reason; rows ignored before reasons were kept count as "unknown". */
+function ignoredLines(counts: { reason: string | null; count: number }[]): string[] {
+  const by = new Map<string, number>();
+  for (const c of counts) by.set(c.reason ?? 'unknown', (by.get(c.reason ?? 'unknown') ?? 0) + c.count);
+  if (by.size === 0) return ['lanes_deliveries_ignored_total 0'];
+  return [...by].map(([reason, n]) => `lanes_deliveries_ignored_total${labelText({ reason })} ${n}`);
+}
+
 export class Metrics {
   readonly counters = new Map<string, number>();
 
@@ -44,6 +52,9 @@ export class Metrics {
         '# HELP lanes_deliveries_processed_total Deliveries processed (applied or ignored) since the inbox began.',
         '# TYPE lanes_deliveries_processed_total counter',
         `lanes_deliveries_processed_total ${s.processed + s.ignored}`,
+        '# HELP lanes_deliveries_ignored_total Deliveries stored but ignored (changed nothing), by reason code.',
+        '# TYPE lanes_deliveries_ignored_total counter',
+        ...ignoredLines(await store.ignoredDeliveryCounts()),
         '# HELP lanes_inbox_lag_seconds Age of the oldest unprocessed delivery.',
         '# TYPE lanes_inbox_lag_seconds gauge',
         `lanes_inbox_lag_seconds ${lag.toFixed(3)}`,

@@ -27,6 +27,8 @@ export interface DeliveriesTable {
   worker: string | null;
   processed_at: IsoText | null;
   error: string | null;
+  /** Why an ignored delivery was dropped: a short code (0008); null for others and older rows. */
+  ignored_reason: Generated<string | null>;
 }
 
 /** The verified raw body of a delivery (0003): written once at ingest, never updated. */

@@ -14,6 +14,7 @@ import {
 import { typedEngineState } from './migration-0002-typed-state.ts';
 import { deliveryBodies } from './migration-0003-delivery-bodies.ts';
 import { connectTables } from './migration-0005-connect.ts';
+import { ignoredReasons } from './migration-0008-time.ts';
 import { writeProbe } from './migration-0010-write-probe.ts';
 import { cleanup } from './migration-0011-cleanup.ts';
 
@@ -383,6 +384,7 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0002_typed_engine_state': typedEngineState(dialect),
     '0003_delivery_bodies': deliveryBodies(dialect),
     '0005_connect': connectTables(dialect),
+    '0008_time': ignoredReasons(),
     '0010_write_probe': writeProbe(),
     '0011_cleanup': cleanup(),
   };

@@ -31,7 +31,12 @@ export interface Delivery extends NewDelivery {
   attempts: number;
   processedAt: string | null;
   error: string | null;
+  /** Short reason code of an ignored delivery (e.g. missing_fields, unsupported_event); null otherwise. */
+  ignoredReason?: string | null;
 }
+
+/** A delivery without its body, for lists. */
+export type DeliverySummary = Omit<Delivery, 'body'>;
 
 export interface InboxStats {
   received: number;
@@ -223,9 +228,21 @@ export interface StoreTx {
     at: string,
   ): Promise<boolean>;
   // inbox marks (repos/deliveries.ts)
-  markDelivery(guid: string, status: DeliveryStatus, at: string, error?: string | null): Promise<void>;
+  markDelivery(
+    guid: string,
+    status: DeliveryStatus,
+    at: string,
+    error?: string | null,
+    ignoredReason?: string | null,
+  ): Promise<void>;
   markDeliveries(
-    items: { guid: string; status: DeliveryStatus; at: string; error: string | null }[],
+    items: {
+      guid: string;
+      status: DeliveryStatus;
+      at: string;
+      error: string | null;
+      ignoredReason?: string | null;
+    }[],
   ): Promise<void>;
   // audit (repos/audit.ts), change feed (repos/change-feed.ts): batched forms are one statement per batch
   appendAudit(e: AuditEvent): Promise<void>;
@@ -320,6 +337,8 @@ export interface StoreQueues {
   /** Whether a delivery with this GUID was ever stored. */
   hasDelivery(guid: string): Promise<boolean>;
   inboxStats(): Promise<InboxStats>;
+  listDeliveries(filter: { status?: DeliveryStatus; before?: number; limit?: number }): Promise<DeliverySummary[]>;
+  ignoredDeliveryCounts(): Promise<{ reason: string | null; count: number }[]>;
   claimOutbox(opts: { limit: number; now: string; leaseMs: number }): Promise<OutboxItem[]>;
   completeOutbox(id: number, at: string): Promise<void>;
   failOutbox(id: number, error: string, retryAt: string | null): Promise<void>;

@@ -105,7 +105,10 @@ export function registerReleaseCommands(program: Command): void {
     release
       .command('promote')
       .argument('<id>', 'release id')
-      .option('--override-reason <text>', 'override a failed gate (audited; needs the right to override)')
+      .option(
+        '--override-reason <text>',
+        "promote through an active freeze window, with this reason (audited; only members of the window's override_seats; the override ends with the window)",
+      )
       .option('--reason <text>', 'why (kept in the audit log)')
       .description('promote a release to its next lane'),
   ).action(async (id: string, _opts: unknown, cmd: Command) => {

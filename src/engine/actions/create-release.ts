@@ -13,6 +13,7 @@ import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { reevaluateRelease } from '../evaluate-release.ts';
 import { commitFacts } from '../load-release-state.ts';
 import { rollbackTargetOf } from '../release-history.ts';
+import { auditedRefusal } from '../refusal-audit.ts';
 import { releaseView } from '../release-views.ts';
 
 export interface CreateReleaseInput {
@@ -42,7 +43,15 @@ export async function createRelease(
     const lane = catalog.lanes.find((l) => l.id === laneId);
     return lane ? laneRunState(lane, facts.runs, facts.jobs, facts.evidence).status : 'idle';
   });
-  if (!check.ok) return refuse(check.code, check.message, check.details);
+  if (!check.ok)
+    return auditedRefusal(
+      ctx,
+      actor,
+      'release.create_refused',
+      { type: 'release', id: input.version },
+      refuse(check.code, check.message, check.details),
+      { sha: input.sha },
+    );
 
   const id = `rel-${input.version}`;
   const previous = await rollbackTargetOf(ctx, id);

@@ -11,6 +11,7 @@ import { enqueueEffect } from '../effects.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { reevaluateRelease } from '../evaluate-release.ts';
 import { findRelease, loadReleaseState } from '../load-release-state.ts';
+import { auditedRefusal } from '../refusal-audit.ts';
 import { releaseView } from '../release-views.ts';
 
 export async function promoteRelease(
@@ -29,10 +30,13 @@ export async function promoteRelease(
     !plan.ok && plan.laneId && activeFreeze(catalog, plan.laneId, now) ? plan.laneId : undefined;
   if (!plan.ok && frozenLane) {
     if (!opts.override)
-      return refuse(
-        'frozen',
-        `${frozenLane} is inside a freeze window; override with a reason`,
-        plan.conditions,
+      return auditedRefusal(
+        ctx,
+        actor,
+        'release.promote_refused',
+        { type: 'release', id: rec.id },
+        refuse('frozen', `${frozenLane} is inside a freeze window; override with a reason`, plan.conditions),
+        { lane: frozenLane },
       );
     const reason = opts.override.reason;
     const check = canOverrideFreeze(catalog, frozenLane, actor.personId, reason, now);
@@ -79,7 +83,14 @@ export async function promoteRelease(
     plan = planPromote(catalog, state, now);
   }
   if (!plan.ok)
-    return refuse(plan.code === 'not_ready' ? 'gate_not_ready' : 'conflict', plan.message, plan.conditions);
+    return auditedRefusal(
+      ctx,
+      actor,
+      'release.promote_refused',
+      { type: 'release', id: rec.id },
+      refuse(plan.code === 'not_ready' ? 'gate_not_ready' : 'conflict', plan.message, plan.conditions),
+      { lane: plan.laneId },
+    );
   const { laneId, effects } = plan;
   const sent = await store.transaction(async (tx) => {
     const keys: string[] = [];

@@ -14,6 +14,7 @@ import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { findRelease, loadReleaseState } from '../load-release-state.ts';
 import { rollbackTargetOf } from '../release-history.ts';
 import { fromStoredState, nextReleaseState, toStoredState } from '../../core/release-lifecycle.ts';
+import { auditedRefusal } from '../refusal-audit.ts';
 import { releaseView } from '../release-views.ts';
 
 export interface RollbackInput {
@@ -66,7 +67,13 @@ export async function rollbackRelease(
   const targetState = target ? await loadReleaseState(ctx, target) : null;
   const plan = planRollback(catalog, state, targetState, actor.personId, input.reason);
   if (!plan.ok)
-    return refuse(plan.code === 'reason_required' ? 'validation_failed' : 'conflict', plan.message);
+    return auditedRefusal(
+      ctx,
+      actor,
+      'release.rollback_refused',
+      { type: 'release', id: rec.id },
+      refuse(plan.code === 'reason_required' ? 'validation_failed' : 'conflict', plan.message),
+    );
   const rollbackLane = catalog.lanes.find((l) => l.kind === 'rollback');
   const effects = plan.effects.map((e) => {
     const run = e.kind === 'github.dispatch' ? state.laneRuns[e.payload.laneId] : undefined;

@@ -10,7 +10,7 @@
 // parameterised multi-row INSERT ... ON CONFLICT DO NOTHING per chunk, whose text depends only on
 // the row count (so better-sqlite3's statement cache in sqlite-store.ts reuses the prepared statement).
 import { CompiledQuery } from 'kysely';
-import type { Delivery, DeliveryStatus, InboxStats, NewDelivery } from '../store.ts';
+import type { Delivery, DeliveryStatus, DeliverySummary, InboxStats, NewDelivery } from '../store.ts';
 import {
   INSERT_CHUNK,
   addMs,
@@ -36,6 +36,7 @@ export function rowToDelivery(r: Row<'deliveries'>, body: string): Delivery {
     attempts: num(r.attempts),
     processedAt: r.processed_at,
     error: r.error,
+    ignoredReason: r.ignored_reason ?? null,
   };
 }
 
@@ -153,6 +154,37 @@ export function deliveryStore({ db, pg, runTx }: StoreCtx) {
     },
 
 
+    /** Newest first, without bodies (a list screen): by status, paged with `before` (a seq). */
+    async listDeliveries(filter: {
+      status?: DeliveryStatus;
+      before?: number;
+      limit?: number;
+    }): Promise<DeliverySummary[]> {
+      const rows = await db
+        .selectFrom('deliveries')
+        .selectAll()
+        .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status ?? 'pending'))
+        .$if(filter.before !== undefined, (q) => q.where('seq', '<', filter.before ?? 0))
+        .orderBy('seq', 'desc')
+        .limit(filter.limit ?? 100)
+        .execute();
+      return rows.map((r) => {
+        const { body: _body, ...summary } = rowToDelivery(r, '');
+        return summary;
+      });
+    },
+
+    /** Ignored deliveries per reason code (null reason: ignored before reasons were kept). */
+    async ignoredDeliveryCounts(): Promise<{ reason: string | null; count: number }[]> {
+      const rows = await db
+        .selectFrom('deliveries')
+        .select(['ignored_reason', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('status', '=', 'ignored')
+        .groupBy('ignored_reason')
+        .execute();
+      return rows.map((r) => ({ reason: r.ignored_reason ?? null, count: num(r.n) }));
+    },
+
     async inboxStats(): Promise<InboxStats> {
       const counts = await db
         .selectFrom('deliveries')
@@ -186,10 +218,17 @@ export function deliveryWrites({ db }: TxCtx) {
     status: DeliveryStatus,
     at: string,
     error?: string | null,
+    ignoredReason?: string | null,
   ): Promise<void> {
     await db
       .updateTable('deliveries')
-      .set({ status, processed_at: iso(at), error: error ?? null, lease_until: null })
+      .set({
+        status,
+        processed_at: iso(at),
+        error: error ?? null,
+        lease_until: null,
+        ignored_reason: status === 'ignored' ? (ignoredReason ?? null) : null,
+      })
       .where('guid', '=', guid)
       .execute();
   }
@@ -198,7 +237,13 @@ export function deliveryWrites({ db }: TxCtx) {
 
     /** Error-free marks sharing a status and time go out as one UPDATE ... WHERE guid IN (...). */
     async markDeliveries(
-      items: { guid: string; status: DeliveryStatus; at: string; error: string | null }[],
+      items: {
+        guid: string;
+        status: DeliveryStatus;
+        at: string;
+        error: string | null;
+        ignoredReason?: string | null;
+      }[],
     ): Promise<void> {
       const byKey = new Map<string, { status: DeliveryStatus; at: string; guids: string[] }>();
       for (const i of items) {
@@ -218,7 +263,8 @@ export function deliveryWrites({ db }: TxCtx) {
             .execute();
         }
       }
-      for (const i of items) if (i.error !== null) await markDelivery(i.guid, i.status, i.at, i.error);
+      for (const i of items)
+        if (i.error !== null) await markDelivery(i.guid, i.status, i.at, i.error, i.ignoredReason);
     },
   };
 }

@@ -1,0 +1,85 @@
+// `lanes freezes` (the catalog's freeze windows: active now until when, and the next) and `lanes deliveries
+// [--status ignored]` (stored GitHub deliveries; an ignored one with the reason it changed nothing).
+import type { Command } from 'commander';
+import type { DeliveryView, FreezeView } from '../../contract/views.ts';
+import {
+  callApi,
+  out,
+  positiveInt,
+  printJson,
+  run,
+  withConnection,
+  type ConnectionFlags,
+} from '../command-kit.ts';
+import { formatTable, text, utcMinute } from '../format-table.ts';
+
+const STATUSES = ['pending', 'processed', 'ignored', 'failed'] as const;
+type Status = (typeof STATUSES)[number];
+
+export function renderFreezes(rows: FreezeView[], color: boolean): string {
+  if (rows.length === 0) return 'no freeze windows in the catalog';
+  return formatTable<FreezeView>(
+    [
+      { header: 'Window', value: (r) => `${r.windowId} ${r.name}`, max: 40 },
+      { header: 'Lanes', value: (r) => r.lanes.join(', ') },
+      { header: 'Now', value: (r) => (r.active ? `frozen until ${utcMinute(r.active.end)}` : 'clear') },
+      {
+        header: 'Next',
+        value: (r) => (r.next ? `${utcMinute(r.next.start)} → ${utcMinute(r.next.end)}` : '—'),
+      },
+      { header: 'Override', value: (r) => r.overrideSeats.join(', ') || '—' },
+    ],
+    rows,
+    { color },
+  );
+}
+
+export function renderDeliveries(rows: DeliveryView[], color: boolean): string {
+  if (rows.length === 0) return 'no deliveries';
+  return formatTable<DeliveryView>(
+    [
+      { header: 'Received', value: (r) => utcMinute(r.receivedAt) },
+      { header: 'Event', value: (r) => `${r.event}${r.action ? `.${r.action}` : ''}` },
+      { header: 'Delivery', value: (r) => r.guid, max: 40 },
+      { header: 'Status', value: (r) => r.status },
+      { header: 'Reason', value: (r) => text(r.ignoredReason ?? null) },
+      { header: 'Detail', value: (r) => text(r.error), max: 80 },
+    ],
+    rows,
+    { color },
+  );
+}
+
+export function registerTimeCommands(program: Command): void {
+  withConnection(
+    program.command('freezes').description('freeze windows: active now (until when) and the next'),
+  ).action(async (_opts: unknown, cmd: Command) => {
+    const flags = cmd.optsWithGlobals<ConnectionFlags>();
+    await run(flags, async (client, color) => {
+      const body = await callApi(client, 'freezes', {});
+      if (flags.json) return printJson(body);
+      out(renderFreezes(body.freezes, color));
+    });
+  });
+
+  withConnection(
+    program
+      .command('deliveries')
+      .option('--status <status>', `only deliveries in this status (${STATUSES.join(', ')})`, (v: string) => {
+        if (!(STATUSES as readonly string[]).includes(v))
+          throw new Error(`--status must be one of ${STATUSES.join(', ')}`);
+        return v as Status;
+      })
+      .option('--limit <n>', 'how many (1-1000, default 100)', positiveInt('--limit'))
+      .description('stored GitHub deliveries, newest first; --status ignored shows why each changed nothing'),
+  ).action(async (_opts: unknown, cmd: Command) => {
+    const flags = cmd.optsWithGlobals<ConnectionFlags & { status?: Status; limit?: number }>();
+    await run(flags, async (client, color) => {
+      const body = await callApi(client, 'deliveries', {
+        query: { status: flags.status, limit: flags.limit },
+      });
+      if (flags.json) return printJson(body);
+      out(renderDeliveries(body.deliveries, color));
+    });
+  });
+}
