@@ -195,7 +195,10 @@ describe('three replicas over one PostgreSQL, one killed mid-run', () => {
         const total = RATE * DURATION_S;
         for (let i = 0; (i < total || untilRestarted) && !stopStream; i++) {
           const due = t0 + (i * 1000) / RATE;
-          if (due > Date.now()) await sleep(due - Date.now());
+          // Always yield (a starved test process that falls behind must not spin without sending), and
+          // bound what is in flight.
+          await sleep(Math.max(0, due - Date.now()));
+          while (inflight.size >= 256) await Promise.race(inflight);
           const up = replicas.filter((r): r is LanesChild => r !== undefined && r.alive());
           const target = up[n++ % up.length];
           if (!target) continue;
@@ -268,6 +271,31 @@ describe('three replicas over one PostgreSQL, one killed mid-run', () => {
       const victimChild = replicas[victim];
       assert.ok(victimChild);
 
+      // Timers due around the kill and the restart: each must be claimed (fired) by exactly one replica.
+      const timerKeys = Array.from({ length: 20 }, (_, i) => `scale-out-kill:${i}`);
+      await store.transaction(async (tx) => {
+        for (const [i, key] of timerKeys.entries())
+          await tx.schedule({
+            key,
+            kind: 'release.reevaluate',
+            payload: {},
+            fireAt: new Date(Date.now() + i * 250).toISOString(),
+          });
+      });
+      // Kill while the victim also holds inbox claims if it can be caught doing so (its outbox call hangs
+      // for up to the lease budget, so there is time to look).
+      await waitFor(
+        async () => {
+          const { rows } = await db.query(
+            `select 1 from deliveries where worker = $1 and status = 'pending' and lease_until > $2 limit 1`,
+            [`pid-${victimPid}`, new Date().toISOString()],
+          );
+          return rows.length > 0 || undefined;
+        },
+        'inbox claims',
+        1500,
+      ).catch(() => undefined);
+
       // Kill it mid-run; from now on GitHub answers.
       await victimChild.kill9();
       killedAt = Date.now();
@@ -335,6 +363,14 @@ describe('three replicas over one PostgreSQL, one killed mid-run', () => {
         assert.ok(at, `orphaned claim ${g} processed`);
         const after = Date.parse(at) - killedAt;
         assert.ok(after <= INBOX_LEASE_MS + TAKEOVER_SLACK_MS, `claim ${g} taken over after ${after} ms`);
+      }
+
+      // Every timer fired, none left pending or lost with the killed replica.
+      const timers = await store.listTimers({ limit: 10_000 });
+      for (const key of timerKeys) {
+        const t = timers.filter((x) => x.key === key);
+        assert.equal(t.length, 1, `timer ${key} is one row`);
+        assert.equal(t[0]?.status, 'fired', `timer ${key} fired`);
       }
 
       // The effect was sent once (the hung call never reached GitHub).
