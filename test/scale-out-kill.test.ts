@@ -72,13 +72,15 @@ function pidOwningPort(port: number, pids: number[]): number | undefined {
 interface Held {
   path: string;
   remotePort: number;
+  /** The replica process that made the call, looked up while its socket is surely open. */
+  pid: number | undefined;
 }
 
 /**
  * A forwarding proxy in front of the GitHub stand-in that, while `hold` is on, never answers workflow
  * dispatches: the replica that claimed the dispatch keeps its outbox lease while the call hangs.
  */
-async function startHoldingProxy(target: string) {
+async function startHoldingProxy(target: string, pids: () => number[]) {
   const held: Held[] = [];
   const state = { hold: true };
   const server = http.createServer((req, res) => {
@@ -87,7 +89,8 @@ async function startHoldingProxy(target: string) {
     req.on('end', () => {
       const path = req.url ?? '/';
       if (state.hold && path.includes('/dispatches')) {
-        held.push({ path, remotePort: req.socket.remotePort ?? 0 });
+        const remotePort = req.socket.remotePort ?? 0;
+        held.push({ path, remotePort, pid: pidOwningPort(remotePort, pids()) });
         return;
       }
       const headers: Record<string, string> = {};
@@ -156,7 +159,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 describe('three replicas over one PostgreSQL, one killed mid-run', () => {
   it(`every acknowledged delivery once, the dispatch once, leases taken over (${RATE}/s for ${DURATION_S} s)`, async () => {
     const github = await startFakeGitHub({ token: GH_TOKEN });
-    const proxy = await startHoldingProxy(github.url);
+    const replicas: (LanesChild | undefined)[] = [];
+    const proxy = await startHoldingProxy(github.url, () => replicas.map((r) => r?.child.pid ?? 0));
     const databaseUrl = await freshPostgresDatabase();
     const env = {
       DATABASE_URL: databaseUrl,
@@ -166,7 +170,6 @@ describe('three replicas over one PostgreSQL, one killed mid-run', () => {
       LANES_INBOX_LEASE_MS: String(INBOX_LEASE_MS),
       LANES_LOG_LEVEL: 'warn',
     };
-    const replicas: (LanesChild | undefined)[] = [];
     for (let i = 0; i < 3; i++) replicas.push(await startLanesChild(env));
     const store = await openStore({ databaseUrl, dataDir: '/nonexistent' });
     const db = new pg.Client({ connectionString: databaseUrl });
@@ -265,7 +268,7 @@ describe('three replicas over one PostgreSQL, one killed mid-run', () => {
       );
       const heldCall = await waitFor(async () => proxy.held[0], 'the dispatch claimed and hanging', 20_000);
       const pids = replicas.map((r) => r?.child.pid ?? 0);
-      const victimPid = pidOwningPort(heldCall.remotePort, pids);
+      const victimPid = heldCall.pid ?? pidOwningPort(heldCall.remotePort, pids);
       assert.ok(victimPid, 'the replica calling GitHub is found');
       const victim = pids.indexOf(victimPid);
       const victimChild = replicas[victim];
