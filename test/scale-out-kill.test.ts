@@ -72,13 +72,15 @@ function pidOwningPort(port: number, pids: number[]): number | undefined {
 interface Held {
   path: string;
   remotePort: number;
+  /** The replica process that made the call, looked up while its socket is surely open. */
+  pid: number | undefined;
 }
 
 /**
  * A forwarding proxy in front of the GitHub stand-in that, while `hold` is on, never answers workflow
  * dispatches: the replica that claimed the dispatch keeps its outbox lease while the call hangs.
  */
-async function startHoldingProxy(target: string) {
+async function startHoldingProxy(target: string, pids: () => number[]) {
   const held: Held[] = [];
   const state = { hold: true };
   const server = http.createServer((req, res) => {
@@ -87,7 +89,8 @@ async function startHoldingProxy(target: string) {
     req.on('end', () => {
       const path = req.url ?? '/';
       if (state.hold && path.includes('/dispatches')) {
-        held.push({ path, remotePort: req.socket.remotePort ?? 0 });
+        const remotePort = req.socket.remotePort ?? 0;
+        held.push({ path, remotePort, pid: pidOwningPort(remotePort, pids()) });
         return;
       }
       const headers: Record<string, string> = {};
@@ -156,7 +159,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 describe('three replicas over one PostgreSQL, one killed mid-run', () => {
   it(`every acknowledged delivery once, the dispatch once, leases taken over (${RATE}/s for ${DURATION_S} s)`, async () => {
     const github = await startFakeGitHub({ token: GH_TOKEN });
-    const proxy = await startHoldingProxy(github.url);
+    const replicas: (LanesChild | undefined)[] = [];
+    const proxy = await startHoldingProxy(github.url, () => replicas.map((r) => r?.child.pid ?? 0));
     const databaseUrl = await freshPostgresDatabase();
     const env = {
       DATABASE_URL: databaseUrl,
@@ -166,7 +170,6 @@ describe('three replicas over one PostgreSQL, one killed mid-run', () => {
       LANES_INBOX_LEASE_MS: String(INBOX_LEASE_MS),
       LANES_LOG_LEVEL: 'warn',
     };
-    const replicas: (LanesChild | undefined)[] = [];
     for (let i = 0; i < 3; i++) replicas.push(await startLanesChild(env));
     const store = await openStore({ databaseUrl, dataDir: '/nonexistent' });
     const db = new pg.Client({ connectionString: databaseUrl });
@@ -195,7 +198,10 @@ describe('three replicas over one PostgreSQL, one killed mid-run', () => {
         const total = RATE * DURATION_S;
         for (let i = 0; (i < total || untilRestarted) && !stopStream; i++) {
           const due = t0 + (i * 1000) / RATE;
-          if (due > Date.now()) await sleep(due - Date.now());
+          // Always yield (a starved test process that falls behind must not spin without sending), and
+          // bound what is in flight.
+          await sleep(Math.max(0, due - Date.now()));
+          while (inflight.size >= 256) await Promise.race(inflight);
           const up = replicas.filter((r): r is LanesChild => r !== undefined && r.alive());
           const target = up[n++ % up.length];
           if (!target) continue;
@@ -262,11 +268,36 @@ describe('three replicas over one PostgreSQL, one killed mid-run', () => {
       );
       const heldCall = await waitFor(async () => proxy.held[0], 'the dispatch claimed and hanging', 20_000);
       const pids = replicas.map((r) => r?.child.pid ?? 0);
-      const victimPid = pidOwningPort(heldCall.remotePort, pids);
+      const victimPid = heldCall.pid ?? pidOwningPort(heldCall.remotePort, pids);
       assert.ok(victimPid, 'the replica calling GitHub is found');
       const victim = pids.indexOf(victimPid);
       const victimChild = replicas[victim];
       assert.ok(victimChild);
+
+      // Timers due around the kill and the restart: each must be claimed (fired) by exactly one replica.
+      const timerKeys = Array.from({ length: 20 }, (_, i) => `scale-out-kill:${i}`);
+      await store.transaction(async (tx) => {
+        for (const [i, key] of timerKeys.entries())
+          await tx.schedule({
+            key,
+            kind: 'release.reevaluate',
+            payload: {},
+            fireAt: new Date(Date.now() + i * 250).toISOString(),
+          });
+      });
+      // Kill while the victim also holds inbox claims if it can be caught doing so (its outbox call hangs
+      // for up to the lease budget, so there is time to look).
+      await waitFor(
+        async () => {
+          const { rows } = await db.query(
+            `select 1 from deliveries where worker = $1 and status = 'pending' and lease_until > $2 limit 1`,
+            [`pid-${victimPid}`, new Date().toISOString()],
+          );
+          return rows.length > 0 || undefined;
+        },
+        'inbox claims',
+        1500,
+      ).catch(() => undefined);
 
       // Kill it mid-run; from now on GitHub answers.
       await victimChild.kill9();
@@ -335,6 +366,14 @@ describe('three replicas over one PostgreSQL, one killed mid-run', () => {
         assert.ok(at, `orphaned claim ${g} processed`);
         const after = Date.parse(at) - killedAt;
         assert.ok(after <= INBOX_LEASE_MS + TAKEOVER_SLACK_MS, `claim ${g} taken over after ${after} ms`);
+      }
+
+      // Every timer fired, none left pending or lost with the killed replica.
+      const timers = await store.listTimers({ limit: 10_000 });
+      for (const key of timerKeys) {
+        const t = timers.filter((x) => x.key === key);
+        assert.equal(t.length, 1, `timer ${key} is one row`);
+        assert.equal(t[0]?.status, 'fired', `timer ${key} fired`);
       }
 
       // The effect was sent once (the hung call never reached GitHub).

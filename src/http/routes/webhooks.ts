@@ -47,7 +47,9 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
       reject('missing_header', new AppError('missing_header', 'X-GitHub-Delivery missing or malformed'));
     if (!event || !EVENT.test(event))
       reject('missing_header', new AppError('missing_header', 'X-GitHub-Event missing or malformed'));
-    const incoming = nodeIncoming(c.env);
+    // The Node fast path only with a declared length (GitHub always sends one): Node's framing then bounds the
+    // body, and a streamed upload over the limit keeps the web-stream path whose cancel answers 413 cleanly.
+    const incoming = c.req.header('content-length') !== undefined ? nodeIncoming(c.env) : undefined;
     const body = incoming
       ? await readIncomingWithinBudget(incoming, deps.maxBodyBytes, deps.budget, declared)
       : await readWithinBudget(c.req.raw, deps.maxBodyBytes, deps.budget, declared);
