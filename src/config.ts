@@ -28,6 +28,8 @@ const configSchema = z.object({
     .number()
     .int()
     .min(2000, { message: 'LANES_OUTBOX_LEASE_MS must be at least 2000' }),
+  oidcIssuer: z.url({ message: 'LANES_OIDC_ISSUER must be a URL' }),
+  oidcAudience: z.string().min(1, { message: 'LANES_OIDC_AUDIENCE must not be empty' }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -77,6 +79,10 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     outboxLeaseMs: env.LANES_OUTBOX_LEASE_MS ?? '60000',
     // none: this process only acknowledges and serves (an ingest replica); another process runs the workers.
     workers: env.LANES_WORKERS ?? 'all',
+    // GitHub Actions OIDC: the issuer of workflow ID tokens (GHES: https://HOST/_services/token) and the
+    // audience workflows ask for.
+    oidcIssuer: env.LANES_OIDC_ISSUER || 'https://token.actions.githubusercontent.com',
+    oidcAudience: env.LANES_OIDC_AUDIENCE || 'lanes',
   };
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {

@@ -9,6 +9,7 @@ import { formatCatalogError, loadCatalogFile } from './catalog/load-catalog.ts';
 import type { Catalog } from './core/catalog-model.ts';
 import type { Config } from './config.ts';
 import { LanesEngine } from './engine/lanes-engine.ts';
+import { gateStepActions } from './engine/gate-step-actions.ts';
 import type { InboxWorker } from './engine/inbox-worker.ts';
 import type { OutboxWorker } from './engine/outbox-worker.ts';
 import type { ReleaseEngine } from './engine/release-engine.ts';
@@ -100,6 +101,7 @@ export async function startLanes(
     clock,
     onDeliveryStored: () => lanesEngine.deliveryStored(),
     webDist: WEB_DIST,
+    gateSteps: gateStepActions(engine.ctx, config),
   });
   if (config.workers === 'all') {
     await lanesEngine.start();

@@ -33,6 +33,9 @@ import {
   ReleaseView,
   WorkflowDetail,
 } from './views.ts';
+import { GateStepRequest, GateStepsQuery } from './requests.ts';
+import { GateStepList } from './results.ts';
+import { GateStepView } from './views.ts';
 
 export type Scope = 'read' | 'operate' | 'admin';
 
@@ -130,6 +133,13 @@ export const API = {
     EvidenceResult,
   ),
   audit: get('/api/v1/audit', 'The audit log (newest first)', AuditList, AuditQuery),
+  askGateStep: post(
+    '/api/v1/gate-steps',
+    'The gate step asks whether its run may deploy (Bearer = the job’s GitHub Actions OIDC token only)',
+    GateStepRequest,
+    GateStepView,
+  ),
+  gateSteps: get('/api/v1/gate-steps', 'Gate-step requests and their decisions (newest first)', GateStepList, GateStepsQuery),
   events: {
     ...get('/api/v1/events', 'Live changes (Server-Sent Events; honours Last-Event-ID)', LiveEvent),
     stream: true,

@@ -17,6 +17,7 @@ import { deploymentReads, deploymentWrites } from './repos/deployments.ts';
 import { engineStateReads, engineStateWrites } from './repos/engine-state.ts';
 import { evidenceReads, evidenceWrites } from './repos/evidence.ts';
 import { gateReads, gateWrites } from './repos/gates.ts';
+import { gateStepReads, gateStepWrites } from './repos/gate-steps.ts';
 import { outboxStore, outboxWrites } from './repos/outbox.ts';
 import { releaseReads, releaseWrites } from './repos/releases.ts';
 import { runReads, runWrites } from './repos/runs.ts';
@@ -52,6 +53,8 @@ export function transactionOver(db: Db, dialect: StoreDialect): StoreTx {
     ...tokenWrites(ctx),
     ...engineStateWrites(ctx),
     kvGet: engineStateReads(ctx).kvGet,
+    ...gateStepWrites(ctx),
+    getGateStep: gateStepReads(ctx).getGateStep,
   };
 }
 
@@ -67,6 +70,7 @@ function readsOver(ctx: ReadCtx): StoreReads {
     ...gateReads(ctx),
     ...alertReads(ctx),
     ...engineStateReads(ctx),
+    ...gateStepReads(ctx),
   };
 }
 

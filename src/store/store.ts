@@ -15,6 +15,9 @@ import type {
   RunRecord,
 } from '../core/run-model.ts';
 
+import type { GateStepKey, GateStepOutcome, GateStepRecord } from './repos/gate-steps.ts';
+export type { GateStepKey, GateStepOutcome, GateStepRecord } from './repos/gate-steps.ts';
+
 export type DeliveryStatus = 'pending' | 'processed' | 'ignored' | 'failed';
 
 export interface NewDelivery {
@@ -272,6 +275,10 @@ export interface StoreTx {
   kvSet(key: string, value: unknown, at: string): Promise<void>;
   /** @deprecated Use listReleaseOverrides / getReleaseGreenAt / ensureMonitoredSince. */
   kvGet(key: string): Promise<unknown>;
+  // gate-step requests (repos/gate-steps.ts)
+  insertGateStep(g: GateStepRecord): Promise<'inserted' | 'exists'>;
+  decideGateStepRow(k: GateStepKey, o: GateStepOutcome, decidedAt: string | null): Promise<boolean>;
+  getGateStep(k: GateStepKey): Promise<GateStepRecord | undefined>;
 }
 
 /** Reads, on the pool (PostgreSQL) or the one connection (SQLite). */
@@ -321,6 +328,9 @@ export interface StoreReads {
   countOpenAlerts(): Promise<number>;
   /** @deprecated Use listReleaseOverrides / getReleaseGreenAt / ensureMonitoredSince. */
   kvGet(key: string): Promise<unknown>;
+  // gate-step requests (repos/gate-steps.ts)
+  getGateStep(k: GateStepKey): Promise<GateStepRecord | undefined>;
+  listGateSteps(filter: { runId?: number; limit?: number }): Promise<GateStepRecord[]>;
 }
 
 /** Queue operations that run their own short transaction (claims lease rows; SKIP LOCKED on PostgreSQL). */
