@@ -5,6 +5,7 @@ import { registerServerCommands, registerTokenCommands } from './server-commands
 import { registerApiCommands } from './api-commands.ts';
 import { registerGitHubCommands } from './github-commands.ts';
 import { registerWorkflowsCommands } from './workflows-commands.ts';
+import { registerGateWaitCommand } from './commands/gate-wait-command.ts';
 
 const program = new Command();
 program.name('lanes').description('Lanes — a delivery control plane for GitHub Actions').version('0.1.0');
@@ -14,5 +15,6 @@ registerTokenCommands(program);
 registerApiCommands(program);
 registerGitHubCommands(program);
 registerWorkflowsCommands(program);
+registerGateWaitCommand(program);
 
 await program.parseAsync(process.argv);
