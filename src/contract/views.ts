@@ -134,7 +134,7 @@ export const GateView = z.object({
   release: nullable(z.string()).describe('release id it was evaluated for'),
   criteria: z.array(
     z.object({
-      kind: z.enum(['lane', 'check', 'approval', 'window']),
+      kind: z.enum(['lane', 'check', 'approval', 'window', 'unsanctioned']),
       name: z.string(),
       state: CheckState,
       detail: z.string().optional(),

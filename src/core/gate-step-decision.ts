@@ -56,7 +56,8 @@ export function decideGateStep(
   now: Clock,
 ): GateStepVerdict {
   const lane = laneById(c, ask.laneId);
-  if (!lane) return { state: 'rejected', reason: `Lanes: no lane ${ask.laneId} in the catalog`, waitingFor: [] };
+  if (!lane)
+    return { state: 'rejected', reason: `Lanes: no lane ${ask.laneId} in the catalog`, waitingFor: [] };
   const req = {
     runId: ask.runId,
     environment: ask.environment,
@@ -110,7 +111,12 @@ export function decideGateStep(
           .conditions.filter((x) => x.state === 'pending')
           .map((x) => ({ kind: x.kind, id: x.id, detail: `${id}: ${x.detail}`, until: x.until ?? null })),
       );
-      return { state: 'waiting', reason: `Lanes: waiting: ${d.reason}`, waitingFor, waitsUntil: d.waitsUntil };
+      return {
+        state: 'waiting',
+        reason: `Lanes: waiting: ${d.reason}`,
+        waitingFor,
+        waitsUntil: d.waitsUntil,
+      };
     }
   }
 }

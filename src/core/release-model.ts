@@ -75,6 +75,11 @@ export interface ReleaseState {
   approvals: Approval[];
   overrides: FreezeOverride[];
   protectionRequests: PendingProtectionRequest[];
+  /**
+   * Deploys around Lanes that no person has acknowledged yet (open unsanctioned-change alerts of this
+   * release): while any is listed, the release's post-deploy gates fail.
+   */
+  unsanctionedDeploys?: string[];
 }
 
 export const IDLE_RUN: ReleaseLaneRun = { status: 'idle', runId: null, startedAt: null, completedAt: null };

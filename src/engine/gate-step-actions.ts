@@ -6,10 +6,7 @@ import type { ActionsIdentity } from '../github/actions-oidc.ts';
 import { askGateStep, gateStepView } from './actions/ask-gate-step.ts';
 import type { EngineContext } from './engine-context.ts';
 
-export function gateStepActions(
-  ctx: EngineContext,
-  oidc: { oidcIssuer: string; oidcAudience: string },
-) {
+export function gateStepActions(ctx: EngineContext, oidc: { oidcIssuer: string; oidcAudience: string }) {
   // Token expiry is real time, whatever clock decisions run on (the demo pins its own).
   const verifier = new ActionsOidcVerifier({ issuer: oidc.oidcIssuer, audience: oidc.oidcAudience });
   return {

@@ -16,6 +16,7 @@ import { alertHandlers, githubHandlers, OutboxWorker, type OutboxHandlers } from
 import { ReadModel } from './read-model.ts';
 import { ReleaseEngine } from './release-engine.ts';
 import { TimerWorker } from './timer-worker.ts';
+import { detectUnaskedRuns } from './unasked-runs.ts';
 
 export interface LanesEngineOptions {
   clock: () => Date;
@@ -61,7 +62,10 @@ export class LanesEngine {
     // Decisions follow facts: after deliveries change state, re-evaluate the active releases on those commits.
     this.inbox = new InboxWorker(store, new DeliveryApplier(store, catalog), log, {
       clock,
-      afterApplied: (shas) => releases.reevaluateCommits(shas, 'GitHub delivery'),
+      afterApplied: async (shas) => {
+        await releases.reevaluateCommits(shas, 'GitHub delivery');
+        await detectUnaskedRuns(releases.ctx, shas);
+      },
     });
     const readModel: ReadModel = new ReadModel(store, catalog, {
       gates: async (): Promise<GateView[]> => (await releases.gateViews()) ?? readModel.staticGates(),

@@ -108,6 +108,7 @@ export async function loadReleaseState(
     approvals,
     overrides: await overridesOf(ctx, rec.id),
     protectionRequests,
+    unsanctionedDeploys: await unsanctionedDeploysOf(ctx, rec.id),
   };
 }
 
@@ -124,4 +125,16 @@ export async function currentRelease(ctx: EngineContext): Promise<ReleaseRecord 
   return list
     .filter((r) => r.state !== 'superseded')
     .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
+}
+
+/** Open (not yet acknowledged) unsanctioned-change alerts about this release: their titles. */
+async function unsanctionedDeploysOf(ctx: EngineContext, releaseId: string): Promise<string[]> {
+  const open = await ctx.store.listAlerts({ status: 'open', limit: 500 });
+  return open
+    .filter((a) => {
+      if (a.rule !== 'unsanctioned_change') return false;
+      const data = a.data as { subject?: { releaseId?: unknown } } | null;
+      return data?.subject?.releaseId === releaseId;
+    })
+    .map((a) => `${a.title} (alert ${a.id}: acknowledge it to clear)`);
 }

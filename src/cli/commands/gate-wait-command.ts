@@ -38,9 +38,7 @@ async function oidcToken(flags: WaitFlags, env: NodeJS.ProcessEnv): Promise<stri
   const url = env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (!url || !bearer)
-    throw new Error(
-      'no OIDC token: add "permissions: id-token: write" to the job (or pass --oidc-token)',
-    );
+    throw new Error('no OIDC token: add "permissions: id-token: write" to the job (or pass --oidc-token)');
   const audience = flags.audience ?? (env.LANES_OIDC_AUDIENCE || 'lanes');
   const target = new URL(url);
   target.searchParams.set('audience', audience);
@@ -127,7 +125,10 @@ export function registerGateWaitCommand(program: Command): void {
     .requiredOption('--lane <id>', 'the lane this job runs, e.g. PL-09')
     .option('--timeout <duration>', 'fail the job after waiting this long (e.g. 30m, 90s)', '30m')
     .option('--url <url>', 'Lanes server URL (LANES_URL)')
-    .option('--oidc-token <jwt>', 'the job’s OIDC token (default: LANES_OIDC_TOKEN, else fetched from the runner)')
+    .option(
+      '--oidc-token <jwt>',
+      'the job’s OIDC token (default: LANES_OIDC_TOKEN, else fetched from the runner)',
+    )
     .option('--audience <aud>', 'OIDC audience Lanes expects (LANES_OIDC_AUDIENCE, default lanes)')
     .option('--json', 'print the final decision as JSON')
     .description('wait until Lanes allows this run of the lane; exit 1 with the reason when it does not')

@@ -125,7 +125,10 @@ async function decideOnce(
     JSON.stringify(existing.waitingFor) === JSON.stringify(outcome.waitingFor)
   )
     return existing;
-  const live = verdict.state !== 'waiting' && verdict.alert ? await store.listAlerts({ status: 'live', limit: 500 }) : [];
+  const live =
+    verdict.state !== 'waiting' && verdict.alert
+      ? await store.listAlerts({ status: 'live', limit: 500 })
+      : [];
   const actor = `github-actions:${who.repository} run ${who.runId}#${who.runAttempt} (${who.actor})`;
   const objectId = `${who.repository}/${who.runId}/${who.runAttempt}/${key.environment}`;
   const changed = await store.transaction(async (tx) => {
@@ -155,7 +158,13 @@ async function decideOnce(
           action: 'gate_step.requested',
           object: { type: 'gate_step', id: objectId },
           reason: `gate step of ${who.workflowFile} for ${laneId}`,
-          data: { lane: laneId, sha: who.sha, ref: who.ref, environment: key.environment, event: who.eventName },
+          data: {
+            lane: laneId,
+            sha: who.sha,
+            ref: who.ref,
+            environment: key.environment,
+            event: who.eventName,
+          },
         }),
       );
       touched = true;

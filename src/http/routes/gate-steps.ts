@@ -17,7 +17,10 @@ export function gateStepAskRoutes(gateSteps: AppDeps['gateSteps']): Hono<AppEnv>
     const header = c.req.header('authorization');
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
     if (!token)
-      throw new AppError('unauthorized', 'the gate step needs the job’s OIDC token (permissions: id-token: write)');
+      throw new AppError(
+        'unauthorized',
+        'the gate step needs the job’s OIDC token (permissions: id-token: write)',
+      );
     const v = await gateSteps.verify(token);
     if (!v.ok) throw new AppError('unauthorized', `OIDC token refused: ${v.reason}`);
     const body = await validBody(c, spec.body);
