@@ -195,8 +195,10 @@ for (const kind of STORE_KINDS) {
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
       const exited = new Promise<number>((r) => child.on('exit', (code) => r(code ?? -1)));
       try {
-        // Still waiting after a few seconds: nothing was approved.
-        await new Promise((r) => setTimeout(r, 4000));
+        // The step reports what it waits for and keeps waiting: nothing was approved.
+        for (let i = 0; i < 300 && !/waiting/.test(stdout); i++) await new Promise((r) => setTimeout(r, 100));
+        assert.match(stdout, /waiting \(PL-08, run 5001 attempt 1, prod-ops\)/, stderr);
+        await new Promise((r) => setTimeout(r, 1500));
         assert.equal(child.exitCode, null, `exited early: ${stdout} ${stderr}`);
         assert.equal(
           (await api('ivan', 'POST', '/api/v1/gates/RG-07/approve', { release: 'rel-v2.0.0' })).status,

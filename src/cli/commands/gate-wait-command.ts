@@ -72,7 +72,9 @@ export async function gateWait(flags: WaitFlags, env: NodeJS.ProcessEnv = proces
   for (;;) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
-    const waitSeconds = Math.max(0, Math.min(LONG_POLL_S, Math.floor(remaining / 1000) - 1));
+    // The first ask answers at once, so the job log says what it waits for before the long-polls start.
+    const waitSeconds =
+      last === undefined ? 0 : Math.max(0, Math.min(LONG_POLL_S, Math.floor(remaining / 1000) - 1));
     try {
       const token = await oidcToken(flags, env);
       const client = new ApiClient({ url, token }, { timeoutMs: waitSeconds * 1000 + 15_000 });
