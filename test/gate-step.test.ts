@@ -15,10 +15,12 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { issueToken } from '../src/http/auth.ts';
+import { loadCatalogFile } from '../src/catalog/load-catalog.ts';
+import { gateStepEnvironments } from '../src/core/enforcement-mode.ts';
 import { startLanes, type LanesProcess } from '../src/server.ts';
 import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.ts';
 import { startOidcIssuer, type OidcIssuer, type WorkflowClaims } from './helpers/oidc-issuer.ts';
-import { STORE_KINDS, testConfig, type StoreKind } from './helpers/lanes-harness.ts';
+import { STORE_KINDS, testConfig } from './helpers/lanes-harness.ts';
 import { sendGreenStaging, sendRun } from './helpers/github-events.ts';
 
 const GH_TOKEN = 'ghs_test_token_for_fake_github';
@@ -361,3 +363,22 @@ for (const kind of STORE_KINDS) {
     });
   });
 }
+
+describe('enforcement mode in the catalog', () => {
+  it('defaults to protection-rule, names gate-step environments, refuses an unknown mode', () => {
+    const stock = loadCatalogFile('examples/ops/lanes.yaml');
+    assert.ok(stock.ok);
+    assert.ok(stock.catalog.environments.every((e) => e.enforcement === 'protection-rule'));
+    assert.deepEqual(gateStepEnvironments(stock.catalog), []);
+    const gated = loadCatalogFile(gateStepCatalog());
+    assert.ok(gated.ok);
+    assert.ok(gateStepEnvironments(gated.catalog).includes('prod-ops'));
+    const dir = mkdtempSync(join(tmpdir(), 'lanes-gatestep-'));
+    const bad = join(dir, 'lanes.yaml');
+    writeFileSync(
+      bad,
+      readFileSync(gateStepCatalog(), 'utf8').replace('enforcement: gate-step', 'enforcement: sometimes'),
+    );
+    assert.equal(loadCatalogFile(bad).ok, false);
+  });
+});
