@@ -46,6 +46,8 @@ const configSchema = z.object({
     .number()
     .int()
     .min(2000, { message: 'LANES_INBOX_LEASE_MS must be at least 2000' }),
+  oidcIssuer: z.url({ message: 'LANES_OIDC_ISSUER must be a URL' }),
+  oidcAudience: z.string().min(1, { message: 'LANES_OIDC_AUDIENCE must not be empty' }),
 });
 
 /** `limits`: every bound on what callers can make the server hold (src/resource-limits.ts). */
@@ -115,6 +117,10 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     inboxLeaseMs: env.LANES_INBOX_LEASE_MS ?? '30000',
     // none: this process only acknowledges and serves (an ingest replica); another process runs the workers.
     workers: env.LANES_WORKERS ?? 'all',
+    // GitHub Actions OIDC: the issuer of workflow ID tokens (GHES: https://HOST/_services/token) and the
+    // audience workflows ask for.
+    oidcIssuer: env.LANES_OIDC_ISSUER || 'https://token.actions.githubusercontent.com',
+    oidcAudience: env.LANES_OIDC_AUDIENCE || 'lanes',
   };
   const limits = loadLimits(env);
   const parsed = configSchema.safeParse(raw);

@@ -10,6 +10,7 @@ import { acceptCatalogVersion } from './engine/catalog-versions.ts';
 import type { Catalog } from './core/catalog-model.ts';
 import type { Config } from './config.ts';
 import { LanesEngine } from './engine/lanes-engine.ts';
+import { gateStepActions } from './engine/gate-step-actions.ts';
 import type { InboxWorker } from './engine/inbox-worker.ts';
 import type { OutboxWorker } from './engine/outbox-worker.ts';
 import type { Reconciler } from './engine/reconcile-loop.ts';
@@ -140,6 +141,7 @@ export async function startLanes(
     webDist: WEB_DIST,
     limits,
     reconcile: reconciler ? () => reconciler.runOnce() : undefined,
+    gateSteps: gateStepActions(engine.ctx, config),
   });
   if (config.workers === 'all') {
     await lanesEngine.start();

@@ -230,6 +230,7 @@ export const catalogSchema = z
             name: text.optional(),
             production: z.boolean().default(false),
             unsanctioned_changes: z.enum(['reject', 'alert', 'ignore']).optional(),
+            enforcement: z.enum(['protection-rule', 'gate-step', 'both']).default('protection-rule'),
           })
           .strict(),
       )

@@ -3,12 +3,13 @@
 // Guarantees: every workflow the catalog names must exist; every workflow Lanes dispatches must accept
 // workflow_dispatch and declare every input Lanes sends for each lane bound to it (GitHub answers 422 to an
 // undeclared input) and must not require an input Lanes never sends; every job and GitHub environment a
-// binding names must be in the file; optionally, every job deploying to a gate-step environment must start
-// with the Lanes gate step. The input sets mirror the engine's dispatch payloads (core/promotion.ts
-// dispatchEffects and planRollback, engine/release-engine.ts release opening and rollback) through the one
-// list in core/dispatch-inputs.ts, which the engine's effect builder enforces.
+// binding names must be in the file; every job deploying to a gate-step environment (the catalog's
+// `enforcement` per environment, or an explicit list) must start with the Lanes gate step. The input sets
+// mirror the engine's dispatch payloads through the one list in core/dispatch-inputs.ts, which the
+// engine's effect builder enforces.
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Catalog, Lane, LaneBinding, Workflow } from './catalog-schema.ts';
+import { gateStepEnvironments } from '../core/enforcement-mode.ts';
 
 import { DISPATCH_INPUTS, ROLLBACK_INPUTS } from '../core/dispatch-inputs.ts';
 
@@ -178,7 +179,10 @@ export function isGateStep(step: { uses: string | null; run: string | null }): b
 }
 
 export interface ContractOptions {
-  /** GitHub environments (names or globs) whose jobs must start with the Lanes gate step (issue 16 gate-step mode). */
+  /**
+   * GitHub environments (names or globs) whose jobs must start with the Lanes gate step. Default: those of
+   * the lanes whose catalog environments have `enforcement: gate-step` or `both` (core/enforcement-mode.ts).
+   */
   gateStepEnvironments?: string[];
   maxInputs?: number;
   /** Check only the workflows of this repository (owner/name): a workflow's own, else the catalog's. */
@@ -317,7 +321,7 @@ function checkOne(
         `${w.file}: no job targets environment "${pattern}" (${lanes.length ? `bound by ${lanes.join(', ')}` : `declared on ${wf.id}`})`,
       );
   // Gate step (gate-step enforcement): a gated lane's jobs that deploy to such an environment start with it.
-  const gateEnvs = o.gateStepEnvironments ?? [];
+  const gateEnvs = o.gateStepEnvironments ?? gateStepEnvironments(c);
   if (gateEnvs.length === 0) return;
   const gatedLanes = bound.filter((x) => gated.has(x.lane.id)).map((x) => x.lane.id);
   if (gatedLanes.length === 0) return;

@@ -6,6 +6,7 @@ import { registerApiCommands } from './api-commands.ts';
 import { registerGitHubCommands } from './github-commands.ts';
 import { registerWorkflowsCommands } from './workflows-commands.ts';
 import { usageExit } from './command-kit.ts';
+import { registerGateWaitCommand } from './commands/gate-wait-command.ts';
 
 const program = new Command();
 program.name('lanes').description('Lanes — a delivery control plane for GitHub Actions').version('0.1.0');
@@ -17,6 +18,7 @@ registerTokenCommands(program);
 registerApiCommands(program);
 registerGitHubCommands(program);
 registerWorkflowsCommands(program);
+registerGateWaitCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -105,3 +105,23 @@ export const DeliveriesQuery = z.object({
     .describe('delivery seq: list the deliveries before it'),
 });
 export type DeliveriesQuery = z.output<typeof DeliveriesQuery>;
+/** The gate step's request; who is asking (repository, run, attempt, sha, environment) is the OIDC token. */
+export const GateStepRequest = z
+  .object({
+    lane: z.string().regex(/^PL-[A-Z0-9-]+$/),
+    waitSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(50)
+      .default(0)
+      .describe('long-poll: answer as soon as the decision is final, or after this many seconds'),
+  })
+  .strict();
+export type GateStepRequest = z.output<typeof GateStepRequest>;
+
+export const GateStepsQuery = z.object({
+  runId: z.coerce.number().int().positive().optional(),
+  limit: limit(50, 500),
+});
+export type GateStepsQuery = z.output<typeof GateStepsQuery>;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { REFUSAL_STATUS, type RefusalCode } from './refusal.ts';
 import { AlertView, GateView, LaneView, ReleaseView, WorkflowView } from './views.ts';
 import { CatalogVersionView } from './views.ts';
+import { GateStepView } from './views.ts';
 
 export const LaneList = z.object({ lanes: z.array(LaneView) });
 export type LaneList = z.infer<typeof LaneList>;
@@ -61,3 +62,5 @@ export const ApiErrorSchema = z.object({
 
 export const CatalogVersionList = z.object({ versions: z.array(CatalogVersionView) });
 export type CatalogVersionList = z.infer<typeof CatalogVersionList>;
+export const GateStepList = z.object({ gateSteps: z.array(GateStepView) });
+export type GateStepList = z.infer<typeof GateStepList>;

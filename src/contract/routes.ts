@@ -39,6 +39,9 @@ import {
   ReleaseView,
   WorkflowDetail,
 } from './views.ts';
+import { GateStepRequest, GateStepsQuery } from './requests.ts';
+import { GateStepList } from './results.ts';
+import { GateStepView } from './views.ts';
 
 export type Scope = 'read' | 'operate' | 'admin';
 
@@ -143,6 +146,13 @@ export const API = {
     DeliveriesQuery,
   ),
   freezes: get('/api/v1/freezes', 'Freeze windows: the active occurrence (with its end) and the next', FreezeList),
+  askGateStep: post(
+    '/api/v1/gate-steps',
+    'The gate step asks whether its run may deploy (Bearer = the job’s GitHub Actions OIDC token only)',
+    GateStepRequest,
+    GateStepView,
+  ),
+  gateSteps: get('/api/v1/gate-steps', 'Gate-step requests and their decisions (newest first)', GateStepList, GateStepsQuery),
   events: {
     ...get('/api/v1/events', 'Live changes (Server-Sent Events; honours Last-Event-ID)', LiveEvent),
     stream: true,

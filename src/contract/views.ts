@@ -134,7 +134,7 @@ export const GateView = z.object({
   release: nullable(z.string()).describe('release id it was evaluated for'),
   criteria: z.array(
     z.object({
-      kind: z.enum(['lane', 'check', 'approval', 'window']),
+      kind: z.enum(['lane', 'check', 'approval', 'window', 'unsanctioned']),
       name: z.string(),
       state: CheckState,
       detail: z.string().optional(),
@@ -321,3 +321,34 @@ export const FreezeView = z.object({
 export type FreezeView = z.infer<typeof FreezeView>;
 export const FreezeList = z.object({ now: z.string(), freezes: z.array(FreezeView) });
 export type FreezeList = z.infer<typeof FreezeList>;
+export const GateStepState = z.enum(['waiting', 'allowed', 'rejected']);
+export type GateStepState = z.infer<typeof GateStepState>;
+
+/** One run attempt's request from the gate step (`lanes gate wait`) and Lanes' answer to it. */
+export const GateStepView = z.object({
+  repository: z.string().describe('owner/name, from the OIDC token'),
+  runId: z.number().int(),
+  runAttempt: z.number().int(),
+  environment: z.string().describe('GitHub environment of the job, from the OIDC token ("" when none)'),
+  laneId: z.string(),
+  workflow: z.string().describe('.github/workflows/… file of the run'),
+  workflowId: nullable(z.string()).describe('WF-xx, when the catalog names the file'),
+  sha: z.string(),
+  ref: z.string(),
+  actor: z.string(),
+  event: z.string(),
+  releaseId: nullable(z.string()),
+  state: GateStepState.describe('waiting until Lanes decides; allowed and rejected are final'),
+  reason: z.string().describe('why: the gates passed, what it waits for, or why it was rejected'),
+  waitingFor: z.array(
+    z.object({
+      kind: z.string().describe('gate, predecessor, hold, freeze, release'),
+      id: z.string(),
+      detail: z.string(),
+      until: nullable(time),
+    }),
+  ),
+  requestedAt: time,
+  decidedAt: nullable(time),
+});
+export type GateStepView = z.infer<typeof GateStepView>;

@@ -87,6 +87,8 @@ export interface Seat {
 }
 
 export type UnsanctionedChange = 'reject' | 'alert' | 'ignore';
+/** How GitHub is made to wait for Lanes in an environment: its protection rule, the gate step, or both. */
+export type EnforcementMode = 'protection-rule' | 'gate-step' | 'both';
 
 export interface Environment {
   id: string;
@@ -94,6 +96,8 @@ export interface Environment {
   production: boolean;
   /** What a deploy into this environment without a release that allowed it does (default: see core). */
   unsanctioned_changes?: UnsanctionedChange;
+  /** Default protection-rule (see docs/enforcement.md for which GitHub plan needs which). */
+  enforcement: EnforcementMode;
 }
 
 export interface BranchRule {

@@ -2,7 +2,7 @@
 // seat, and the window the gate holds for after the production deploy. A gate is blocked when a criterion
 // failed, pending while it waits, passed when everything holds. Pure: the clock is a parameter.
 import type { Catalog, Gate, Lane } from './catalog-model.ts';
-import { durationMs, laneById } from './catalog-model.ts';
+import { durationMs, laneById, phaseOf } from './catalog-model.ts';
 import type { Approval, ReleaseState } from './release-model.ts';
 import { iso, isProductionLane, isSeatMember, laneApplies, laneRun } from './release-model.ts';
 import type { Clock } from './freeze-windows.ts';
@@ -12,7 +12,7 @@ export type GateState = 'passed' | 'pending' | 'blocked';
 export type CriterionState = 'passed' | 'failed' | 'pending' | 'missing';
 
 export interface GateCriterion {
-  kind: 'lane' | 'check' | 'approval' | 'window';
+  kind: 'lane' | 'check' | 'approval' | 'window' | 'unsanctioned';
   name: string;
   state: CriterionState;
   detail?: string;
@@ -264,6 +264,11 @@ export function evaluateGate(c: Catalog, gate: Gate, r: ReleaseState, now: Clock
       }
     }
   }
+
+  // A deploy that went around Lanes puts everything after production in doubt until a person looks at it.
+  if (phaseOf(c, gate.phase).after_production)
+    for (const d of r.unsanctionedDeploys ?? [])
+      criteria.push({ kind: 'unsanctioned', name: 'unsanctioned deploy', state: 'failed', detail: d });
 
   const state: GateState = criteria.some((x) => x.state === 'failed')
     ? 'blocked'

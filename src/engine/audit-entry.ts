@@ -7,7 +7,8 @@ export type AuditObject =
   | { type: 'gate'; releaseId: string; gateId: string }
   | { type: 'lane'; id: string }
   | { type: 'alert'; id: number }
-  | { type: 'evidence'; id: string };
+  | { type: 'evidence'; id: string }
+  | { type: 'gate_step'; id: string };
 
 function objectOf(o: AuditObject): { objectType: string; objectId: string } {
   if (o.type === 'gate') return { objectType: 'gate', objectId: `${o.releaseId}/${o.gateId}` };

@@ -18,6 +18,7 @@ import { ReadModel } from './read-model.ts';
 import { Reconciler } from './reconcile-loop.ts';
 import { ReleaseEngine } from './release-engine.ts';
 import { TimerWorker } from './timer-worker.ts';
+import { detectUnaskedRuns } from './unasked-runs.ts';
 
 export interface LanesEngineOptions {
   clock: () => Date;
@@ -75,6 +76,7 @@ export class LanesEngine {
       afterApplied: async (shas) => {
         await releases.reevaluateCommits(shas, 'GitHub delivery');
         await releases.evaluateDrills();
+        await detectUnaskedRuns(releases.ctx, shas);
       },
     });
     const readModel: ReadModel = new ReadModel(store, catalog, {

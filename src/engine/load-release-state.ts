@@ -115,6 +115,7 @@ export async function loadReleaseState(
     overrides: await overridesOf(ctx, rec.id),
     protectionRequests,
     rejectedRuns: rejectedRunsByLane(catalog.lanes, split.rejected),
+    unsanctionedDeploys: await unsanctionedDeploysOf(ctx, rec.id),
   };
 }
 
@@ -131,4 +132,16 @@ export async function currentRelease(ctx: EngineContext): Promise<ReleaseRecord 
   return list
     .filter((r) => r.state !== 'superseded')
     .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
+}
+
+/** Open (not yet acknowledged) unsanctioned-change alerts about this release: their titles. */
+async function unsanctionedDeploysOf(ctx: EngineContext, releaseId: string): Promise<string[]> {
+  const open = await ctx.store.listAlerts({ status: 'open', limit: 500 });
+  return open
+    .filter((a) => {
+      if (a.rule !== 'unsanctioned_change') return false;
+      const data = a.data as { subject?: { releaseId?: unknown } } | null;
+      return data?.subject?.releaseId === releaseId;
+    })
+    .map((a) => `${a.title} (alert ${a.id}: acknowledge it to clear)`);
 }

@@ -14,6 +14,9 @@ import type {
 import type { EvidenceResult, TriggerResult } from '../contract/results.ts';
 import type { ReadModel } from '../engine/read-model.ts';
 import type { ResourceLimits } from '../resource-limits.ts';
+import type { ActionsIdentity, OidcVerification } from '../github/actions-oidc.ts';
+import type { GateStepRequest, GateStepsQuery } from '../contract/requests.ts';
+import type { GateStepView } from '../contract/views.ts';
 import type { DeliveryWriter } from '../store/group-commit.ts';
 import type { ReleaseRecord, Store } from '../store/store.ts';
 import type { Authenticator, Principal } from './auth.ts';
@@ -43,6 +46,13 @@ export interface ReleaseActions {
   resolveAlert(actor: ApiActor, id: number, comment?: string): Promise<Outcome<AlertView>>;
 }
 
+/** The gate step's calls: the OIDC verifier and the ask/list actions. */
+export interface GateStepActions {
+  verify(token: string): Promise<OidcVerification>;
+  ask(who: ActionsIdentity, body: GateStepRequest, signal?: AbortSignal): Promise<Outcome<GateStepView>>;
+  list(q: GateStepsQuery): Promise<GateStepView[]>;
+}
+
 export interface AppDeps {
   store: Store;
   readModel: ReadModel;
@@ -63,6 +73,8 @@ export interface AppDeps {
   limits?: ResourceLimits;
   /** One reconcile pass now (`lanes reconcile`); undefined without GitHub credentials. */
   reconcile?: (() => Promise<ReconcileResult>) | undefined;
+  /** Absent: POST /api/v1/gate-steps answers 503 and the list is empty. */
+  gateSteps?: GateStepActions;
 }
 
 export type AppEnv = { Variables: { principal: Principal | undefined; requestId: string } };

@@ -17,6 +17,7 @@ import { freezeRoutes } from './routes/freezes.ts';
 import { eventRoutes } from './routes/events.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { gateRoutes } from './routes/gates.ts';
+import { gateStepAskRoutes, gateStepReadRoutes } from './routes/gate-steps.ts';
 import { healthRoutes } from './routes/health.ts';
 import { laneRoutes } from './routes/lanes.ts';
 import { openApiRoutes } from './routes/openapi.ts';
@@ -95,6 +96,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
+  // The gate step authenticates with its OIDC token, not an API token: served before the token middleware.
+  app.route('/', gateStepAskRoutes(deps.gateSteps));
   app.use('/api/v1/*', authenticate(deps));
   const overview = new OverviewCache(
     (now) => deps.readModel.overview(now),
@@ -117,6 +120,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', connectRoutes(deps));
   app.route('/', deliveryRoutes(deps.store));
   app.route('/', freezeRoutes(deps));
+  app.route('/', gateStepReadRoutes(deps.gateSteps));
 
   serveDashboard(app, deps.webDist);
   return app;

@@ -301,4 +301,25 @@ export interface Database {
   catalog_versions: CatalogVersionsTable;
   sessions: SessionsTable;
   reconcile_state: ReconcileStateTable;
+  gate_steps: GateStepsTable;
+}
+
+export interface GateStepsTable {
+  repo: string; // primary key (repo, run_id, run_attempt, environment): one decision per run attempt
+  run_id: number;
+  run_attempt: number;
+  environment: string; // '' when the job has none
+  lane_id: string;
+  workflow_file: string;
+  workflow_id: string | null;
+  sha: string;
+  ref: string;
+  actor: string;
+  event: string;
+  release_id: string | null;
+  state: string; // waiting | allowed | rejected
+  reason: string;
+  waiting_for: JsonText;
+  requested_at: IsoText;
+  decided_at: IsoText | null;
 }

@@ -17,6 +17,7 @@ import { deploymentReads, deploymentWrites } from './repos/deployments.ts';
 import { engineStateWrites } from './repos/engine-state.ts';
 import { evidenceReads, evidenceWrites } from './repos/evidence.ts';
 import { gateReads, gateWrites } from './repos/gates.ts';
+import { gateStepReads, gateStepWrites } from './repos/gate-steps.ts';
 import { outboxStore, outboxWrites } from './repos/outbox.ts';
 import { releaseReads, releaseWrites } from './repos/releases.ts';
 import { runReads, runWrites } from './repos/runs.ts';
@@ -61,6 +62,8 @@ export function transactionOver(db: Db, dialect: StoreDialect): StoreTx {
     ...alertWrites(ctx),
     ...tokenWrites(ctx),
     ...engineStateWrites(ctx),
+    ...gateStepWrites(ctx),
+    getGateStep: gateStepReads(ctx).getGateStep,
   };
 }
 
@@ -75,6 +78,7 @@ function readsOver(ctx: ReadCtx): StoreReads {
     ...releaseReads(ctx),
     ...gateReads(ctx),
     ...alertReads(ctx),
+    ...gateStepReads(ctx),
   };
 }
 

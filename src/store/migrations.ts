@@ -15,6 +15,7 @@ import { typedEngineState } from './migration-0002-typed-state.ts';
 import { deliveryBodies } from './migration-0003-delivery-bodies.ts';
 import { connectTables } from './migration-0005-connect.ts';
 import { ignoredReasons } from './migration-0008-time.ts';
+import { gateSteps } from './migration-0009-gate-steps.ts';
 import { writeProbe } from './migration-0010-write-probe.ts';
 import { cleanup } from './migration-0011-cleanup.ts';
 
@@ -385,6 +386,7 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0003_delivery_bodies': deliveryBodies(dialect),
     '0005_connect': connectTables(dialect),
     '0008_time': ignoredReasons(),
+    '0009_gate_steps': gateSteps(),
     '0010_write_probe': writeProbe(),
     '0011_cleanup': cleanup(),
   };

@@ -14,6 +14,9 @@ import type {
   RunRecord,
 } from '../core/run-model.ts';
 
+import type { GateStepKey, GateStepOutcome, GateStepRecord } from './repos/gate-steps.ts';
+export type { GateStepKey, GateStepOutcome, GateStepRecord } from './repos/gate-steps.ts';
+
 export type DeliveryStatus = 'pending' | 'processed' | 'ignored' | 'failed';
 
 export interface NewDelivery {
@@ -280,6 +283,10 @@ export interface StoreTx {
   // engine state (repos/engine-state.ts)
   /** Records `at` as when monitoring `subject` began unless one is stored; returns the stored time. */
   ensureMonitoredSince(subject: MonitoredSubject, at: string): Promise<string>;
+  // gate-step requests (repos/gate-steps.ts)
+  insertGateStep(g: GateStepRecord): Promise<'inserted' | 'exists'>;
+  decideGateStepRow(k: GateStepKey, o: GateStepOutcome, decidedAt: string | null): Promise<boolean>;
+  getGateStep(k: GateStepKey): Promise<GateStepRecord | undefined>;
 }
 
 /** Reads, on the pool (PostgreSQL) or the one connection (SQLite). */
@@ -327,6 +334,9 @@ export interface StoreReads {
   }): Promise<AlertRecord[]>;
   /** Open or acked (not resolved): the header's "Alerts N". */
   countOpenAlerts(): Promise<number>;
+  // gate-step requests (repos/gate-steps.ts)
+  getGateStep(k: GateStepKey): Promise<GateStepRecord | undefined>;
+  listGateSteps(filter: { runId?: number; limit?: number }): Promise<GateStepRecord[]>;
 }
 
 /** Queue operations that run their own short transaction (claims lease rows; SKIP LOCKED on PostgreSQL). */

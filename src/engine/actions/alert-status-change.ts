@@ -6,6 +6,7 @@ import type { AlertView } from '../../contract/views.ts';
 import { auditEntry } from '../audit-entry.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { alertView } from '../release-views.ts';
+import { reevaluateAlertRelease } from '../unasked-runs.ts';
 
 export async function changeAlertStatus(
   ctx: EngineContext,
@@ -39,5 +40,7 @@ export async function changeAlertStatus(
   });
   if (!updated) return refuse('conflict', `alert ${id} is already ${existing.status}`);
   await store.notify('changes');
+  // An acknowledged unsanctioned deploy no longer fails its release's post-deploy gates: decide again.
+  await reevaluateAlertRelease(ctx, existing, actor.label);
   return { ok: true, value: alertView(updated) };
 }
