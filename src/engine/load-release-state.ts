@@ -118,7 +118,18 @@ export async function findRelease(ctx: EngineContext, idOrTag: string): Promise<
   );
 }
 
-/** The newest release that is not superseded: what "approve" without a release applies to. */
+/** States in which a release is over: nothing is approved for it any more. */
+const CLOSED_STATES = new Set(['superseded', 'rolled_back']);
+
+/** Releases still open, newest first: "approve" without a release needs exactly one. */
+export async function openReleases(ctx: EngineContext): Promise<ReleaseRecord[]> {
+  const list = await ctx.store.listReleases({ limit: 50 });
+  return list
+    .filter((r) => !CLOSED_STATES.has(r.state))
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+}
+
+/** The newest release that is not superseded. */
 export async function currentRelease(ctx: EngineContext): Promise<ReleaseRecord | undefined> {
   const list = await ctx.store.listReleases({ limit: 20 });
   return list

@@ -1,6 +1,8 @@
 // What the HTTP layer is given and what each request carries. The actions are described by the calls the
 // routes make (structural types), so the engine can be arranged as it likes behind them.
 import type { Logger } from 'pino';
+import type { Identity } from '../core/policy.ts';
+import type { WorkflowClaims } from '../engine/engine-context.ts';
 import type { AlertView, GateView, ReleaseView } from '../contract/views.ts';
 import type { Outcome } from '../contract/refusal.ts';
 import type {
@@ -25,6 +27,10 @@ export interface ApiActor {
   tokenId: string;
   label: string; // "alice (tok_ab12)"
   seats: string[];
+  /** Who the policy judges: a person with seats, or a named service, with the token's scope. */
+  identity: Identity;
+  /** A GitHub Actions OIDC token's verified claims (evidence only). */
+  workflow?: WorkflowClaims;
 }
 
 /** The release engine's calls the routes make. */

@@ -83,6 +83,8 @@ export interface EvidenceTable {
   details: string | null;
   recorded_at: IsoText;
   reported_by: string | null;
+  provenance?: string | null; // 0006: sourceKey of the verified reporter
+  authority?: string | null; // 0006: github | api
 }
 
 export interface ArtifactsTable {
@@ -248,6 +250,7 @@ export interface TokensTable {
   expires_at: IsoText | null;
   revoked_at: IsoText | null;
   last_used_at: IsoText | null;
+  service?: string | null; // 0006: named service the token is bound to
 }
 
 /** @deprecated Engine state moved to typed tables (0002); kept until the engine stops calling kvGet/kvSet. */

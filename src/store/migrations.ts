@@ -13,6 +13,7 @@ import {
 
 import { typedEngineState } from './migration-0002-typed-state.ts';
 import { deliveryBodies } from './migration-0003-delivery-bodies.ts';
+import { policyIdentities } from './migration-0006-policy-identities.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -379,6 +380,7 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0001_initial': initial(dialect),
     '0002_typed_engine_state': typedEngineState(dialect),
     '0003_delivery_bodies': deliveryBodies(dialect),
+    '0006_policy_identities': policyIdentities(),
   };
 }
 

@@ -1,11 +1,11 @@
-// Action: roll a release back to its previous good release. Only seat members may (core `mayOperate`;
-// refusals audited). The core plans the rollback lanes' dispatches (`planRollback`); they carry the
+// Action: roll a release back to its previous good release. The policy first (`release.rollback`; refusals
+// audited); a rollback always names its reason, incident and owner. The core plans the rollback lanes' dispatches (`planRollback`); they carry the
 // incident, owner and reason as workflow inputs. Dispatches, audit and change event commit in ONE transaction.
-import { mayOperate } from '../../core/engine-rules-actions.ts';
 import { planRollback, type Effect } from '../../core/promotion.ts';
 import { refuse, type Outcome } from '../../contract/refusal.ts';
 import type { ReleaseView } from '../../contract/views.ts';
 import { auditEntry } from '../audit-entry.ts';
+import { authorize } from './authorize.ts';
 import { enqueueEffect } from '../effects.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { findRelease, loadReleaseState } from '../load-release-state.ts';
@@ -34,20 +34,11 @@ export async function rollbackRelease(
   const rec = await findRelease(ctx, releaseId);
   if (!rec) return refuse('not_found', `no release ${releaseId}`);
   const release = { type: 'release' as const, id: rec.id };
-  if (!mayOperate(actor.seats)) {
-    await store.transaction((tx) =>
-      tx.appendAudit(
-        auditEntry({
-          at: now,
-          actor: actor.label,
-          action: 'release.rollback_refused',
-          object: release,
-          reason: 'not a member of any seat',
-        }),
-      ),
-    );
-    return refuse('forbidden', 'only members of a seat may roll back');
-  }
+  const allowed = await authorize(ctx, actor, { action: 'release.rollback' }, release);
+  if (!allowed.ok) return allowed;
+  const missing = (['reason', 'incident', 'owner'] as const).filter((k) => input[k].trim() === '');
+  if (missing.length > 0)
+    return refuse('validation_failed', `a rollback needs ${missing.join(', ')}`, { missing });
   const state = await loadReleaseState(ctx, rec);
   const target = rec.previousReleaseId ? await store.getRelease(rec.previousReleaseId) : undefined;
   const targetState = target ? await loadReleaseState(ctx, target) : null;
@@ -70,6 +61,7 @@ export async function rollbackRelease(
           target: plan.target.id,
           lanes: plan.lanes,
           rollbackLane: rollbackLane?.id ?? null,
+          rule: allowed.rule,
         },
       }),
     );
