@@ -24,6 +24,8 @@ const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   maxBodyBytes: z.number().int().positive(),
   workers: z.enum(['all', 'none'], { message: 'LANES_WORKERS must be all or none' }),
+  oidcIssuer: z.url({ message: 'LANES_OIDC_ISSUER must be a URL' }),
+  oidcAudience: z.string().min(1, { message: 'LANES_OIDC_AUDIENCE must not be empty' }),
   outboxLeaseMs: z.coerce
     .number()
     .int()
@@ -75,6 +77,9 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     logLevel: env.LANES_LOG_LEVEL ?? 'info',
     maxBodyBytes: 25 * 1024 * 1024,
     outboxLeaseMs: env.LANES_OUTBOX_LEASE_MS ?? '60000',
+    // GitHub Actions OIDC for POST /api/v1/evidence: whose tokens, for which audience.
+    oidcIssuer: env.LANES_OIDC_ISSUER ?? 'https://token.actions.githubusercontent.com',
+    oidcAudience: env.LANES_OIDC_AUDIENCE ?? 'lanes',
     // none: this process only acknowledges and serves (an ingest replica); another process runs the workers.
     workers: env.LANES_WORKERS ?? 'all',
   };

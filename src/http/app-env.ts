@@ -18,6 +18,7 @@ import type { ReadModel } from '../engine/read-model.ts';
 import type { DeliveryWriter } from '../store/group-commit.ts';
 import type { ReleaseRecord, Store } from '../store/store.ts';
 import type { Authenticator, Principal } from './auth.ts';
+import type { OidcVerifier } from './auth-middleware.ts';
 import type { ChangeHub } from './live/change-hub.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -64,6 +65,8 @@ export interface AppDeps {
   clock: () => Date;
   onDeliveryStored: () => void;
   webDist?: string;
+  /** Verifies GitHub Actions OIDC tokens on POST /api/v1/evidence; absent = API tokens only. */
+  oidc?: OidcVerifier;
 }
 
 export type AppEnv = { Variables: { principal: Principal | undefined; requestId: string } };
