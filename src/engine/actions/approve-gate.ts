@@ -27,6 +27,14 @@ export async function approveGate(
   const { store, catalog } = ctx;
   const now = nowIso(ctx);
   if (!catalog.gates.some((g) => g.id === gateId)) return refuse('not_found', `no gate ${gateId}`);
+  // Who may approve this gate at all, before any release is looked at; the person behind it is checked below.
+  const may = await authorize(
+    ctx,
+    actor,
+    { action: 'gate.approve', gate: gateId, release: { createdBy: null } },
+    { type: 'gate', releaseId: opts.release ?? '-', gateId },
+  );
+  if (!may.ok) return may;
   let rec = opts.release ? await findRelease(ctx, opts.release) : undefined;
   if (!opts.release) {
     const open = await openReleases(ctx);

@@ -12,6 +12,14 @@ export function identityOf(actor: Actor): Identity {
   return actor.identity ?? { kind: 'person', login: actor.personId, seats: actor.seats, scope: 'operate' };
 }
 
+/** Audit names of refusals that existed before the policy (kept so the audit log reads the same). */
+const REFUSED_ACTION: Partial<Record<PolicyRequest['action'], string>> = {
+  'gate.approve': 'gate.approval_refused',
+  'lane.trigger': 'lane.trigger_refused',
+  'freeze.override': 'freeze.override_refused',
+  'release.rollback': 'release.rollback_refused',
+};
+
 export type Authorization = { ok: true; rule: string } | ({ ok: false } & Refusal);
 
 export async function authorize(
@@ -29,7 +37,7 @@ export async function authorize(
       auditEntry({
         at: now,
         actor: actor.label,
-        action: `${request.action}_refused`,
+        action: REFUSED_ACTION[request.action] ?? `${request.action}_refused`,
         object,
         reason: d.message,
         data: { ...data, rule: d.rule, code: d.code },

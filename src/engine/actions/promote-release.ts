@@ -23,10 +23,10 @@ export async function promoteRelease(
 ): Promise<Outcome<ReleaseView>> {
   const { store, catalog } = ctx;
   const now = nowIso(ctx);
+  const allowed = await authorize(ctx, actor, { action: 'release.promote' }, { type: 'release', id: releaseId });
+  if (!allowed.ok) return allowed;
   const rec = await findRelease(ctx, releaseId);
   if (!rec) return refuse('not_found', `no release ${releaseId}`);
-  const allowed = await authorize(ctx, actor, { action: 'release.promote' }, { type: 'release', id: rec.id });
-  if (!allowed.ok) return allowed;
   let state = await loadReleaseState(ctx, rec);
   let plan = planPromote(catalog, state, now);
   const frozenLane =

@@ -31,11 +31,11 @@ export async function rollbackRelease(
 ): Promise<Outcome<ReleaseView>> {
   const { store, catalog } = ctx;
   const now = nowIso(ctx);
+  const allowed = await authorize(ctx, actor, { action: 'release.rollback' }, { type: 'release', id: releaseId });
+  if (!allowed.ok) return allowed;
   const rec = await findRelease(ctx, releaseId);
   if (!rec) return refuse('not_found', `no release ${releaseId}`);
   const release = { type: 'release' as const, id: rec.id };
-  const allowed = await authorize(ctx, actor, { action: 'release.rollback' }, release);
-  if (!allowed.ok) return allowed;
   const missing = (['reason', 'incident', 'owner'] as const).filter((k) => input[k].trim() === '');
   if (missing.length > 0)
     return refuse('validation_failed', `a rollback needs ${missing.join(', ')}`, { missing });
