@@ -1,5 +1,7 @@
 // Configuration from flags and environment variables, validated at start with a clear message.
 import { z } from 'zod';
+import { loadLimits, type ResourceLimits } from './resource-limits.ts';
+import { readStoredApp } from './github/manifest-exchange.ts';
 
 const configSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535),
@@ -26,13 +28,30 @@ const configSchema = z.object({
   workers: z.enum(['all', 'none'], { message: 'LANES_WORKERS must be all or none' }),
   oidcIssuer: z.url({ message: 'LANES_OIDC_ISSUER must be a URL' }),
   oidcAudience: z.string().min(1, { message: 'LANES_OIDC_AUDIENCE must not be empty' }),
+  githubClientId: z.string().optional(),
+  githubClientSecret: z.string().optional(),
+  /** GitHub's web host for the OAuth authorize page (a local stand-in in tests). */
+  githubWebUrl: z.url(),
+  allowCatalogChange: z.boolean(),
+  /** Seconds between reconcile passes; 0 turns the loop off (`lanes reconcile` still runs one pass). */
+  reconcileIntervalS: z.coerce
+    .number()
+    .int()
+    .min(0, { message: 'LANES_RECONCILE_INTERVAL must be 0 (off) or a number of seconds' }),
+  /** The repository file Lanes follows on the default branch (catalog from Git); unset: file only. */
+  catalogRepoPath: z.string().min(1).optional(),
   outboxLeaseMs: z.coerce
     .number()
     .int()
     .min(2000, { message: 'LANES_OUTBOX_LEASE_MS must be at least 2000' }),
+  inboxLeaseMs: z.coerce
+    .number()
+    .int()
+    .min(2000, { message: 'LANES_INBOX_LEASE_MS must be at least 2000' }),
 });
 
-export type Config = z.infer<typeof configSchema>;
+/** `limits`: every bound on what callers can make the server hold (src/resource-limits.ts). */
+export type Config = z.infer<typeof configSchema> & { limits: ResourceLimits };
 
 export const DEMO_WEBHOOK_SECRET = 'lanes-demo-secret-not-for-production';
 /** Where `lanes up --demo` keeps its store: apart from a real `.lanes-data`. */
@@ -45,20 +64,29 @@ export interface ConfigFlags {
   data?: string;
   demo?: boolean;
   openReads?: boolean;
+  allowCatalogChange?: boolean;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): ConfigResult {
   const demo = flags.demo === true;
-  const secretText = env.LANES_WEBHOOK_SECRET ?? (demo ? DEMO_WEBHOOK_SECRET : undefined);
+  const dataDir = flags.data ?? (demo ? DEMO_DATA_DIR : (env.LANES_DATA_DIR ?? '.lanes-data'));
+  // The App created by `lanes github exchange` (credentials kept under the data dir) stands in for the
+  // LANES_GITHUB_APP_* variables when they are unset; an unreadable file is an error, not silently ignored.
+  const stored = demo || env.LANES_GITHUB_APP_ID ? undefined : readStoredApp(dataDir);
+  if (stored && !stored.ok && !stored.missing) return { ok: false, errors: [stored.message] };
+  const app = stored?.ok ? stored.app : undefined;
+  const secretText =
+    env.LANES_WEBHOOK_SECRET ?? app?.webhookSecret ?? (demo ? DEMO_WEBHOOK_SECRET : undefined);
   const raw = {
     port: flags.port ?? env.PORT ?? '8080',
-    host: flags.host ?? env.LANES_HOST ?? '0.0.0.0',
+    // The demo has a public webhook secret and open reads: it listens on loopback unless told otherwise.
+    host: flags.host ?? env.LANES_HOST ?? (demo ? '127.0.0.1' : '0.0.0.0'),
     catalog: flags.catalog ?? env.LANES_CATALOG ?? (demo ? 'examples/ops/lanes.yaml' : 'lanes.yaml'),
     // The demo never touches a real store: its own SQLite directory (unless --data names one), and neither
     // LANES_DATA_DIR nor DATABASE_URL, which point at the real installation's data.
-    dataDir: flags.data ?? (demo ? DEMO_DATA_DIR : (env.LANES_DATA_DIR ?? '.lanes-data')),
+    dataDir,
     databaseUrl: demo ? undefined : env.DATABASE_URL || undefined,
     webhookSecrets:
       secretText === undefined
@@ -72,18 +100,30 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     demo,
     githubApiUrl: env.LANES_GITHUB_API_URL ?? 'https://api.github.com',
     githubToken: env.LANES_GITHUB_TOKEN || undefined,
-    githubAppId: env.LANES_GITHUB_APP_ID || undefined,
-    githubAppPrivateKey: env.LANES_GITHUB_APP_PRIVATE_KEY || undefined,
+    githubAppId: env.LANES_GITHUB_APP_ID || app?.appId,
+    githubAppPrivateKey: env.LANES_GITHUB_APP_PRIVATE_KEY || app?.privateKey,
+    githubClientId: env.LANES_GITHUB_CLIENT_ID || app?.clientId,
+    githubClientSecret: env.LANES_GITHUB_CLIENT_SECRET || app?.clientSecret,
+    githubWebUrl: env.LANES_GITHUB_WEB_URL ?? 'https://github.com',
+    allowCatalogChange:
+      flags.allowCatalogChange === true ||
+      env.LANES_ALLOW_CATALOG_CHANGE === '1' ||
+      env.LANES_ALLOW_CATALOG_CHANGE === 'true',
+    reconcileIntervalS: env.LANES_RECONCILE_INTERVAL ?? (demo ? '0' : '300'),
+    catalogRepoPath: env.LANES_CATALOG_REPO_PATH || undefined,
     logLevel: env.LANES_LOG_LEVEL ?? 'info',
     maxBodyBytes: 25 * 1024 * 1024,
     outboxLeaseMs: env.LANES_OUTBOX_LEASE_MS ?? '60000',
     // GitHub Actions OIDC for POST /api/v1/evidence: whose tokens, for which audience.
     oidcIssuer: env.LANES_OIDC_ISSUER ?? 'https://token.actions.githubusercontent.com',
     oidcAudience: env.LANES_OIDC_AUDIENCE ?? 'lanes',
+    inboxLeaseMs: env.LANES_INBOX_LEASE_MS ?? '30000',
     // none: this process only acknowledges and serves (an ingest replica); another process runs the workers.
     workers: env.LANES_WORKERS ?? 'all',
   };
+  const limits = loadLimits(env);
   const parsed = configSchema.safeParse(raw);
+  if (!limits.ok) return { ok: false, errors: limits.errors };
   if (!parsed.success) {
     return {
       ok: false,
@@ -95,5 +135,8 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       }),
     };
   }
-  return { ok: true, config: parsed.data };
+  return {
+    ok: true,
+    config: { ...parsed.data, maxBodyBytes: limits.limits.webhookBodyBytes, limits: limits.limits },
+  };
 }

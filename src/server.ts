@@ -1,16 +1,18 @@
 // Assembles one Lanes process: catalog, store, the engine (src/engine/lanes-engine.ts: workers and the
 // release engine, wired there), the HTTP app and the live hub. It constructs and starts; it decides nothing.
-import { serve, type ServerType } from '@hono/node-server';
-import { mkdirSync } from 'node:fs';
+import type { ServerType } from '@hono/node-server';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
-import { formatCatalogError, loadCatalogFile } from './catalog/load-catalog.ts';
+import { formatCatalogError, loadCatalogFile, parseCatalog } from './catalog/load-catalog.ts';
+import { acceptCatalogVersion } from './engine/catalog-versions.ts';
 import type { Catalog } from './core/catalog-model.ts';
 import type { Config } from './config.ts';
 import { LanesEngine } from './engine/lanes-engine.ts';
 import type { InboxWorker } from './engine/inbox-worker.ts';
 import type { OutboxWorker } from './engine/outbox-worker.ts';
+import type { Reconciler } from './engine/reconcile-loop.ts';
 import type { ReleaseEngine } from './engine/release-engine.ts';
 import type { TimerWorker } from './engine/timer-worker.ts';
 import { createApp, type AppEnv } from './http/app.ts';
@@ -20,6 +22,8 @@ import { ChangeHub } from './http/live/change-hub.ts';
 import { Metrics } from './http/metrics.ts';
 import { DeliveryWriter } from './store/group-commit.ts';
 import { openStore } from './store/open-store.ts';
+import { listen } from './http/listen.ts';
+import { DEFAULT_LIMITS } from './resource-limits.ts';
 import type { Store } from './store/store.ts';
 import type { Hono } from 'hono';
 
@@ -34,6 +38,8 @@ export interface LanesProcess {
   outbox: OutboxWorker;
   timers: TimerWorker;
   engine: ReleaseEngine;
+  /** Undefined without GitHub credentials. */
+  reconciler: Reconciler | undefined;
   app: Hono<AppEnv>;
   log: Logger;
   close(): Promise<void>;
@@ -53,11 +59,20 @@ export function makeLogger(level: string): Logger {
         'config.webhookSecrets',
         'config.githubToken',
         'config.githubAppPrivateKey',
+        'config.githubClientSecret',
         'config.databaseUrl',
       ],
       censor: '[redacted]',
     },
   });
+}
+
+function readCatalogText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // loadCatalogFile reports why
+  }
 }
 
 export async function startLanes(
@@ -66,22 +81,45 @@ export async function startLanes(
 ): Promise<LanesProcess> {
   const log = opts.log ?? makeLogger(config.logLevel);
   const clock = opts.clock ?? (() => new Date());
-  const loaded = loadCatalogFile(config.catalog);
+  // Read once: the text parsed is the text recorded as the catalog version.
+  const catalogText = readCatalogText(config.catalog);
+  const loaded =
+    catalogText === undefined ? loadCatalogFile(config.catalog) : parseCatalog(catalogText, config.catalog);
   if (!loaded.ok) {
     throw new Error(`invalid catalog:\n${loaded.errors.map(formatCatalogError).join('\n')}`);
   }
   const catalog = loaded.catalog;
-  if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const writer = new DeliveryWriter(store);
+  const limits = config.limits ?? DEFAULT_LIMITS;
+  if (!config.databaseUrl) {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(config.dataDir, 0o700);
+  }
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    sqliteBusyTimeoutMs: limits.sqliteBusyTimeoutMs,
+  });
+  // A store belongs to one catalog (zone and repository): refuse another one unless told to adopt it.
+  const accepted = await acceptCatalogVersion(
+    store,
+    { catalog, text: catalogText ?? '', path: config.catalog, source: 'file', commitSha: null },
+    { allowCatalogChange: config.allowCatalogChange, now: clock().toISOString() },
+  );
+  if (!accepted.ok) {
+    await store.close();
+    throw new Error(accepted.message);
+  }
+  const writer = new DeliveryWriter(store, { maxQueued: limits.ingestQueue });
   const lanesEngine = new LanesEngine(store, catalog, {
     clock,
     log,
     github: config,
     outboxLeaseMs: config.outboxLeaseMs,
+    inboxLeaseMs: config.inboxLeaseMs,
     alertRouteUrl: (name) => process.env[name],
+    reconcileIntervalS: config.reconcileIntervalS,
   });
-  const { releases: engine, readModel, inbox: worker, outbox, timers } = lanesEngine;
+  const { releases: engine, readModel, inbox: worker, outbox, timers, reconciler } = lanesEngine;
   const hub = new ChangeHub(store);
   await hub.start();
   const metrics = new Metrics();
@@ -102,6 +140,8 @@ export async function startLanes(
     clock,
     onDeliveryStored: () => lanesEngine.deliveryStored(),
     webDist: WEB_DIST,
+    limits,
+    reconcile: reconciler ? () => reconciler.runOnce() : undefined,
   });
   if (config.workers === 'all') {
     await lanesEngine.start();
@@ -110,9 +150,16 @@ export async function startLanes(
       'LANES_WORKERS=none: this process acknowledges and serves; deliveries are processed by another replica',
     );
   }
-  const server: ServerType = await new Promise((resolveServer) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
-  });
+  let server: ServerType;
+  try {
+    server = await listen(app, config, limits);
+  } catch (err) {
+    await lanesEngine.stopEffects().catch(() => undefined);
+    await lanesEngine.stopInbox().catch(() => undefined);
+    hub.stop();
+    await store.close().catch(() => undefined);
+    throw err;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -129,6 +176,7 @@ export async function startLanes(
     outbox,
     timers,
     engine,
+    reconciler,
     app,
     log,
     async close() {

@@ -84,6 +84,13 @@ const MATRIX: Record<RouteName, Row> = {
     rightSeat: 'hana',
     status: { ...UNAUTH, read: 403, rightSeat: 404, otherSeat: 404, service: 404, admin: 404 },
   },
+  catalogVersions: { path: '/api/v1/catalog/versions', rightSeat: 'hana', status: READ_OK },
+  reconcile: {
+    path: '/api/v1/reconcile',
+    body: {},
+    rightSeat: 'hana', // admin scope only; without GitHub credentials the admin gets not_configured
+    status: { ...UNAUTH, read: 403, rightSeat: 403, otherSeat: 403, service: 403, admin: 503 },
+  },
   reportEvidence: {
     path: '/api/v1/evidence',
     body: { check: 'report success', outcome: 'passed', sha: 'c0ffee0000000000000000000000000000000009' },

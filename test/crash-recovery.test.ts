@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { openStore } from '../src/store/open-store.ts';
 import { STORE_KINDS, sendDelivery, spawnLanes, waitFor, workflowRunPayload } from './helpers/lanes-harness.ts';
 import { freshPostgresDatabase, freshSqliteDir } from './helpers/test-database.ts';
+import { storedDelivery } from './helpers/store-rows.ts';
 
 
 for (const kind of STORE_KINDS) {
@@ -48,7 +49,7 @@ for (const kind of STORE_KINDS) {
         try {
           await waitFor(async () => (await store.inboxStats()).pending === 0, 'inbox drained after restart', 30_000);
           for (const guid of acked) {
-            const d = await store.getDelivery(guid);
+            const d = await storedDelivery(store, guid);
             assert.ok(d, `acknowledged ${guid} is stored`);
             assert.equal(d.status, 'processed', `${guid} processed`);
           }

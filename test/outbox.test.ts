@@ -24,6 +24,7 @@ import {
   type RecordedCall,
 } from './helpers/fake-github.ts';
 import { freshPostgresDatabase, freshSqliteDir } from './helpers/test-database.ts';
+import { outboxRows, type OutboxFilter } from './helpers/store-rows.ts';
 
 const log = pino({ level: 'silent' });
 const TOKEN = 'ghp_test_token_0123456789';
@@ -74,14 +75,25 @@ async function enqueue(store: Store, ...effects: OutboxEffect[]): Promise<string
   });
 }
 
+/** Key prefixes of the scoped stores below: a scoped store lists only its own test's outbox rows. */
+const prefixes = new WeakMap<Store, string>();
+
+/** The outbox rows of this (scoped) store's test, keys without the test's prefix. */
+async function listOutbox(store: Store, filter: OutboxFilter = {}): Promise<OutboxItem[]> {
+  const prefix = prefixes.get(store) ?? '';
+  return (await outboxRows(store, filter))
+    .filter((i) => i.key.startsWith(prefix))
+    .map((i) => ({ ...i, key: i.key.slice(prefix.length) }));
+}
+
 async function only(store: Store): Promise<OutboxItem> {
-  const items = await store.listOutbox({});
+  const items = await listOutbox(store);
   assert.equal(items.length, 1);
   return items[0] as OutboxItem;
 }
 
 /**
- * The store as one test sees it: enqueue prefixes keys, listOutbox shows (unprefixed) only this test's items.
+ * The store as one test sees it: enqueue prefixes keys, listOutbox(store) shows (unprefixed) only this test's items.
  * Every other call goes to the real store, so workers claim and complete through the real code. Tests leave
  * their items done or dead, so one test never claims another's.
  */
@@ -94,20 +106,16 @@ function scoped(store: Store, prefix: string): Store {
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
     });
-  return new Proxy(store, {
+  const scopedStore = new Proxy(store, {
     get(target, prop, receiver) {
       if (prop === 'transaction')
         return <T>(fn: (t: StoreTx) => Promise<T>) => target.transaction((t) => fn(tx(t)));
-      if (prop === 'listOutbox') {
-        return async (f: Parameters<Store['listOutbox']>[0]) =>
-          (await target.listOutbox({ ...f, limit: 100_000 }))
-            .filter((i) => i.key.startsWith(prefix))
-            .map((i) => ({ ...i, key: i.key.slice(prefix.length) }));
-      }
       const v: unknown = Reflect.get(target, prop, receiver);
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
+  prefixes.set(scopedStore, prefix);
+  return scopedStore;
 }
 
 /** A clock the test moves by hand: every time the worker writes comes from it, never from the wall. */
@@ -512,7 +520,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       });
       await enqueue(store, dispatchEffect('a', { ref: 'r429' }), dispatchEffect('b', { ref: 'r403' }));
       assert.equal(await worker.step(), 2);
-      const [a, b] = await store.listOutbox({});
+      const [a, b] = await listOutbox(store);
       assert.equal(a?.status, 'pending');
       assert.equal(Date.parse(a?.runAt ?? ''), T0 + 120_000);
       assert.equal(b?.status, 'pending');
@@ -525,7 +533,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       clock.ms = reset * 1000 + 1000;
       assert.equal(await worker.drain(), 1);
       assert.deepEqual(
-        (await store.listOutbox({})).map((i) => [i.status, i.attempts]),
+        (await listOutbox(store)).map((i) => [i.status, i.attempts]),
         [
           ['done', 2],
           ['done', 2],
@@ -591,7 +599,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         review('good', '/repos/acme/ops/actions/runs/9/deployment_protection_rule'),
       );
       assert.equal(await worker.drain(), 3);
-      const byKey = new Map((await store.listOutbox({})).map((i) => [i.key, i]));
+      const byKey = new Map((await listOutbox(store)).map((i) => [i.key, i]));
       assert.equal(byKey.get('bad-abs')?.status, 'dead');
       assert.match(byKey.get('bad-abs')?.lastError ?? '', /refused review path/);
       assert.equal(byKey.get('bad-other')?.status, 'dead');
@@ -662,7 +670,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(await worker.drain(), 4);
       clock.ms += 30_000;
       assert.equal(await worker.drain(), 1);
-      const byKey = new Map((await store.listOutbox({})).map((i) => [i.key, i]));
+      const byKey = new Map((await listOutbox(store)).map((i) => [i.key, i]));
       assert.deepEqual(
         [...byKey.values()].map((i) => [i.key, i.status, i.attempts]),
         [
@@ -767,7 +775,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         50,
       );
       assert.deepEqual(
-        new Set((await s1.listOutbox({})).map((i) => `${i.status}/${i.attempts}`)),
+        new Set((await listOutbox(s1)).map((i) => `${i.status}/${i.attempts}`)),
         new Set(['done/1']),
       );
     });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import pino from 'pino';
 import { startLanes } from '../src/server.ts';
 import { sendDelivery, testConfig, waitFor, workflowRunPayload } from './helpers/lanes-harness.ts';
+import { storedDelivery } from './helpers/store-rows.ts';
 
 describe('replicas over one PostgreSQL', () => {
   it('an ingest replica acknowledges, a worker replica processes, every replica streams the change', async () => {
@@ -37,7 +38,7 @@ describe('replicas over one PostgreSQL', () => {
       assert.equal(sent.status, 202);
       // Processed by the worker replica (the ingest replica runs no inbox worker)...
       await waitFor(
-        async () => (await worker.store.getDelivery(sent.guid))?.status === 'processed' || undefined,
+        async () => (await storedDelivery(worker.store, sent.guid))?.status === 'processed' || undefined,
         'processed by the worker replica',
       );
       assert.equal(ingest.worker.processed, 0);

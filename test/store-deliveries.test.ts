@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { DeliveryWriter } from '../src/store/group-commit.ts';
 import type { NewDelivery } from '../src/store/store.ts';
 import { at, canon, delivery, migrateTo, RUN_EXAMPLE, storeContract } from './helpers/store-contract.ts';
+import { storedDelivery } from './helpers/store-rows.ts';
 
 storeContract('deliveries', ({ makeTarget, withStore }) => {
   void it('stores deliveries once: duplicates in a batch and across batches, never overwriting', async () => {
@@ -21,15 +22,15 @@ storeContract('deliveries', ({ makeTarget, withStore }) => {
         delivery('g-3', { action: null }),
       ]);
       assert.deepEqual(r2, ['duplicate', 'inserted']);
-      const d1 = await s.getDelivery('g-1');
+      const d1 = await storedDelivery(s, 'g-1');
       assert.ok(d1);
       assert.equal(d1.body, JSON.stringify(RUN_EXAMPLE));
       assert.equal(d1.status, 'pending');
       assert.equal(d1.attempts, 0);
       assert.equal(d1.receivedAt, canon(at(0)));
-      assert.equal((await s.getDelivery('g-2'))?.body, JSON.stringify(RUN_EXAMPLE));
-      assert.equal((await s.getDelivery('g-3'))?.action, null);
-      assert.equal(await s.getDelivery('missing'), undefined);
+      assert.equal((await storedDelivery(s, 'g-2'))?.body, JSON.stringify(RUN_EXAMPLE));
+      assert.equal((await storedDelivery(s, 'g-3'))?.action, null);
+      assert.equal(await storedDelivery(s, 'missing'), undefined);
       assert.deepEqual(await s.insertDeliveries([]), []);
       const stats = await s.inboxStats();
       assert.deepEqual(stats, {
@@ -76,7 +77,7 @@ storeContract('deliveries', ({ makeTarget, withStore }) => {
       );
       await s.transaction((tx) => tx.markDelivery('b', 'ignored', at(12)));
       assert.deepEqual(await s.claimDeliveries({ limit: 10, leaseMs: 1, now: at(100), worker: 'w4' }), []);
-      const c = await s.getDelivery('c');
+      const c = await storedDelivery(s, 'c');
       assert.equal(c?.status, 'failed');
       assert.equal(c?.error, 'boom');
       assert.equal(c?.processedAt, canon(at(10.5)));
@@ -120,11 +121,11 @@ storeContract('deliveries', ({ makeTarget, withStore }) => {
       // what is fixed: the stored body is the one whose caller was told 'inserted'.
       for (const g of ['gc-0', 'gc-7', 'gc-149']) {
         const winner = guids.findIndex((x, i) => x === g && results[i] === 'inserted');
-        assert.equal((await s.getDelivery(g))?.body, `{"n":${winner}}`);
+        assert.equal((await storedDelivery(s, g))?.body, `{"n":${winner}}`);
       }
       assert.equal(results[198], 'duplicate'); // pre-1, stored before
       assert.equal(results[199], 'duplicate');
-      assert.equal((await s.getDelivery('pre-1'))?.body, JSON.stringify(RUN_EXAMPLE));
+      assert.equal((await storedDelivery(s, 'pre-1'))?.body, JSON.stringify(RUN_EXAMPLE));
       assert.equal((await s.inboxStats()).received, 152);
       assert.ok(calls <= 4, `expected at most 4 batches, got ${calls}`);
       // A failing batch rejects every caller in it, and stores none of it.
@@ -136,7 +137,7 @@ storeContract('deliveries', ({ makeTarget, withStore }) => {
         bad.map((b) => b.status),
         ['rejected', 'rejected'],
       );
-      assert.equal(await s.getDelivery('ok-in-bad-batch'), undefined);
+      assert.equal(await storedDelivery(s, 'ok-in-bad-batch'), undefined);
       assert.equal(await writer.write(delivery('after-failure')), 'inserted');
       await writer.close();
       await assert.rejects(writer.write(delivery('after-close')), /closed/);
@@ -153,7 +154,7 @@ storeContract('deliveries', ({ makeTarget, withStore }) => {
     });
     const s = await t.open();
     try {
-      assert.equal((await s.getDelivery('old-1'))?.body, '{"old":true}');
+      assert.equal((await storedDelivery(s, 'old-1'))?.body, '{"old":true}');
       assert.deepEqual(await s.insertDeliveries([delivery('old-1'), delivery('new-1')]), [
         'duplicate',
         'inserted',

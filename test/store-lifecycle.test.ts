@@ -13,6 +13,7 @@ import {
   runFromPayload,
   storeContract,
 } from './helpers/store-contract.ts';
+import { outboxRows } from './helpers/store-rows.ts';
 
 storeContract('lifecycle', ({ makeTarget, withStore }) => {
   void it('migrates idempotently and reports its dialect', async () => {
@@ -87,7 +88,7 @@ storeContract('lifecycle', ({ makeTarget, withStore }) => {
       );
       assert.equal(await s.getRun(run.runId), undefined);
       assert.deepEqual(await s.listAudit({}), []);
-      assert.deepEqual(await s.listOutbox({}), []);
+      assert.deepEqual(await outboxRows(s, {}), []);
       assert.deepEqual(await s.listTimers({}), []);
       assert.equal(await s.latestChangeSeq(), 0);
       assert.equal(await s.countOpenAlerts(), 0);
@@ -99,7 +100,7 @@ storeContract('lifecycle', ({ makeTarget, withStore }) => {
       });
       assert.equal(typeof result, 'number');
       assert.ok(await s.getRun(run.runId));
-      assert.equal((await s.listOutbox({})).length, 1);
+      assert.equal((await outboxRows(s, {})).length, 1);
     });
   });
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { at, canon, storeContract } from './helpers/store-contract.ts';
+import { outboxRows } from './helpers/store-rows.ts';
 
 storeContract('outbox', ({ withStore }) => {
   void it('runs the outbox: idempotent enqueue, claim with lease, retry, dead and done', async () => {
@@ -62,19 +63,19 @@ storeContract('outbox', ({ withStore }) => {
       );
       await s.failOutbox(dispatch.id, 'HTTP 422', null);
       assert.deepEqual(
-        (await s.listOutbox({ status: 'dead' })).map((o) => [o.key, o.lastError]),
+        (await outboxRows(s, { status: 'dead' })).map((o) => [o.key, o.lastError]),
         [['dispatch:PL-04:rel-1', 'HTTP 422']],
       );
       assert.deepEqual(
-        (await s.listOutbox({ status: 'done' })).map((o) => o.key),
+        (await outboxRows(s, { status: 'done' })).map((o) => o.key),
         ['notify:1'],
       );
       assert.deepEqual(
-        (await s.listOutbox({ status: 'pending' })).map((o) => o.runAt),
+        (await outboxRows(s, { status: 'pending' })).map((o) => o.runAt),
         [canon(at(60))],
       );
       assert.deepEqual(
-        (await s.listOutbox({ kind: 'alert.notify' })).map((o) => o.key),
+        (await outboxRows(s, { kind: 'alert.notify' })).map((o) => o.key),
         ['notify:1'],
       );
       assert.equal((await s.claimOutbox({ limit: 10, now: at(61), leaseMs: 1000 })).length, 1);

@@ -16,6 +16,7 @@ import {
 } from './helpers/lanes-harness.ts';
 import { SCREEN_LANES, SCREEN_WORKFLOWS, screenTime } from './helpers/reference-screen.ts';
 import type { LanesProcess } from '../src/server.ts';
+import { storedDelivery } from './helpers/store-rows.ts';
 
 async function stateOf(lanes: LanesProcess) {
   const runs = await lanes.store.listRuns({ limit: 100_000 });
@@ -46,7 +47,7 @@ for (const kind of STORE_KINDS) {
       const payload = example('workflow_run', 0);
       const ok = await sendDelivery(lanes.url, 'workflow_run', payload);
       assert.equal(ok.status, 202);
-      assert.ok(await lanes.store.getDelivery(ok.guid), 'a 202 delivery is stored');
+      assert.ok(await storedDelivery(lanes.store, ok.guid), 'a 202 delivery is stored');
 
       const body = JSON.stringify(payload);
       const sha1 = `sha1=${createHmac('sha1', SECRET).update(body).digest('hex')}`;
@@ -62,7 +63,7 @@ for (const kind of STORE_KINDS) {
         assert.equal(r.status, 401, `signature ${String(signature)} must be refused`);
         assert.equal((r.body as { error: { code: string } }).error.code, 'invalid_signature');
         assert.equal(
-          await lanes.store.getDelivery(r.guid),
+          await storedDelivery(lanes.store, r.guid),
           undefined,
           'nothing stored for a refused delivery',
         );
@@ -95,7 +96,7 @@ for (const kind of STORE_KINDS) {
       assert.equal(other.status, 200);
       const after = await lanes.store.inboxStats();
       assert.equal(after.received, before.received);
-      const stored = await lanes.store.getDelivery(first.guid);
+      const stored = await storedDelivery(lanes.store, first.guid);
       assert.equal(stored?.body, JSON.stringify(payload));
     });
 
@@ -103,7 +104,7 @@ for (const kind of STORE_KINDS) {
       const r = await sendDelivery(lanes.url, 'star', example('star', 0));
       assert.equal(r.status, 202);
       await lanes.worker.drain();
-      const d = await lanes.store.getDelivery(r.guid);
+      const d = await storedDelivery(lanes.store, r.guid);
       assert.equal(d?.status, 'ignored');
     });
 
@@ -133,7 +134,7 @@ for (const kind of STORE_KINDS) {
         const r = await sendDelivery(lanes.url, 'workflow_run', body);
         assert.equal(r.status, 400, `body ${body.slice(0, 20)} must be refused`);
         assert.equal((r.body as { error: { code: string } }).error.code, 'invalid_json');
-        assert.equal(await lanes.store.getDelivery(r.guid), undefined);
+        assert.equal(await storedDelivery(lanes.store, r.guid), undefined);
       }
       // Deep nesting that is still valid JSON is stored, then ignored: no crash, no state change.
       const deep = await sendDelivery(
@@ -143,7 +144,7 @@ for (const kind of STORE_KINDS) {
       );
       assert.equal(deep.status, 202);
       await lanes.worker.drain();
-      assert.equal((await lanes.store.getDelivery(deep.guid))?.status, 'ignored');
+      assert.equal((await storedDelivery(lanes.store, deep.guid))?.status, 'ignored');
       assert.equal(await stateOf(lanes), runsBefore);
       const health = await fetch(`${lanes.url}/healthz`);
       assert.equal(health.status, 200);
@@ -172,7 +173,7 @@ for (const kind of STORE_KINDS) {
         guids.push(r.guid);
       }
       await lanes.worker.drain();
-      for (const g of guids) assert.equal((await lanes.store.getDelivery(g))?.status, 'ignored');
+      for (const g of guids) assert.equal((await storedDelivery(lanes.store, g))?.status, 'ignored');
       assert.equal(await stateOf(lanes), runsBefore);
     });
 
@@ -201,7 +202,7 @@ for (const kind of STORE_KINDS) {
         duplex: 'half',
       } as RequestInit);
       assert.equal(res.status, 413);
-      assert.equal(await lanes.store.getDelivery('chunked-big-1'), undefined);
+      assert.equal(await storedDelivery(lanes.store, 'chunked-big-1'), undefined);
     });
   });
 }

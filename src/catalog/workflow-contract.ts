@@ -5,24 +5,15 @@
 // undeclared input) and must not require an input Lanes never sends; every job and GitHub environment a
 // binding names must be in the file; optionally, every job deploying to a gate-step environment must start
 // with the Lanes gate step. The input sets mirror the engine's dispatch payloads (core/promotion.ts
-// dispatchEffects and planRollback, engine/release-engine.ts release opening and rollback); a change there
-// must change DISPATCH_INPUTS / ROLLBACK_INPUTS here.
+// dispatchEffects and planRollback, engine/release-engine.ts release opening and rollback) through the one
+// list in core/dispatch-inputs.ts, which the engine's effect builder enforces.
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Catalog, Lane, LaneBinding, Workflow } from './catalog-schema.ts';
 
-/** Inputs every dispatch of a promotion lane carries (release opening sends a subset of them). */
-export const DISPATCH_INPUTS = ['release', 'version', 'sha', 'lane'] as const;
-/** Inputs a rollback adds (planRollback, plus incident/owner/reason from the rollback request). */
-export const ROLLBACK_INPUTS = [
-  'target_release',
-  'target_version',
-  'target_sha',
-  'target_manifest',
-  'requested_by',
-  'reason',
-  'incident',
-  'owner',
-] as const;
+import { DISPATCH_INPUTS, ROLLBACK_INPUTS } from '../core/dispatch-inputs.ts';
+
+// One list for the engine and the check (src/core/dispatch-inputs.ts), re-exported for existing callers.
+export { DISPATCH_INPUTS, ROLLBACK_INPUTS };
 /** GitHub's limit on workflow_dispatch inputs (25 on github.com; 10 on older GitHub Enterprise Server). */
 export const DEFAULT_MAX_INPUTS = 25;
 

@@ -9,6 +9,7 @@ import { registerAuditCommand } from './commands/audit-command.ts';
 import { registerEvidenceCommands } from './commands/evidence-commands.ts';
 import { registerGateCommands } from './commands/gate-commands.ts';
 import { registerLaneCommands } from './commands/lane-commands.ts';
+import { registerReconcileCommands } from './commands/reconcile-commands.ts';
 import { registerReleaseCommands } from './commands/release-commands.ts';
 import { registerStatusCommand } from './commands/status-command.ts';
 
@@ -22,4 +23,5 @@ export function registerApiCommands(program: Command): void {
   registerEvidenceCommands(program);
   registerAlertCommands(program);
   registerAuditCommand(program);
+  registerReconcileCommands(program);
 }

@@ -13,6 +13,7 @@ import {
   type QueryValue,
 } from './api-client.ts';
 import { statusStyle, text, useColor, type Column } from './format-table.ts';
+import { sanitiseText, terminalLine } from './terminal-text.ts';
 
 type Row = Record<string, unknown>;
 
@@ -41,7 +42,7 @@ function clientFor(flags: ConnectionFlags): ApiClient {
 }
 
 export function out(line = ''): void {
-  process.stdout.write(`${line}\n`);
+  process.stdout.write(`${terminalLine(line)}\n`);
 }
 
 export function printJson(value: unknown): void {
@@ -63,7 +64,7 @@ export async function run(
 
 export function reportFailure(e: unknown, client: ApiClient, json: boolean): number {
   if (e instanceof ApiRequestError) {
-    const lines = [`lanes: ${e.code}: ${e.message}`, ...detailLines(e.details)];
+    const lines = [`lanes: ${e.code}: ${e.message}`, ...detailLines(e.details)].map(sanitiseText);
     if (e.status === 401 && !client.connection.token)
       lines.push('lanes: hint: pass --token or set LANES_TOKEN');
     process.stderr.write(`${lines.join('\n')}\n`);

@@ -225,6 +225,11 @@ export async function loadDemo(
     opts.onProgress?.(done, total);
   }
   await fireTimersBefore(Date.parse(demo.now) + 1);
+  // The recorded history already holds what the history's effects caused (the runs Lanes dispatched, the
+  // answered protection requests), so they count as performed in the past: sent now, they would repeat
+  // history against whatever GitHub is configured. Only effects decided from the demo's present are sent.
+  const past = await lanes.store.claimOutbox({ limit: 100_000, now: demo.now, leaseMs: 60_000 });
+  for (const e of past) await lanes.store.completeOutbox(e.id, demo.now);
   clock?.flowFrom(demo.now);
   lanes.outbox.start();
   return { replay, actions: demo.actions.length };

@@ -2,6 +2,7 @@
 // Widths are measured on the plain text; colour is applied after padding, so columns stay aligned.
 
 import { toneOf, type Tone } from '../contract/tone.ts';
+import { sanitiseText } from './terminal-text.ts';
 
 export interface Column<Row> {
   header: string;
@@ -25,7 +26,7 @@ export function formatTable<Row>(
 ): string {
   const indent = opts.indent ?? '';
   const gap = opts.gap ?? '  ';
-  const cells = rows.map((row) => columns.map((c) => clip(oneLine(c.value(row)), c.max)));
+  const cells = rows.map((row) => columns.map((c) => clip(oneLine(sanitiseText(c.value(row))), c.max)));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] ?? '').length)));
   const lines: string[] = [];
   const header = columns.map((c, i) => pad(c.header, widths[i] ?? 0, i === columns.length - 1)).join(gap);

@@ -20,6 +20,10 @@ export function registerServerCommands(program: Command): void {
       'example catalog, open reads, and the demo history replayed into a fresh data directory',
     )
     .option('--open-reads', 'allow unauthenticated GET on the API (trusted networks only)')
+    .option(
+      '--allow-catalog-change',
+      'start even though the store was created for another catalog (zone or repository)',
+    )
     .action(
       async (opts: {
         catalog?: string;
@@ -28,6 +32,7 @@ export function registerServerCommands(program: Command): void {
         host?: string;
         demo?: boolean;
         openReads?: boolean;
+        allowCatalogChange?: boolean;
       }) => {
         const r = loadConfig({ ...opts });
         if (!r.ok) {

@@ -108,7 +108,7 @@ export function registerWorkflowsCommands(program: Command): void {
     });
 
   wf.command('scaffold')
-    .argument('<workflow>', 'catalog workflow id, e.g. WF-07')
+    .argument('<workflow>', 'catalog workflow id (WF-xx)')
     .description(
       'print a starting workflow file: triggers, dispatch inputs, environments, gate and evidence steps',
     )

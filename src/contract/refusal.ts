@@ -34,6 +34,9 @@ export const REFUSAL_STATUS = {
   internal: 500,
   store_unavailable: 503,
   overloaded: 503,
+  catalog_mismatch: 409,
+  catalog_invalid: 422,
+  not_configured: 503,
 } as const;
 
 export type RefusalCode = keyof typeof REFUSAL_STATUS;

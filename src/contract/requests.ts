@@ -55,7 +55,8 @@ export const EvidenceRequest = z
       .regex(/^PL-[A-Z0-9-]+$/)
       .optional(),
     runId: z.number().int().positive().optional(),
-    url: z.url().optional(),
+    // Only web links are stored: a javascript: or data: URL would run in whoever clicks it.
+    url: z.url({ protocol: /^https?$/, message: 'url must be an http(s) URL' }).optional(),
     details: z.string().max(10_000).optional(),
     key: z.string().min(1).max(200).optional(),
   })
@@ -90,3 +91,7 @@ export const AuditQuery = z.object({
   objectId: z.string().optional().describe('empty means any'),
 });
 export type AuditQuery = z.output<typeof AuditQuery>;
+
+/** `lanes reconcile`: one pass now; nothing to choose. */
+export const ReconcileRequest = z.object({}).strict();
+export type ReconcileRequest = z.output<typeof ReconcileRequest>;

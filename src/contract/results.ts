@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { REFUSAL_STATUS, type RefusalCode } from './refusal.ts';
 import { AlertView, GateView, LaneView, ReleaseView, WorkflowView } from './views.ts';
+import { CatalogVersionView } from './views.ts';
 
 export const LaneList = z.object({ lanes: z.array(LaneView) });
 export type LaneList = z.infer<typeof LaneList>;
@@ -57,3 +58,6 @@ export const ApiErrorSchema = z.object({
     requestId: z.string().optional(),
   }),
 });
+
+export const CatalogVersionList = z.object({ versions: z.array(CatalogVersionView) });
+export type CatalogVersionList = z.infer<typeof CatalogVersionList>;

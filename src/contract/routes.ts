@@ -11,12 +11,14 @@ import {
   EvidenceRequest,
   NoteRequest,
   PromoteRequest,
+  ReconcileRequest,
   RollbackRequest,
   TriggerRequest,
 } from './requests.ts';
 import {
   AlertList,
   AuditList,
+  CatalogVersionList,
   EvidenceResult,
   GateList,
   LaneList,
@@ -30,6 +32,7 @@ import {
   LaneDetail,
   LiveEvent,
   Overview,
+  ReconcileResult,
   ReleaseView,
   WorkflowDetail,
 } from './views.ts';
@@ -134,6 +137,20 @@ export const API = {
     ...get('/api/v1/events', 'Live changes (Server-Sent Events; honours Last-Event-ID)', LiveEvent),
     stream: true,
   },
+  reconcile: {
+    ...post(
+      '/api/v1/reconcile',
+      'Run one reconcile pass now: redeliver failed App deliveries, feed runs no webhook announced',
+      ReconcileRequest,
+      ReconcileResult,
+    ),
+    scope: 'admin',
+  },
+  catalogVersions: get(
+    '/api/v1/catalog/versions',
+    'Catalog versions this store accepted, newest first (the first is the active one)',
+    CatalogVersionList,
+  ),
 } as const satisfies Record<string, RouteSpec>;
 
 export type ApiRoutes = typeof API;

@@ -43,7 +43,7 @@ export const LaneCheckView = z.object({
 export type LaneCheckView = z.infer<typeof LaneCheckView>;
 
 export const LaneView = z.object({
-  id: z.string().describe('PL-01'),
+  id: z.string().describe('catalog lane id, PL-xx'),
   name: z.string(),
   kind: z.enum(['delivery', 'rollback', 'rollback-drill']),
   trigger: z.string().describe('display text'),
@@ -102,7 +102,7 @@ export const LaneDetail = LaneView.extend({
 export type LaneDetail = z.infer<typeof LaneDetail>;
 
 export const WorkflowView = z.object({
-  id: z.string().describe('WF-01'),
+  id: z.string().describe('catalog workflow id, WF-xx'),
   name: z.string(),
   file: z.string(),
   runner: z.enum(['github-hosted', 'self-hosted']),
@@ -234,3 +234,31 @@ export const AlertView = z.object({
   resolvedAt: nullable(time),
 });
 export type AlertView = z.infer<typeof AlertView>;
+
+/** One source of a reconcile pass: the App's hook deliveries, or one repository's runs. */
+export const ReconcileSourceResult = z.object({
+  source: z.string().describe('"app-deliveries" or "runs:owner/name"'),
+  checked: z.number().int().describe('deliveries or runs looked at'),
+  found: z.number().int().describe('gaps: failed deliveries not in the inbox, runs/jobs missing or behind'),
+  filled: z.number().int().describe('redeliveries requested, or synthetic deliveries stored'),
+  error: nullable(z.string()),
+  skipped: nullable(z.string()),
+});
+export type ReconcileSourceResult = z.infer<typeof ReconcileSourceResult>;
+
+export const ReconcileResult = z.object({ at: time, sources: z.array(ReconcileSourceResult) });
+export type ReconcileResult = z.infer<typeof ReconcileResult>;
+
+/** A catalog Lanes accepted (from its file or from Git), newest first in lists. */
+export const CatalogVersionView = z.object({
+  id: z.number().int(),
+  digest: z.string(),
+  zone: z.string(),
+  repository: z.string(),
+  source: z.enum(['file', 'git']),
+  path: z.string(),
+  commitSha: nullable(z.string()),
+  loadedAt: time,
+  active: z.boolean(),
+});
+export type CatalogVersionView = z.infer<typeof CatalogVersionView>;

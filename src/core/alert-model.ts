@@ -12,7 +12,7 @@ export interface AlertSubject {
 
 export interface RaiseIntent {
   action: 'raise';
-  /** Dedupe key: one incident = one key (e.g. lane_failed:<release>:PL-09, drill_missed:PL-12). */
+  /** Dedupe key: one incident = one key (e.g. lane_failed:<release>:<lane>, drill_missed:<lane>). */
   key: string;
   rule: AlertRule;
   severity: AlertSeverity;

@@ -24,7 +24,7 @@ export interface ProtectionReviewPayload {
 
 export interface CommitStatusPayload {
   sha: string;
-  context: string; // lanes/RG-07
+  context: string; // lanes/<gate id>
   state: 'success' | 'pending' | 'failure';
   description: string;
   gateId: string;

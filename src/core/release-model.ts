@@ -68,7 +68,7 @@ export interface ReleaseState {
   previousReleaseId: string | null;
   /** Per lane id: the newest run state for this release. Lanes without a run may be absent (= idle). */
   laneRuns: Record<string, ReleaseLaneRun>;
-  /** Lanes the branch policy skipped for this change (path filters did not match), e.g. PL-02. */
+  /** Lanes the branch policy skipped for this change (path filters did not match). */
   skippedLanes: string[];
   /** Newest evidence outcome per check name on this release's sha. Absent = missing. */
   evidence: Record<string, EvidenceOutcome>;

@@ -188,13 +188,10 @@ type Prepared = { d: Delivery; facts: NormalisedFact[] } | { d: Delivery; ignore
 
 async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' | 'stale'> {
   switch (fact.kind) {
-    case 'run': {
-      const r = await tx.upsertRun(fact.run);
-      // The environment of a run is learned from deployments, which may arrive before or after the run.
-      if (r === 'applied' && fact.run.environment === null)
-        await tx.adoptDeploymentEnvironment(fact.run.runId);
-      return r;
-    }
+    case 'run':
+      // The environment of a run is learned from deployments, which may arrive before or after the run:
+      // upsertRun adopts a stored deployment's environment in its own write.
+      return tx.upsertRun(fact.run);
     case 'job': {
       const r = await tx.upsertJob(fact.job, fact.repo);
       if (fact.environment) await tx.setRunEnvironment(fact.job.runId, fact.environment);
@@ -216,7 +213,7 @@ async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' |
       return r;
     }
     case 'release':
-      return 'stale'; // releases are opened by PL-06 through the API; GitHub release events are informational
+      return 'stale'; // releases are opened through the API; GitHub release events are informational
   }
 }
 

@@ -3,17 +3,30 @@
 // payload shape whoever decided it. Effects are written inside the caller's transaction: an effect exists
 // if and only if its decision committed; the outbox key makes a repeated decision a no-op.
 import { basename } from 'node:path';
+import { workflowById, type Catalog } from '../core/catalog-model.ts';
+import { undeclaredInputs } from '../core/dispatch-inputs.ts';
+import { workflowRepository } from '../core/evidence-provenance.ts';
 import type { Effect } from '../core/promotion.ts';
 import type { OutboxEffect, StoreTx } from '../store/store.ts';
 import type { EngineContext } from './engine-context.ts';
 
 export interface DispatchSpec {
   key: string;
+  /** The catalog workflow (its `repository` decides where the dispatch goes; default the catalog's). */
+  workflowId?: string;
   workflowFile: string;
   ref: string;
   inputs: Record<string, string>;
   laneId: string;
   releaseId?: string;
+}
+
+/** A workflow in another repository (a service repo builds, an ops repo deploys) is dispatched there. */
+function dispatchRepository(c: Catalog, d: DispatchSpec): string {
+  const wf =
+    (d.workflowId !== undefined ? workflowById(c, d.workflowId) : undefined) ??
+    c.workflows.find((w) => w.file === d.workflowFile);
+  return wf ? workflowRepository(c, wf) : c.repository;
 }
 
 /** The github.dispatch row: repository, workflow file name (GitHub wants the base name), ref and inputs. */
@@ -23,7 +36,7 @@ export function dispatchEffect(ctx: EngineContext, d: DispatchSpec, now: string)
     kind: 'github.dispatch',
     runAt: now,
     payload: {
-      repo: ctx.catalog.repository,
+      repo: dispatchRepository(ctx.catalog, d),
       workflowFile: basename(d.workflowFile),
       ref: d.ref,
       inputs: d.inputs,
@@ -44,8 +57,15 @@ export function outboxEffectOf(
   now: string,
 ): OutboxEffect | undefined {
   switch (e.kind) {
-    case 'github.dispatch':
+    case 'github.dispatch': {
+      // A decided dispatch sends only inputs `lanes workflows check` asks workflows to declare; another
+      // name would pass the check and be refused by GitHub (422) at release time. A programming error:
+      // fail the decision's transaction loudly rather than enqueue a dispatch that cannot succeed.
+      const extra = undeclaredInputs(e.payload.inputs);
+      if (extra.length > 0)
+        throw new Error(`dispatch ${e.key} sends inputs outside the workflow contract: ${extra.join(', ')}`);
       return dispatchEffect(ctx, { ...e.payload, key: e.key }, now);
+    }
     case 'github.protection_review': {
       const req = requests.find(
         (r) => r.runId === e.payload.runId && r.environment === e.payload.environment,

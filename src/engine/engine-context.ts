@@ -42,4 +42,4 @@ export function nowIso(ctx: EngineContext): string {
   return ctx.clock().toISOString();
 }
 
-/** Small per-release engine state kept in the store's kv table. */
+/** Small per-release engine state (freeze overrides, green-at times), kept in typed store tables. */

@@ -8,12 +8,14 @@ import type { Catalog } from '../core/catalog-model.ts';
 import type { GateView } from '../contract/views.ts';
 import { authFromConfig, type GitHubAuthConfig } from '../github/github-auth.ts';
 import { GitHubClient } from '../github/github-client.ts';
+import { ReconcileClient } from '../github/reconcile-client.ts';
 import type { Store } from '../store/store.ts';
 import { AlertNotifier } from './alert-notifier.ts';
 import { DeliveryApplier } from './apply-delivery.ts';
 import { InboxWorker } from './inbox-worker.ts';
 import { alertHandlers, githubHandlers, OutboxWorker, type OutboxHandlers } from './outbox-worker.ts';
 import { ReadModel } from './read-model.ts';
+import { Reconciler } from './reconcile-loop.ts';
 import { ReleaseEngine } from './release-engine.ts';
 import { TimerWorker } from './timer-worker.ts';
 
@@ -23,8 +25,12 @@ export interface LanesEngineOptions {
   /** GitHub credentials and API URL; without credentials GitHub effects wait in the outbox. */
   github: GitHubAuthConfig;
   outboxLeaseMs?: number;
+  /** How long a replica's claim on inbox deliveries lasts before another replica may take them over. */
+  inboxLeaseMs?: number;
   alertRouteUrl?: (envName: string) => string | undefined;
   publicUrl?: string;
+  /** Seconds between reconcile passes (0: only on request). */
+  reconcileIntervalS?: number;
 }
 
 /** Without credentials, GitHub effects wait in the outbox (visible, retried slowly) until configured. */
@@ -44,7 +50,10 @@ export class LanesEngine {
   readonly inbox: InboxWorker;
   readonly outbox: OutboxWorker;
   readonly timers: TimerWorker;
+  /** Fills gaps GitHub's webhooks left; undefined without GitHub credentials. */
+  readonly reconciler: Reconciler | undefined;
   private readonly log: Logger;
+  private readonly reconcileIntervalS: number;
 
   constructor(
     private readonly store: Store,
@@ -61,6 +70,7 @@ export class LanesEngine {
     // Decisions follow facts: after deliveries change state, re-evaluate the active releases on those commits.
     this.inbox = new InboxWorker(store, new DeliveryApplier(store, catalog), log, {
       clock,
+      ...(opts.inboxLeaseMs !== undefined ? { leaseMs: opts.inboxLeaseMs } : {}),
       afterApplied: (shas) => releases.reevaluateCommits(shas, 'GitHub delivery'),
     });
     const readModel: ReadModel = new ReadModel(store, catalog, {
@@ -69,19 +79,22 @@ export class LanesEngine {
     });
     this.readModel = readModel;
     const auth = authFromConfig(opts.github);
+    const gh = auth
+      ? new GitHubClient({ auth, baseUrl: opts.github.githubApiUrl, log, clock: () => clock().getTime() })
+      : undefined;
     const handlers: OutboxHandlers = {
       ...alertHandlers(new AlertNotifier({ log })),
-      ...(auth
-        ? githubHandlers(
-            new GitHubClient({
-              auth,
-              baseUrl: opts.github.githubApiUrl,
-              log,
-              clock: () => clock().getTime(),
-            }),
-          )
-        : notConfigured()),
+      ...(gh ? githubHandlers(gh) : notConfigured()),
     };
+    this.reconcileIntervalS = opts.reconcileIntervalS ?? 0;
+    this.reconciler = gh
+      ? new Reconciler(store, () => catalog, new ReconcileClient(gh), {
+          clock,
+          log,
+          asApp: Boolean(opts.github.githubAppId && opts.github.githubAppPrivateKey),
+          onDeliveryStored: () => this.deliveryStored(),
+        })
+      : undefined;
     // Without GitHub credentials the waiting effects would warn on every retry: say it once instead.
     if (!auth)
       log.info(
@@ -97,14 +110,22 @@ export class LanesEngine {
   /** A delivery was stored by this process (the webhook route): wake the inbox here and in other replicas. */
   deliveryStored(): void {
     this.inbox.kick();
-    void this.store.notify('inbox').catch(() => undefined);
+    // One NOTIFY per group-commit batch, not per delivery: the batch's callers all resume in the same tick.
+    if (this.inboxNotifyQueued) return;
+    this.inboxNotifyQueued = true;
+    setImmediate(() => {
+      this.inboxNotifyQueued = false;
+      void this.store.notify('inbox').catch(() => undefined);
+    });
   }
+  private inboxNotifyQueued = false;
 
   /** Start the workers, then re-derive every decision once (recovers timers lost in a crash). */
   async start(): Promise<void> {
     this.inbox.start();
     this.outbox.start();
     this.timers.start();
+    this.reconciler?.start(this.reconcileIntervalS);
     await this.releases
       .reevaluateAll('start-up')
       .catch((e: unknown) => this.log.error({ err: String(e) }, 'start-up evaluation failed'));
@@ -112,6 +133,7 @@ export class LanesEngine {
 
   /** Stop the timers and the outbox (no new effects are sent). */
   async stopEffects(): Promise<void> {
+    await this.reconciler?.stop();
     await this.timers.stop();
     await this.outbox.stop();
   }

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Identity } from '../core/policy.ts';
 import type { WorkflowClaims } from '../engine/engine-context.ts';
-import type { AlertView, GateView, ReleaseView } from '../contract/views.ts';
+import type { AlertView, GateView, ReconcileResult, ReleaseView } from '../contract/views.ts';
 import type { Outcome } from '../contract/refusal.ts';
 import type {
   ApproveRequest,
@@ -15,6 +15,7 @@ import type {
 } from '../contract/requests.ts';
 import type { EvidenceResult, TriggerResult } from '../contract/results.ts';
 import type { ReadModel } from '../engine/read-model.ts';
+import type { ResourceLimits } from '../resource-limits.ts';
 import type { DeliveryWriter } from '../store/group-commit.ts';
 import type { ReleaseRecord, Store } from '../store/store.ts';
 import type { Authenticator, Principal } from './auth.ts';
@@ -67,6 +68,10 @@ export interface AppDeps {
   webDist?: string;
   /** Verifies GitHub Actions OIDC tokens on POST /api/v1/evidence; absent = API tokens only. */
   oidc?: OidcVerifier;
+  /** Bounds on what callers can hold (src/resource-limits.ts); the defaults when absent. */
+  limits?: ResourceLimits;
+  /** One reconcile pass now (`lanes reconcile`); undefined without GitHub credentials. */
+  reconcile?: (() => Promise<ReconcileResult>) | undefined;
 }
 
 export type AppEnv = { Variables: { principal: Principal | undefined; requestId: string } };

@@ -2,13 +2,16 @@
 // health, webhooks, authentication for /api/v1, one sub-app per resource (each registered from the
 // contract's route table), and the dashboard's static files. What each part guarantees is in its file.
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps, AppEnv } from './app-env.ts';
 import { authenticate } from './auth-middleware.ts';
+import { BodyBudget } from './body-budget.ts';
 import { AppError, errorBody } from './errors.ts';
 import { countRequests } from './metrics.ts';
 import { OverviewCache } from './overview-cache.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { connectRoutes } from './routes/connect.ts';
 import { eventRoutes } from './routes/events.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { gateRoutes } from './routes/gates.ts';
@@ -19,7 +22,10 @@ import { overviewRoutes } from './routes/overview.ts';
 import { releaseRoutes } from './routes/releases.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { workflowRoutes } from './routes/workflows.ts';
+import { securityHeaders } from './security-headers.ts';
 import { isApiPath, serveDashboard, spaFallback } from './static-files.ts';
+import { isStoreFailure } from '../store/store-failure.ts';
+import { DEFAULT_LIMITS } from '../resource-limits.ts';
 
 export type { AppDeps, AppEnv } from './app-env.ts';
 
@@ -27,7 +33,9 @@ let requestCounter = 0;
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const limits = deps.limits ?? DEFAULT_LIMITS;
 
+  app.use('*', securityHeaders());
   app.use('*', async (c, next) => {
     c.set('requestId', `req-${process.pid}-${++requestCounter}`);
     await next();
@@ -37,6 +45,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.onError((err, c) => {
     if (err instanceof AppError) {
       return c.json(errorBody(err.code, err.message, err.details, c.get('requestId')), err.status);
+    }
+    if (isStoreFailure(err)) {
+      deps.log.warn({ err: err.message, path: c.req.path }, 'store unavailable');
+      return c.json(
+        errorBody('store_unavailable', 'the store is unavailable; retry later', undefined, c.get('requestId')),
+        503,
+      );
     }
     deps.log.error({ err: err.message, path: c.req.path }, 'unhandled error');
     return c.json(errorBody('internal', 'internal error', undefined, c.get('requestId')), 500);
@@ -55,11 +70,23 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       writer: deps.writer,
       metrics: deps.metrics,
       maxBodyBytes: deps.maxBodyBytes,
+      budget: new BodyBudget(limits.webhookInflightBytes),
+      log: deps.log,
       onStored: deps.onDeliveryStored,
       clock: deps.clock,
     }),
   );
 
+  // Before authentication: an oversized body is refused from its declared length, unread.
+  app.use(
+    '/api/v1/*',
+    bodyLimit({
+      maxSize: limits.apiBodyBytes,
+      onError: () => {
+        throw new AppError('payload_too_large', `request body over ${limits.apiBodyBytes} bytes`);
+      },
+    }),
+  );
   app.use('/api/v1/*', authenticate(deps));
   const overview = new OverviewCache(
     (now) => deps.readModel.overview(now),
@@ -75,7 +102,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', alertRoutes(deps.engine));
   app.route('/', evidenceRoutes(deps.reportEvidence));
   app.route('/', auditRoutes(deps.store));
-  app.route('/', eventRoutes(deps));
+  app.route(
+    '/',
+    eventRoutes({ ...deps, sse: { maxClients: limits.sseMaxClients, maxQueue: limits.sseClientQueue } }),
+  );
+  app.route('/', connectRoutes(deps));
 
   serveDashboard(app, deps.webDist);
   return app;

@@ -51,6 +51,20 @@ export class Metrics {
         '# TYPE lanes_store_up gauge',
         'lanes_store_up 1',
       );
+      // Kept in the store (every replica's passes add up), so any replica's scrape shows the totals.
+      const progress = await store.listReconcileProgress();
+      lines.push(
+        '# HELP lanes_reconcile_gaps_found_total Gaps the reconcile loop found, by source.',
+        '# TYPE lanes_reconcile_gaps_found_total counter',
+        ...progress.map(
+          (p) => `lanes_reconcile_gaps_found_total${labelText({ source: p.source })} ${p.found}`,
+        ),
+        '# HELP lanes_reconcile_gaps_filled_total Gaps filled (redeliveries requested, runs and jobs fed to the inbox), by source.',
+        '# TYPE lanes_reconcile_gaps_filled_total counter',
+        ...progress.map(
+          (p) => `lanes_reconcile_gaps_filled_total${labelText({ source: p.source })} ${p.filled}`,
+        ),
+      );
     } catch {
       lines.push(
         '# HELP lanes_store_up 1 when the store answered this scrape.',

@@ -87,18 +87,6 @@ export interface EvidenceTable {
   authority?: string | null; // 0006: github | api
 }
 
-export interface ArtifactsTable {
-  id: Generated<number>;
-  run_id: number;
-  name: string; // unique with run_id
-  artifact_id: number | null;
-  size: number;
-  url: string | null;
-  expired: BoolInt;
-  created_at: IsoText | null;
-  updated_at: IsoText;
-}
-
 export interface DeploymentsTable {
   deployment_id: number; // primary key
   repo: string;
@@ -142,18 +130,6 @@ export interface ReleasesTable {
   created_at: IsoText;
   updated_at: IsoText;
   data: JsonText; // anything else the engine keeps with a release
-}
-
-export interface ReleaseLanesTable {
-  release_id: string; // primary key (release_id, lane_id)
-  lane_id: string;
-  position: number; // order in the promotion flow
-  state: string; // waiting | running | passed | failed | skipped
-  run_id: number | null;
-  started_at: IsoText | null;
-  finished_at: IsoText | null;
-  detail: JsonText;
-  updated_at: IsoText;
 }
 
 export interface GateDecisionsTable {
@@ -234,12 +210,6 @@ export interface ChangesTable {
   data: JsonText;
 }
 
-export interface PeopleTable {
-  id: string;
-  name: string;
-  created_at: IsoText;
-}
-
 export interface TokensTable {
   id: string;
   person_id: string;
@@ -251,13 +221,6 @@ export interface TokensTable {
   revoked_at: IsoText | null;
   last_used_at: IsoText | null;
   service?: string | null; // 0006: named service the token is bound to
-}
-
-/** @deprecated Engine state moved to typed tables (0002); kept until the engine stops calling kvGet/kvSet. */
-export interface KvTable {
-  key: string;
-  value: JsonText;
-  updated_at: IsoText;
 }
 
 /** A freeze override granted for a release (0002; was kv `release-overrides:<id>`). */
@@ -284,17 +247,47 @@ export interface MonitoringStartsTable {
   started_at: IsoText;
 }
 
+/** A catalog Lanes accepted (0005); the first row names what the store was created for. */
+export interface CatalogVersionsTable {
+  id: Generated<number>;
+  digest: string; // sha256 of the catalog text
+  zone: string;
+  repository: string;
+  source: string; // file | git
+  path: string;
+  commit_sha: string | null;
+  body: string;
+  loaded_at: IsoText;
+}
+
+/** A dashboard session (0005): hashes only. */
+export interface SessionsTable {
+  id_hash: string;
+  login: string;
+  csrf_hash: string;
+  created_at: IsoText;
+  expires_at: IsoText;
+  revoked_at: IsoText | null;
+}
+
+/** How far the reconcile loop has looked per source (0005). */
+export interface ReconcileStateTable {
+  source: string;
+  checked_until: IsoText | null;
+  found: Generated<number>;
+  filled: Generated<number>;
+  updated_at: IsoText;
+}
+
 export interface Database {
   deliveries: DeliveriesTable;
   delivery_bodies: DeliveryBodiesTable;
   runs: RunsTable;
   jobs: JobsTable;
   evidence: EvidenceTable;
-  artifacts: ArtifactsTable;
   deployments: DeploymentsTable;
   protection_requests: ProtectionRequestsTable;
   releases: ReleasesTable;
-  release_lanes: ReleaseLanesTable;
   gate_decisions: GateDecisionsTable;
   approvals: ApprovalsTable;
   alerts: AlertsTable;
@@ -302,10 +295,11 @@ export interface Database {
   outbox: OutboxTable;
   timers: TimersTable;
   changes: ChangesTable;
-  people: PeopleTable;
   tokens: TokensTable;
-  kv: KvTable;
   release_overrides: ReleaseOverridesTable;
   release_green_lanes: ReleaseGreenLanesTable;
   monitoring_starts: MonitoringStartsTable;
+  catalog_versions: CatalogVersionsTable;
+  sessions: SessionsTable;
+  reconcile_state: ReconcileStateTable;
 }

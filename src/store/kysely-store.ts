@@ -14,7 +14,7 @@ import { auditReads, auditWrites } from './repos/audit.ts';
 import { changeLock, changeReads, changeWrites } from './repos/change-feed.ts';
 import { deliveryStore, deliveryWrites } from './repos/deliveries.ts';
 import { deploymentReads, deploymentWrites } from './repos/deployments.ts';
-import { engineStateReads, engineStateWrites } from './repos/engine-state.ts';
+import { engineStateWrites } from './repos/engine-state.ts';
 import { evidenceReads, evidenceWrites } from './repos/evidence.ts';
 import { gateReads, gateWrites } from './repos/gates.ts';
 import { outboxStore, outboxWrites } from './repos/outbox.ts';
@@ -23,7 +23,18 @@ import { runReads, runWrites } from './repos/runs.ts';
 import type { Db, ReadCtx, StoreDialect, TxCtx } from './repos/shared.ts';
 import { timerStore, timerWrites } from './repos/timers.ts';
 import { tokenReads, tokenWrites } from './repos/tokens.ts';
-import type { NotifyChannel, Store, StoreAutoCommit, StoreQueues, StoreReads, StoreTx } from './store.ts';
+import { catalogVersionReads, catalogVersionStore } from './repos/catalog-versions.ts';
+import { reconcileStateStore } from './repos/reconcile-state.ts';
+import { sessionStore } from './repos/sessions.ts';
+import type {
+  NotifyChannel,
+  Store,
+  StoreAutoCommit,
+  StoreConnect,
+  StoreQueues,
+  StoreReads,
+  StoreTx,
+} from './store.ts';
 
 export type { Db, StoreDialect } from './repos/shared.ts';
 export { iso } from './repos/shared.ts';
@@ -39,7 +50,6 @@ export function transactionOver(db: Db, dialect: StoreDialect): StoreTx {
     ...runWrites(ctx),
     getRun: runReads(ctx).getRun,
     ...evidenceWrites(ctx),
-    upsertRef: () => Promise.resolve('stale'),
     ...deploymentWrites(ctx),
     ...deliveryWrites(ctx),
     ...auditWrites(ctx),
@@ -51,7 +61,6 @@ export function transactionOver(db: Db, dialect: StoreDialect): StoreTx {
     ...alertWrites(ctx),
     ...tokenWrites(ctx),
     ...engineStateWrites(ctx),
-    kvGet: engineStateReads(ctx).kvGet,
   };
 }
 
@@ -66,7 +75,6 @@ function readsOver(ctx: ReadCtx): StoreReads {
     ...releaseReads(ctx),
     ...gateReads(ctx),
     ...alertReads(ctx),
-    ...engineStateReads(ctx),
   };
 }
 
@@ -75,14 +83,23 @@ function queuesOver(ctx: ReadCtx, runTx: RunTx): StoreQueues {
   return { ...deliveryStore(storeCtx), ...outboxStore(storeCtx), ...timerStore(storeCtx) };
 }
 
+function connectOver(ctx: ReadCtx, runTx: RunTx): StoreConnect {
+  return {
+    ...catalogVersionStore({ ...ctx, runTx }),
+    ...catalogVersionReads(ctx),
+    ...sessionStore(ctx),
+    ...reconcileStateStore(ctx),
+  };
+}
+
 function autoCommitOver(db: Db): StoreAutoCommit {
   const { createToken, revokeToken, touchToken } = tokenWrites({ db });
-  return { createToken, revokeToken, touchToken, kvSet: engineStateWrites({ db }).kvSet };
+  return { createToken, revokeToken, touchToken };
 }
 
 // The composed methods are assigned in the constructor; this merge tells the type system they exist.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface KyselyStore extends StoreReads, StoreQueues, StoreAutoCommit {}
+export interface KyselyStore extends StoreReads, StoreQueues, StoreAutoCommit, StoreConnect {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class KyselyStore implements Store {
@@ -92,7 +109,7 @@ export abstract class KyselyStore implements Store {
     private readonly runTx: RunTx,
   ) {
     const ctx: ReadCtx = { db, pg: dialect === 'postgres' };
-    Object.assign(this, readsOver(ctx), queuesOver(ctx, runTx), autoCommitOver(db));
+    Object.assign(this, readsOver(ctx), queuesOver(ctx, runTx), autoCommitOver(db), connectOver(ctx, runTx));
   }
 
   abstract migrate(): Promise<void>;
@@ -104,7 +121,31 @@ export abstract class KyselyStore implements Store {
     await sql`select 1`.execute(this.db);
   }
 
+  async probeWrite(): Promise<void> {
+    // Two writes: a committed one of a few pages (one fixed row, overwritten each time), which must reach
+    // the disk (the WAL on SQLite); and a rolled-back insert of many pages, which must be allocated (a
+    // store that cannot grow fails it, though a rolled-back transaction may never touch the disk).
+    await writeProbeRow(this.db, 'lanes:write-probe', 16 * 1024);
+    const rolledBack = new Error('write probe rolled back');
+    try {
+      await this.runTx(async (db) => {
+        await writeProbeRow(db, `lanes:write-probe:${process.pid}`, 64 * 1024);
+        throw rolledBack;
+      });
+    } catch (err) {
+      if (err !== rolledBack) throw err;
+    }
+  }
+
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.runTx((db) => fn(transactionOver(db, this.dialect)));
   }
+}
+
+/** One upserted row of `size` bytes in the probe table (migration 0010); nothing else reads it. */
+async function writeProbeRow(db: Db, id: string, size: number): Promise<void> {
+  const at = new Date().toISOString();
+  const payload = 'x'.repeat(size);
+  await sql`insert into write_probe (id, payload, at) values (${id}, ${payload}, ${at})
+    on conflict (id) do update set payload = excluded.payload, at = excluded.at`.execute(db);
 }

@@ -14,6 +14,9 @@ import {
 import { typedEngineState } from './migration-0002-typed-state.ts';
 import { deliveryBodies } from './migration-0003-delivery-bodies.ts';
 import { policyIdentities } from './migration-0006-policy-identities.ts';
+import { connectTables } from './migration-0005-connect.ts';
+import { writeProbe } from './migration-0010-write-probe.ts';
+import { cleanup } from './migration-0011-cleanup.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -380,7 +383,10 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0001_initial': initial(dialect),
     '0002_typed_engine_state': typedEngineState(dialect),
     '0003_delivery_bodies': deliveryBodies(dialect),
+    '0005_connect': connectTables(dialect),
     '0006_policy_identities': policyIdentities(),
+    '0010_write_probe': writeProbe(),
+    '0011_cleanup': cleanup(),
   };
 }
 

@@ -8,6 +8,8 @@ export interface OpenStoreOptions {
   databaseUrl?: string;
   dataDir: string;
   onError?: (err: unknown) => void;
+  /** SQLite: how long a write waits for another process's lock before failing (after migrations). */
+  sqliteBusyTimeoutMs?: number;
 }
 
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -23,6 +25,8 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     : SqliteStore.open({ dataDir: opts.dataDir });
   try {
     await store.migrate();
+    if (store instanceof SqliteStore && opts.sqliteBusyTimeoutMs !== undefined)
+      store.setBusyTimeout(opts.sqliteBusyTimeoutMs);
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;

@@ -28,17 +28,24 @@ export class SqliteStore extends KyselyStore {
   private readonly raw: Database.Database;
   private readonly listeners = new Map<NotifyChannel, Set<() => void>>();
   private closed = false;
+  /** Set after migrations: BEGIN IMMEDIATE retries asynchronously this long (the event loop stays free). */
+  private asyncBusyWaitMs = 0;
 
   private constructor(db: Db, raw: Database.Database, file: string) {
-    super(db, 'sqlite', (fn) => immediateTransaction(db, fn));
+    super(db, 'sqlite', (fn) => immediateTransaction(db, fn, this.asyncBusyWaitMs));
     this.raw = raw;
     this.file = file;
   }
 
   /** Opens (creating the data dir and file when needed); call migrate() before use. */
   static open(opts: SqliteStoreOptions): SqliteStore {
-    fs.mkdirSync(opts.dataDir, { recursive: true });
+    // Token hashes, delivery bodies and the audit log live here: owner-only, whatever the umask.
+    fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(opts.dataDir, 0o700);
     const file = path.join(opts.dataDir, SQLITE_FILE);
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    // SQLite creates -wal and -shm with the database file's mode; existing ones are narrowed too.
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
     const raw = new Database(file);
     // busy_timeout first: switching to WAL needs a lock another process may hold.
     raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
@@ -72,6 +79,15 @@ export class SqliteStore extends KyselyStore {
     this.closed = true;
     this.listeners.clear();
     await this.db.destroy(); // closes the better-sqlite3 handle
+  }
+
+  /** How long a write waits for another process's lock before SQLITE_BUSY (better-sqlite3 waits synchronously). */
+  setBusyTimeout(ms: number): void {
+    // better-sqlite3 waits out busy_timeout synchronously, stalling every request of the process; so
+    // the driver waits briefly and a transaction's BEGIN retries with timers up to `ms` (see below).
+    const total = Math.max(0, Math.trunc(ms));
+    this.raw.pragma(`busy_timeout = ${Math.min(total, SYNC_BUSY_WAIT_MS)}`);
+    this.asyncBusyWaitMs = total;
   }
 
   /** Exposed for diagnostics (e.g. pragma checks in tests). */
@@ -115,19 +131,51 @@ export class SqliteStore extends KyselyStore {
  * callback: nothing else runs on the connection until this transaction ends, so do not call the
  * store (only the tx) inside fn.
  */
-async function immediateTransaction<T>(db: Db, fn: (db: Db) => Promise<T>): Promise<T> {
-  return db.connection().execute(async (conn) => {
-    await sql`begin immediate`.execute(conn);
-    let result: T;
+const SYNC_BUSY_WAIT_MS = 20;
+
+function isBusy(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === 'SQLITE_BUSY';
+}
+
+/** The write lock was not had: nothing of the transaction ran. */
+class BeginBusy extends Error {
+  constructor(readonly original: unknown) {
+    super('begin immediate: database is locked');
+  }
+}
+
+/**
+ * One BEGIN IMMEDIATE transaction. When another process holds the write lock, BEGIN fails (after the
+ * driver's short synchronous wait) and is retried with growing pauses until `waitMs` has passed. The
+ * connection is let go between attempts: Kysely serialises its use, so holding it while waiting would
+ * queue every other read and write of this process behind the lock.
+ */
+async function immediateTransaction<T>(db: Db, fn: (db: Db) => Promise<T>, waitMs: number): Promise<T> {
+  const deadline = performance.now() + waitMs;
+  for (let attempt = 0; ; attempt++) {
     try {
-      result = await fn(conn);
+      return await db.connection().execute(async (conn) => {
+        try {
+          await sql`begin immediate`.execute(conn);
+        } catch (err) {
+          throw isBusy(err) ? new BeginBusy(err) : err;
+        }
+        let result: T;
+        try {
+          result = await fn(conn);
+        } catch (err) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw err;
+        }
+        await sql`commit`.execute(conn);
+        return result;
+      });
     } catch (err) {
-      await sql`rollback`.execute(conn).catch(() => undefined);
-      throw err;
+      if (!(err instanceof BeginBusy)) throw err;
+      if (performance.now() >= deadline) throw err.original;
+      await new Promise((r) => setTimeout(r, Math.min(10 * 2 ** attempt, 200)));
     }
-    await sql`commit`.execute(conn);
-    return result;
-  });
+  }
 }
 
 /**

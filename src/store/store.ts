@@ -11,7 +11,6 @@ import type {
   EvidenceRecord,
   JobRecord,
   ProtectionRequest,
-  RefRecord,
   RunRecord,
 } from '../core/run-model.ts';
 
@@ -204,6 +203,7 @@ export interface AlertRecord {
  */
 export interface StoreTx {
   // runs and jobs (repos/runs.ts)
+  /** Newest state wins; a run without an environment adopts one from a stored deployment of that run. */
   upsertRun(run: RunRecord): Promise<Upsert>;
   upsertJob(job: JobRecord, repo: string): Promise<Upsert>;
   /** Sets a run's deployment environment learnt from its jobs or deployments (upsertRun keeps it). */
@@ -214,11 +214,6 @@ export interface StoreTx {
   getRun(runId: number): Promise<RunRecord | undefined>;
   // evidence (repos/evidence.ts)
   upsertEvidence(e: EvidenceRecord): Promise<Upsert>;
-  /**
-   * @deprecated Refs were written and never read; the table is dropped (migration 0002). Stores
-   * nothing and answers 'stale'; the engine's `ref` fact should stop calling it.
-   */
-  upsertRef(ref: RefRecord): Promise<Upsert>;
   // deployments and protection requests (repos/deployments.ts)
   upsertDeployment(d: DeploymentRecord): Promise<Upsert>;
   saveProtectionRequest(r: ProtectionRequest): Promise<Upsert>;
@@ -270,10 +265,6 @@ export interface StoreTx {
   // engine state (repos/engine-state.ts)
   /** Records `at` as when monitoring `subject` began unless one is stored; returns the stored time. */
   ensureMonitoredSince(subject: MonitoredSubject, at: string): Promise<string>;
-  /** @deprecated Use the typed release / engine-state methods (see docs in repos/engine-state.ts). */
-  kvSet(key: string, value: unknown, at: string): Promise<void>;
-  /** @deprecated Use listReleaseOverrides / getReleaseGreenAt / ensureMonitoredSince. */
-  kvGet(key: string): Promise<unknown>;
 }
 
 /** Reads, on the pool (PostgreSQL) or the one connection (SQLite). */
@@ -321,8 +312,6 @@ export interface StoreReads {
   }): Promise<AlertRecord[]>;
   /** Open or acked (not resolved): the header's "Alerts N". */
   countOpenAlerts(): Promise<number>;
-  /** @deprecated Use listReleaseOverrides / getReleaseGreenAt / ensureMonitoredSince. */
-  kvGet(key: string): Promise<unknown>;
 }
 
 /** Queue operations that run their own short transaction (claims lease rows; SKIP LOCKED on PostgreSQL). */
@@ -330,25 +319,77 @@ export interface StoreQueues {
   /** One transaction for the batch. A GUID already stored (or earlier in the batch) is 'duplicate'. */
   insertDeliveries(ds: NewDelivery[]): Promise<('inserted' | 'duplicate')[]>;
   claimDeliveries(opts: { limit: number; leaseMs: number; now: string; worker: string }): Promise<Delivery[]>;
-  getDelivery(guid: string): Promise<Delivery | undefined>;
+  /** Whether a delivery with this GUID was ever stored. */
+  hasDelivery(guid: string): Promise<boolean>;
   inboxStats(): Promise<InboxStats>;
   claimOutbox(opts: { limit: number; now: string; leaseMs: number }): Promise<OutboxItem[]>;
   completeOutbox(id: number, at: string): Promise<void>;
   failOutbox(id: number, error: string, retryAt: string | null): Promise<void>;
-  listOutbox(filter: { status?: OutboxItem['status']; kind?: string; limit?: number }): Promise<OutboxItem[]>;
   claimDueTimers(opts: { limit: number; now: string }): Promise<TimerItem[]>;
   listTimers(filter: { status?: TimerItem['status']; kind?: string; limit?: number }): Promise<TimerItem[]>;
 }
 
-/** The writes callers make on their own (each one statement, committed at once). */
-export type StoreAutoCommit = Pick<StoreTx, 'createToken' | 'revokeToken' | 'touchToken' | 'kvSet'>;
+/** A catalog Lanes accepted (0005). */
+export interface NewCatalogVersion {
+  digest: string; // sha256 hex of body
+  zone: string;
+  repository: string;
+  source: 'file' | 'git';
+  path: string;
+  commitSha: string | null;
+  body: string;
+  loadedAt: string;
+}
 
-export interface Store extends StoreReads, StoreQueues, StoreAutoCommit {
+export interface CatalogVersion extends NewCatalogVersion {
+  id: number;
+}
+
+/** A dashboard sign-in session (0005): hashes only. */
+export interface SessionRecord {
+  idHash: string;
+  login: string;
+  csrfHash: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface ReconcileProgress {
+  source: string;
+  checkedUntil: string | null;
+  found: number;
+  filled: number;
+  updatedAt: string;
+}
+
+/** Connecting to a real organisation (0005): catalog versions, sessions, reconcile progress. */
+export interface StoreConnect {
+  /** Records v unless the newest version has the same digest; one transaction. */
+  recordCatalogVersion(v: NewCatalogVersion): Promise<{ version: CatalogVersion; created: boolean }>;
+  /** Newest first. */
+  listCatalogVersions(limit?: number): Promise<CatalogVersion[]>;
+  firstCatalogVersion(): Promise<CatalogVersion | undefined>;
+  createSession(s: SessionRecord): Promise<void>;
+  findSession(idHash: string, now: string): Promise<SessionRecord | undefined>;
+  revokeSession(idHash: string, at: string): Promise<void>;
+  recordReconcilePass(
+    source: string,
+    pass: { checkedUntil: string; found: number; filled: number; at: string },
+  ): Promise<void>;
+  listReconcileProgress(): Promise<ReconcileProgress[]>;
+}
+
+/** The writes callers make on their own (each one statement, committed at once). */
+export type StoreAutoCommit = Pick<StoreTx, 'createToken' | 'revokeToken' | 'touchToken'>;
+
+export interface Store extends StoreReads, StoreQueues, StoreAutoCommit, StoreConnect {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
+  /** Throws when the store cannot write now (locked, disk full, read-only); writes nothing. */
+  probeWrite(): Promise<void>;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Cross-replica wake-ups (PostgreSQL LISTEN/NOTIFY; in-process on SQLite). */
   onNotify(channel: NotifyChannel, fn: () => void): () => void;

@@ -11,6 +11,7 @@ import { signBody } from '../../src/cli/replay.ts';
 import { SECRET, sendDelivery, waitFor, workflowRunPayload } from '../helpers/lanes-harness.ts';
 import { freshSqliteDir } from '../helpers/test-database.ts';
 import { countRunTransitions, runStates, startLanesChild, type LanesChild } from './reliability-helpers.ts';
+import { storedDelivery } from '../helpers/store-rows.ts';
 
 const PRINTABLE = 'feature/<script>alert(1)</script>/../../etc/passwd/$(id)/`id`/"quoted"/\'single\'/%0d%0a/ünïcødé';
 const CONTROL = 'main\r\nX-Injected: 1\u001b[31;1mRED\u001b[0m<script>alert(1)</script>$(id)';
@@ -89,7 +90,7 @@ describe('hostile input on the webhook endpoint', () => {
       for (const body of ['{', 'not json', full.slice(0, full.length / 2), '{"action": "completed",}', '\u0000\u0001', '', '[1,2,3]', '"text"', 'null', '\uFEFF{}x']) {
         const r = await sendDelivery(lanes.url, 'workflow_run', body);
         assert.equal(r.status, 400, `body ${JSON.stringify(body.slice(0, 40))}: ${r.status}`);
-        assert.equal(await store.getDelivery(r.guid), undefined, 'nothing stored');
+        assert.equal(await storedDelivery(store, r.guid), undefined, 'nothing stored');
       }
     });
   });
@@ -115,7 +116,7 @@ describe('hostile input on the webhook endpoint', () => {
           assert.ok(expected.includes(r.status), `${what} as ${event}: ${r.status}`);
           if (r.status === 202) {
             const d = await waitFor(async () => {
-              const x = await store.getDelivery(r.guid);
+              const x = await storedDelivery(store, r.guid);
               return x && x.status !== 'pending' ? x : undefined;
             }, `${what} processed`, 60_000);
             assert.ok(['ignored', 'processed', 'failed'].includes(d.status), `${what}: ${d.status}`);
@@ -142,7 +143,7 @@ describe('hostile input on the webhook endpoint', () => {
       for (const signature of sigs) {
         const r = await sendDelivery(lanes.url, 'workflow_run', body, { signature });
         assert.equal(r.status, 401, `signature ${String(signature)}: ${r.status}`);
-        assert.equal(await store.getDelivery(r.guid), undefined);
+        assert.equal(await storedDelivery(store, r.guid), undefined);
       }
     });
   });
@@ -174,8 +175,8 @@ describe('hostile input on the webhook endpoint', () => {
       assert.ok(a === 413 || a === -1, `declared length: ${a}`);
       const b = await rawPost(lanes.url, big, { ...headers, 'x-github-delivery': 'too-big-2' }, true);
       assert.ok(b === 413 || b === -1, `chunked: ${b}`);
-      assert.equal(await store.getDelivery('too-big-1'), undefined);
-      assert.equal(await store.getDelivery('too-big-2'), undefined);
+      assert.equal(await storedDelivery(store, 'too-big-1'), undefined);
+      assert.equal(await storedDelivery(store, 'too-big-2'), undefined);
     });
   });
 
@@ -206,7 +207,7 @@ describe('hostile input on the webhook endpoint', () => {
       if (c.name !== undefined) assert.equal(run.workflowName, c.name, 'workflow name stored verbatim');
     }
     for (const [i, guid] of controlGuids.entries()) {
-      const d = await store.getDelivery(guid);
+      const d = await storedDelivery(store, guid);
       assert.ok(d && (d.status === 'ignored' || d.status === 'processed'), `control-character delivery ${guid}: ${d?.status}`);
       const run = await store.getRun(700_020 + i);
       if (d.status === 'ignored') assert.equal(run, undefined, 'an ignored delivery made no run');

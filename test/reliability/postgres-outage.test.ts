@@ -14,6 +14,7 @@ import { openStore } from '../../src/store/open-store.ts';
 import { sendDelivery, waitFor, workflowRunPayload } from '../helpers/lanes-harness.ts';
 import { freshSqliteDir } from '../helpers/test-database.ts';
 import { LONG, sleep, startLanesChild, type LanesChild } from './reliability-helpers.ts';
+import { storedDelivery } from '../helpers/store-rows.ts';
 
 const OUTAGE_MS = LONG ? 30_000 : 10_000;
 
@@ -137,17 +138,17 @@ describe('PostgreSQL outage', () => {
 
     const store = await openStore({ databaseUrl: pg.url, dataDir: os.tmpdir() });
     try {
-      await waitFor(async () => (await store.getDelivery('outage-after'))?.status === 'processed', 'delivery after the outage processed', 60_000);
-      assert.equal((await store.getDelivery('outage-before'))?.status, 'processed');
+      await waitFor(async () => (await storedDelivery(store, 'outage-after'))?.status === 'processed', 'delivery after the outage processed', 60_000);
+      assert.equal((await storedDelivery(store, 'outage-before'))?.status, 'processed');
       assert.ok(await store.getRun(2), 'the run after the outage is in the store');
       // Answered 503 = not stored: GitHub's redelivery is the only copy, nothing half-written.
-      for (const d of during) assert.equal(await store.getDelivery(d.guid), undefined, `${d.guid} (503) not stored`);
+      for (const d of during) assert.equal(await storedDelivery(store, d.guid), undefined, `${d.guid} (503) not stored`);
       // GitHub redelivers one of the refused deliveries: accepted and processed.
       const first = during[0];
       if (first) {
         const r = await sendDelivery(l.url, 'workflow_run', run(100), { guid: first.guid });
         assert.equal(r.status, 202);
-        await waitFor(async () => (await store.getDelivery(first.guid))?.status === 'processed', 'redelivery processed', 60_000);
+        await waitFor(async () => (await storedDelivery(store, first.guid))?.status === 'processed', 'redelivery processed', 60_000);
       }
     } finally {
       await store.close();

@@ -19,10 +19,19 @@ export interface LanesChild {
   kill9(): Promise<void>;
 }
 
-export function startLanesChild(env: NodeJS.ProcessEnv, extraArgs: string[] = []): Promise<LanesChild> {
+export function startLanesChild(
+  env: NodeJS.ProcessEnv,
+  extraArgs: string[] = [],
+  opts: { fileSizeLimitKb?: number } = {},
+): Promise<LanesChild> {
+  // A file-size limit (ulimit -f) stands in for a full disk: writes past it fail with EFBIG.
+  const launcher =
+    opts.fileSizeLimitKb === undefined
+      ? []
+      : ['bash', '-c', `ulimit -f ${opts.fileSizeLimitKb}; exec "$0" "$@"`];
   const child = spawn(
-    process.execPath,
-    ['bin/lanes.js', 'up', '--port', '0', '--host', '127.0.0.1', '--open-reads', '--catalog', 'examples/ops/lanes.yaml', ...extraArgs],
+    launcher[0] ?? process.execPath,
+    [...launcher.slice(1), ...(launcher.length > 0 ? [process.execPath] : []), 'bin/lanes.js', 'up', '--port', '0', '--host', '127.0.0.1', '--open-reads', '--catalog', 'examples/ops/lanes.yaml', ...extraArgs],
     {
       env: { ...process.env, LANES_WEBHOOK_SECRET: SECRET, LANES_LOG_LEVEL: 'info', DATABASE_URL: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

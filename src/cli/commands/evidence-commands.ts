@@ -30,7 +30,7 @@ export function registerEvidenceCommands(program: Command): void {
           .makeOptionMandatory(),
       )
       .requiredOption('--sha <sha>', 'commit sha the check ran on (7-40 hex)')
-      .option('--lane <lane>', 'lane id, e.g. PL-05')
+      .option('--lane <lane>', 'catalog lane id (PL-xx)')
       .option('--url <link>', 'link to the check’s output')
       .option('--details <text>', 'details')
       .option('--run-id <n>', 'GitHub Actions run id', positiveInt('--run-id'))

@@ -66,7 +66,7 @@ export function registerGateCommands(program: Command): void {
   withConnection(
     program
       .command('approve')
-      .argument('<gate>', 'gate id, e.g. RG-09')
+      .argument('<gate>', 'catalog gate id (RG-xx)')
       .option('--release <id>', 'the release to approve the gate for (default: the current one)')
       .option('--comment <text>', 'a comment kept with the approval')
       .description('approve a release gate (members of its owner seat)'),

@@ -7,7 +7,7 @@ export function registerLaneCommands(program: Command): void {
   withConnection(
     program
       .command('trigger')
-      .argument('<lane>', 'lane id, e.g. PL-04')
+      .argument('<lane>', 'catalog lane id (PL-xx)')
       .option('--ref <ref>', 'git ref to run on')
       .option('--reason <text>', 'why (kept in the audit log)')
       .description('dispatch the lane’s workflow'),

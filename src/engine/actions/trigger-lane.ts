@@ -45,6 +45,7 @@ export async function triggerLane(
   // The clock in the key: each trigger is its own dispatch, a retried enqueue of the same one is not.
   const dispatches = plan.workflows.map((wf) => ({
     key: `trigger:${laneId}:${wf.id}:${now}`,
+    workflowId: wf.id,
     workflowFile: wf.file,
     ref,
     inputs: { ...given, lane: laneId },

@@ -4,11 +4,11 @@ import { API } from '../../contract/routes.ts';
 import type { Store } from '../../store/store.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { ChangeHub } from '../live/change-hub.ts';
-import { streamChanges } from '../live/sse-stream.ts';
+import { streamChanges, type StreamLimits } from '../live/sse-stream.ts';
 import { route } from '../route.ts';
 
-export function eventRoutes(deps: { hub: ChangeHub; store: Store }): Hono<AppEnv> {
+export function eventRoutes(deps: { hub: ChangeHub; store: Store; sse?: StreamLimits }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  route(app, API.events, ({ c }) => streamChanges(c, deps.hub, deps.store));
+  route(app, API.events, ({ c }) => streamChanges(c, deps.hub, deps.store, deps.sse));
   return app;
 }

@@ -1,10 +1,13 @@
 // POST /webhooks/github: verify the signature over the raw bytes, store the delivery durably, then answer.
 // 202 = stored now (processed asynchronously), 200 = this GUID was already stored, 401 = bad signature
-// (nothing stored), 413 = body over the limit (never buffered whole), 503 = no durable write possible.
+// (nothing stored), 413 = body over the limit (never buffered whole), 503 = no durable write possible,
+// or the budget of unauthenticated body bytes in flight is spent (nothing read; see body-budget.ts).
 import { Hono } from 'hono';
+import type { Logger } from 'pino';
 import { verifySignatureAny } from '../../github/verify-signature.ts';
-import type { DeliveryWriter } from '../../store/group-commit.ts';
+import { IngestQueueFull, type DeliveryWriter } from '../../store/group-commit.ts';
 import type { AppEnv } from '../app-env.ts';
+import { nodeIncoming, readIncomingWithinBudget, readWithinBudget, type BodyBudget } from '../body-budget.ts';
 import { AppError } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
 
@@ -13,6 +16,9 @@ export interface WebhookDeps {
   writer: DeliveryWriter;
   metrics: Metrics;
   maxBodyBytes: number;
+  /** Shared by every request on this route: the bytes of unverified bodies held at once. */
+  budget: BodyBudget;
+  log?: Pick<Logger, 'warn'>;
   onStored: () => void;
   clock: () => Date;
 }
@@ -27,8 +33,12 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
       deps.metrics.inc('lanes_webhook_deliveries_rejected_total', { reason });
       throw err;
     };
-    const declared = Number(c.req.header('content-length') ?? '0');
-    if (Number.isFinite(declared) && declared > deps.maxBodyBytes) {
+    const lengthHeader = c.req.header('content-length');
+    const declared =
+      lengthHeader !== undefined && /^\d+$/.test(lengthHeader) && c.req.header('transfer-encoding') === undefined
+        ? Number(lengthHeader)
+        : undefined;
+    if (declared !== undefined && declared > deps.maxBodyBytes) {
       reject('too_large', new AppError('payload_too_large', `body over ${deps.maxBodyBytes} bytes`));
     }
     const guid = c.req.header('x-github-delivery');
@@ -37,7 +47,12 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
       reject('missing_header', new AppError('missing_header', 'X-GitHub-Delivery missing or malformed'));
     if (!event || !EVENT.test(event))
       reject('missing_header', new AppError('missing_header', 'X-GitHub-Event missing or malformed'));
-    const body = await readLimited(c.req.raw, deps.maxBodyBytes);
+    const incoming = nodeIncoming(c.env);
+    const body = incoming
+      ? await readIncomingWithinBudget(incoming, deps.maxBodyBytes, deps.budget, declared)
+      : await readWithinBudget(c.req.raw, deps.maxBodyBytes, deps.budget, declared);
+    if (body === 'over_budget')
+      return reject('over_budget', new AppError('overloaded', 'too many webhook bodies in flight; retry later'));
     if (body === 'too_large')
       return reject('too_large', new AppError('payload_too_large', `body over ${deps.maxBodyBytes} bytes`));
     const verdict = verifySignatureAny(deps.secrets, body, c.req.header('x-hub-signature-256'));
@@ -76,14 +91,12 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
         source: 'webhook',
       });
     } catch (e) {
+      if (e instanceof IngestQueueFull)
+        return reject('queue_full', new AppError('overloaded', 'the ingest queue is full; retry later'));
       deps.metrics.inc('lanes_webhook_deliveries_rejected_total', { reason: 'store_unavailable' });
-      throw new AppError(
-        'store_unavailable',
-        'the delivery could not be stored durably; GitHub will redeliver',
-        {
-          cause: e instanceof Error ? e.message.slice(0, 200) : 'unknown',
-        },
-      );
+      // The cause goes to the log, never to the (unauthenticated) caller.
+      deps.log?.warn({ err: e instanceof Error ? e.message : String(e) }, 'delivery not stored');
+      throw new AppError('store_unavailable', 'the delivery could not be stored durably; GitHub will redeliver');
     }
     if (result === 'duplicate') {
       deps.metrics.inc('lanes_webhook_deliveries_duplicate_total');
@@ -94,29 +107,4 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
     return c.json({ status: 'accepted', guid }, 202);
   });
   return app;
-}
-
-/** Read a request body, stopping (and cancelling the stream) as soon as it exceeds `limit` bytes. */
-async function readLimited(req: Request, limit: number): Promise<Uint8Array | 'too_large'> {
-  if (!req.body) return new Uint8Array(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return 'too_large';
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const ch of chunks) {
-    out.set(ch, at);
-    at += ch.byteLength;
-  }
-  return out;
 }

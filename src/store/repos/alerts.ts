@@ -2,6 +2,8 @@
 // Guarantees: raiseAlert reads the live alert for the key (row-locked on PostgreSQL) and bumps it, or
 // creates one — so one incident is one alert with a count; ack only moves open → acked, resolve
 // only moves a live alert to resolved (each returns undefined when the move does not apply).
+import type { Updateable } from 'kysely';
+import type { Database } from '../db-schema.ts';
 import type { AlertInput, AlertRecord } from '../store.ts';
 import { fromJson, iso, num, toJson, type ReadCtx, type Row, type TxCtx } from './shared.ts';
 
@@ -25,6 +27,21 @@ function rowToAlert(r: Row<'alerts'>): AlertRecord {
 }
 
 export function alertWrites({ db, pg }: TxCtx) {
+  /** One status move of an alert, only from the given statuses; undefined when it is not in one. */
+  const move = async (
+    id: number,
+    from: AlertRecord['status'][],
+    set: Updateable<Database['alerts']>,
+  ): Promise<AlertRecord | undefined> => {
+    const row = await db
+      .updateTable('alerts')
+      .set(set)
+      .where('id', '=', id)
+      .where('status', 'in', from)
+      .returningAll()
+      .executeTakeFirst();
+    return row === undefined ? undefined : rowToAlert(row);
+  };
   return {
     /** Creates the live alert for this key, or bumps its count and last_at. */
     async raiseAlert(a: AlertInput): Promise<{ alert: AlertRecord; created: boolean }> {
@@ -70,27 +87,13 @@ export function alertWrites({ db, pg }: TxCtx) {
     },
 
     /** undefined when not open. */
-    async ackAlert(id: number, by: string, at: string): Promise<AlertRecord | undefined> {
-      const row = await db
-        .updateTable('alerts')
-        .set({ status: 'acked', acked_by: by, acked_at: iso(at) })
-        .where('id', '=', id)
-        .where('status', '=', 'open')
-        .returningAll()
-        .executeTakeFirst();
-      return row === undefined ? undefined : rowToAlert(row);
+    ackAlert(id: number, by: string, at: string): Promise<AlertRecord | undefined> {
+      return move(id, ['open'], { status: 'acked', acked_by: by, acked_at: iso(at) });
     },
 
     /** undefined when already resolved or missing. */
-    async resolveAlert(id: number, by: string, at: string): Promise<AlertRecord | undefined> {
-      const row = await db
-        .updateTable('alerts')
-        .set({ status: 'resolved', resolved_by: by, resolved_at: iso(at) })
-        .where('id', '=', id)
-        .where('status', '<>', 'resolved')
-        .returningAll()
-        .executeTakeFirst();
-      return row === undefined ? undefined : rowToAlert(row);
+    resolveAlert(id: number, by: string, at: string): Promise<AlertRecord | undefined> {
+      return move(id, ['open', 'acked'], { status: 'resolved', resolved_by: by, resolved_at: iso(at) });
     },
   };
 }

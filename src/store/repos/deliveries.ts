@@ -23,7 +23,7 @@ import {
   type TxCtx,
 } from './shared.ts';
 
-function rowToDelivery(r: Row<'deliveries'>, body: string): Delivery {
+export function rowToDelivery(r: Row<'deliveries'>, body: string): Delivery {
   return {
     seq: num(r.seq),
     guid: r.guid,
@@ -113,6 +113,12 @@ export function deliveryStore({ db, pg, runTx }: StoreCtx) {
       });
     },
 
+    /** Whether a delivery with this GUID was ever stored (the reconcile loop asks before a redelivery). */
+    async hasDelivery(guid: string): Promise<boolean> {
+      const row = await db.selectFrom('deliveries').select('guid').where('guid', '=', guid).executeTakeFirst();
+      return row !== undefined;
+    },
+
     /** Pending deliveries not leased (or whose lease expired), oldest first; leases them and bumps attempts. */
     claimDeliveries(opts: {
       limit: number;
@@ -146,11 +152,6 @@ export function deliveryStore({ db, pg, runTx }: StoreCtx) {
       });
     },
 
-    async getDelivery(guid: string): Promise<Delivery | undefined> {
-      const row = await db.selectFrom('deliveries').selectAll().where('guid', '=', guid).executeTakeFirst();
-      if (row === undefined) return undefined;
-      return rowToDelivery(row, (await bodiesOf(db, [num(row.seq)])).get(num(row.seq)) ?? '');
-    },
 
     async inboxStats(): Promise<InboxStats> {
       const counts = await db

@@ -4,9 +4,9 @@
 // items oldest first (FOR UPDATE SKIP LOCKED on PostgreSQL), so one item is sent by one replica at a
 // time; an expired lease makes it claimable again (at-least-once, de-duplicated by key downstream).
 import type { OutboxEffect, OutboxItem } from '../store.ts';
-import { addMs, fromJson, iso, num, toJson, type Row, type StoreCtx, type TxCtx } from './shared.ts';
+import { addMs, dueOrder, fromJson, iso, num, toJson, type Row, type StoreCtx, type TxCtx } from './shared.ts';
 
-function rowToOutbox(r: Row<'outbox'>): OutboxItem {
+export function rowToOutbox(r: Row<'outbox'>): OutboxItem {
   return {
     id: num(r.id),
     key: r.key,
@@ -64,9 +64,7 @@ export function outboxStore({ db, pg, runTx }: StoreCtx) {
           )
           .returningAll()
           .execute();
-        return rows
-          .map(rowToOutbox)
-          .sort((a, b) => (a.runAt < b.runAt ? -1 : a.runAt > b.runAt ? 1 : a.id - b.id));
+        return rows.map(rowToOutbox).sort(dueOrder((o) => o.runAt));
       });
     },
 
@@ -91,20 +89,5 @@ export function outboxStore({ db, pg, runTx }: StoreCtx) {
         .execute();
     },
 
-    async listOutbox(filter: {
-      status?: OutboxItem['status'];
-      kind?: string;
-      limit?: number;
-    }): Promise<OutboxItem[]> {
-      const rows = await db
-        .selectFrom('outbox')
-        .selectAll()
-        .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status ?? ''))
-        .$if(filter.kind !== undefined, (q) => q.where('kind', '=', filter.kind ?? ''))
-        .orderBy('id')
-        .limit(filter.limit ?? 1000)
-        .execute();
-      return rows.map(rowToOutbox);
-    },
   };
 }

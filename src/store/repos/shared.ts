@@ -59,6 +59,10 @@ export function fromJson(s: string | null): unknown {
   if (s === null || s === '') return null;
   return JSON.parse(s) as unknown;
 }
+/** Claimed queue items in due order: the earliest due time first (canonical ISO text), then insertion order. */
+export function dueOrder<T extends { id: number }>(dueAt: (x: T) => string): (a: T, b: T) => number {
+  return (a, b) => (dueAt(a) < dueAt(b) ? -1 : dueAt(a) > dueAt(b) ? 1 : a.id - b.id);
+}
 export function chunks<T>(xs: readonly T[], n: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));

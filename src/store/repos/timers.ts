@@ -2,7 +2,7 @@
 // Guarantees: schedule is idempotent by key; a due timer is marked fired and returned to exactly one
 // claimer (FOR UPDATE SKIP LOCKED on PostgreSQL, BEGIN IMMEDIATE on SQLite), in fire_at order.
 import type { TimerItem, TimerSpec } from '../store.ts';
-import { fromJson, iso, num, toJson, type Row, type StoreCtx, type TxCtx } from './shared.ts';
+import { dueOrder, fromJson, iso, num, toJson, type Row, type StoreCtx, type TxCtx } from './shared.ts';
 
 function rowToTimer(r: Row<'timers'>): TimerItem {
   return {
@@ -59,9 +59,7 @@ export function timerStore({ db, pg, runTx }: StoreCtx) {
           )
           .returningAll()
           .execute();
-        return rows
-          .map(rowToTimer)
-          .sort((a, b) => (a.fireAt < b.fireAt ? -1 : a.fireAt > b.fireAt ? 1 : a.id - b.id));
+        return rows.map(rowToTimer).sort(dueOrder((t) => t.fireAt));
       });
     },
 

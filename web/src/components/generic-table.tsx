@@ -1,42 +1,21 @@
-// A table for records whose exact shape the dashboard does not pin down (alerts, releases, audit):
-// preferred columns first, then the other scalar fields; times, states and links formatted.
+// A table over rows of one known type (alerts, releases, audit events, approvals): each column names
+// a field of the row type, formatted by kind (state pill, time, link, list), or renders the row itself.
+// No field is guessed: what a page shows is what its column list says.
 import type { ReactNode } from 'react';
 import { looksLikeTime } from '../lib/time.ts';
 import { ExternalLink, TableWrap } from './layout-parts.tsx';
 import { StatusPill } from './status-pill.tsx';
 import { TimeText } from './time-text.tsx';
 
-export type Row = Record<string, unknown>;
+/** A column shows one field of the row (formatted by <Cell>) or renders the row itself. */
+export type Column<R> =
+  | { key: keyof R & string; label: string; className?: string }
+  | { key: string; label: string; className?: string; render: (row: R) => ReactNode };
 
-export interface Column {
-  key: string;
-  label: string;
-  render?: (row: Row) => ReactNode;
-  className?: string;
-}
+const STATE_KEYS = new Set(['state', 'status', 'severity', 'conclusion']);
+const URL_KEYS = new Set(['url', 'htmlUrl']);
 
-const STATE_KEYS = new Set(['state', 'status', 'severity', 'conclusion', 'phase_state']);
-const URL_KEYS = new Set(['url', 'htmlUrl', 'html_url', 'link']);
-
-export function pick(row: Row, ...keys: string[]): unknown {
-  for (const k of keys) {
-    const v = row[k];
-    if (v !== undefined && v !== null && v !== '') return v;
-  }
-  return undefined;
-}
-
-/** "includesMigrations" → "includes migrations" */
-export const humanize = (k: string): string =>
-  k
-    .replace(/_/g, ' ')
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase();
-
-/** The value if it is an ISO time, else null (for <TimeText>). */
-export const isoOf = (v: unknown): string | null => (looksLikeTime(v) ? v : null);
-
-export function text(v: unknown): string {
+function text(v: unknown): string {
   if (v === undefined || v === null || v === '') return '—';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -56,39 +35,25 @@ export function Cell({ k, v }: { k: string; v: unknown }) {
   return t.length > 140 ? <span title={t}>{t.slice(0, 137)}…</span> : <>{t}</>;
 }
 
-export function GenericTable({
+export function GenericTable<R extends object>({
   rows,
   columns,
   label,
+  rowKey,
   rowTestId,
-  consumed = [],
 }: {
-  rows: Row[];
-  columns: Column[];
+  rows: readonly R[];
+  columns: readonly Column<R>[];
   label: string;
-  rowTestId?: (r: Row) => string;
-  /** fields already shown by a column's render (not repeated as extra columns) */
-  consumed?: string[];
+  rowKey: (r: R) => string;
+  rowTestId?: (r: R) => string;
 }) {
-  const known = new Set([...columns.map((c) => c.key), ...consumed]);
-  const extra: string[] = [];
-  for (const r of rows.slice(0, 50)) {
-    for (const [k, v] of Object.entries(r)) {
-      if (known.has(k) || extra.includes(k)) continue;
-      if (v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((x) => typeof x !== 'object')))
-        extra.push(k);
-    }
-  }
-  const cols: Column[] = [
-    ...columns.filter((c) => rows.some((r) => r[c.key] !== undefined) || c.render),
-    ...extra.slice(0, 4).map((k) => ({ key: k, label: humanize(k) })),
-  ];
   return (
     <TableWrap label={label}>
       <table className="grid">
         <thead>
           <tr>
-            {cols.map((c) => (
+            {columns.map((c) => (
               <th key={c.key} scope="col">
                 {c.label}
               </th>
@@ -96,11 +61,11 @@ export function GenericTable({
           </tr>
         </thead>
         <tbody>
-          {rows.map((r, i) => (
-            <tr key={text(pick(r, 'id', 'key')) + String(i)} data-testid={rowTestId?.(r)}>
-              {cols.map((c) => (
+          {rows.map((r) => (
+            <tr key={rowKey(r)} data-testid={rowTestId?.(r)}>
+              {columns.map((c) => (
                 <td key={c.key} className={c.className}>
-                  {c.render ? c.render(r) : <Cell k={c.key} v={r[c.key]} />}
+                  {'render' in c ? c.render(r) : <Cell k={c.key} v={r[c.key]} />}
                 </td>
               ))}
             </tr>

@@ -1,48 +1,45 @@
-// Alerts (/alerts): deduplicated alerts with their count and state. Tolerates the API not existing yet.
+// Alerts (/alerts): deduplicated alerts with their count and state, read as AlertView from the contract.
+// Tolerates the API not existing yet.
+import type { AlertList } from '../../../src/contract/results.ts';
+import type { AlertView } from '../../../src/contract/views.ts';
 import { ActionButton, ActionMessage, useAction, type Action } from '../components/action-kit.tsx';
-import { GenericTable, isoOf, pick, text, type Row } from '../components/generic-table.tsx';
+import { GenericTable } from '../components/generic-table.tsx';
 import { Empty, PageHeader } from '../components/layout-parts.tsx';
 import { LoadState } from '../components/load-state.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
-import { TimeText } from '../components/time-text.tsx';
-import { asList, postJson, useApi } from '../lib/api.ts';
+import { postJson, useApi } from '../lib/api.ts';
 import { Link, gatePath, lanePath, releasePath } from '../lib/router.tsx';
 import { useTitle } from '../lib/use-title.ts';
 
-export function objectLink(type: unknown, id: unknown) {
-  if (typeof id !== 'string' && typeof id !== 'number') return <span className="muted">—</span>;
-  const s = String(id);
-  const t = typeof type === 'string' ? type : '';
+/** An audited object (type and id as the audit log records them), linked to its page when it has one. */
+export function objectLink(type: string, id: string) {
+  if (!id) return <span className="muted">—</span>;
   const to =
-    t === 'lane' || /^PL-/.test(s)
-      ? lanePath(s)
-      : t === 'gate' || /^RG-/.test(s)
-        ? gatePath(s)
-        : t === 'release'
-          ? releasePath(s)
-          : t === 'workflow' || /^WF-/.test(s)
-            ? `/workflows/${encodeURIComponent(s)}`
+    type === 'lane'
+      ? lanePath(id)
+      : type === 'gate'
+        ? gatePath(id)
+        : type === 'release'
+          ? releasePath(id)
+          : type === 'workflow'
+            ? `/workflows/${encodeURIComponent(id)}`
             : null;
   const label = (
     <>
-      {t ? <span className="muted">{t} </span> : null}
-      <span className="mono">{s}</span>
+      {type ? <span className="muted">{type} </span> : null}
+      <span className="mono">{id}</span>
     </>
   );
   return to ? <Link to={to}>{label}</Link> : label;
 }
 
-const alertId = (r: Row): string => text(pick(r, 'id', 'key'));
-const alertStatus = (r: Row): string => text(pick(r, 'status', 'state'));
-
 type Verb = 'ack' | 'resolve';
 const DONE: Record<Verb, string> = { ack: 'acknowledged', resolve: 'resolved' };
 
-function AlertButtons({ r, action }: { r: Row; action: Action<Row> }) {
-  const id = alertId(r);
-  const status = alertStatus(r);
-  const verbs: Verb[] = status === 'open' ? ['ack', 'resolve'] : status === 'acked' ? ['resolve'] : [];
-  if (!verbs.length || typeof r.id !== 'number') return <span className="muted">—</span>;
+function AlertButtons({ r, action }: { r: AlertView; action: Action<AlertView> }) {
+  const id = String(r.id);
+  const verbs: Verb[] = r.status === 'open' ? ['ack', 'resolve'] : r.status === 'acked' ? ['resolve'] : [];
+  if (!verbs.length) return <span className="muted">—</span>;
   return (
     <span className="row-actions">
       {verbs.map((v) => (
@@ -54,7 +51,7 @@ function AlertButtons({ r, action }: { r: Row; action: Action<Row> }) {
           busyText={v === 'ack' ? 'Acking…' : 'Resolving…'}
           onClick={() =>
             void action.run(`${id}:${v}`, `${v} alert ${id}`, () =>
-              postJson<Row>(`/alerts/${encodeURIComponent(id)}/${v}`, {}),
+              postJson<AlertView>(`/alerts/${encodeURIComponent(id)}/${v}`, {}),
             )
           }
           testId={`alert-${v}-${id}`}
@@ -68,8 +65,8 @@ function AlertButtons({ r, action }: { r: Row; action: Action<Row> }) {
 }
 
 export function AlertsPage() {
-  const snap = useApi<unknown>('/alerts');
-  const action = useAction<Row>();
+  const snap = useApi<AlertList>('/alerts');
+  const action = useAction<AlertView>();
   useTitle('Alerts');
   const last = action.last;
   const [lastId, lastVerb] = (last?.key ?? '').split(':') as [string, Verb | undefined];
@@ -91,90 +88,39 @@ export function AlertsPage() {
       {action.prompt}
       {last ? (
         <ActionMessage key={last.n} error={last.error} testId="alert-action-result">
-          {last.value && lastVerb
-            ? `Alert ${lastId} ${DONE[lastVerb]}${typeof last.value.title === 'string' ? `: ${last.value.title}` : ''}.`
-            : null}
+          {last.value && lastVerb ? `Alert ${lastId} ${DONE[lastVerb]}: ${last.value.title}.` : null}
         </ActionMessage>
       ) : null}
       <LoadState snap={snap} what="alerts" missing={<>Alerts are not available from this server yet.</>}>
         {(d) => {
-          const rows = asList<Row>(d, 'alerts');
+          const rows = d.alerts;
           if (!rows.length) return <Empty>No alerts. All quiet.</Empty>;
           return (
             <section className="panel" aria-label="Alerts">
-              <GenericTable
+              <GenericTable<AlertView>
                 label="Alerts"
                 rows={rows}
-                rowTestId={(r) => `alert-row-${alertId(r)}`}
+                rowKey={(r) => String(r.id)}
+                rowTestId={(r) => `alert-row-${r.id}`}
                 columns={[
                   { key: 'id', label: 'ID', className: 'mono nowrap' },
                   {
-                    key: 'state',
+                    key: 'status',
                     label: 'State',
-                    render: (r) => (
-                      <StatusPill
-                        status={text(pick(r, 'state', 'status'))}
-                        small
-                        testId={`alert-state-${alertId(r)}`}
-                      />
-                    ),
+                    render: (r) => <StatusPill status={r.status} small testId={`alert-state-${r.id}`} />,
                   },
                   { key: 'actions', label: 'Actions', render: (r) => <AlertButtons r={r} action={action} /> },
                   { key: 'severity', label: 'Severity' },
                   {
                     key: 'title',
                     label: 'Alert',
-                    render: (r) => (
-                      <span className="wrap-text">
-                        {text(pick(r, 'title', 'summary', 'message', 'rule', 'key'))}
-                      </span>
-                    ),
+                    render: (r) => <span className="wrap-text">{r.title}</span>,
                   },
-                  {
-                    key: 'object',
-                    label: 'Object',
-                    render: (r) =>
-                      objectLink(
-                        pick(r, 'objectType', 'subjectType'),
-                        pick(r, 'objectId', 'subjectId', 'lane', 'gate', 'laneId', 'gateId'),
-                      ),
-                  },
+                  { key: 'rule', label: 'Rule', className: 'mono' },
                   { key: 'count', label: 'Count', className: 'num' },
-                  {
-                    key: 'firstAt',
-                    label: 'First seen',
-                    render: (r) => (
-                      <TimeText
-                        iso={isoOf(pick(r, 'firstAt', 'firstSeenAt', 'openedAt', 'createdAt', 'at'))}
-                      />
-                    ),
-                  },
-                  {
-                    key: 'lastAt',
-                    label: 'Last seen',
-                    render: (r) => <TimeText iso={isoOf(pick(r, 'lastAt', 'lastSeenAt', 'updatedAt'))} />,
-                  },
+                  { key: 'firstAt', label: 'First seen' },
+                  { key: 'lastAt', label: 'Last seen' },
                   { key: 'key', label: 'Dedup key', className: 'mono small' },
-                ]}
-                consumed={[
-                  'status',
-                  'summary',
-                  'message',
-                  'rule',
-                  'objectType',
-                  'subjectType',
-                  'objectId',
-                  'subjectId',
-                  'lane',
-                  'gate',
-                  'laneId',
-                  'gateId',
-                  'firstSeenAt',
-                  'openedAt',
-                  'createdAt',
-                  'at',
-                  'lastSeenAt',
-                  'updatedAt',
                 ]}
               />
             </section>

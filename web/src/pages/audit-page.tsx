@@ -1,9 +1,10 @@
 // Audit log (/audit): who did what, on which object, why, when. Pages back with ?before=<id>.
-import { GenericTable, isoOf, pick, text, type Row } from '../components/generic-table.tsx';
+import type { AuditEvent, AuditList } from '../../../src/contract/results.ts';
+import { GenericTable } from '../components/generic-table.tsx';
 import { Empty, PageHeader } from '../components/layout-parts.tsx';
 import { LoadState } from '../components/load-state.tsx';
 import { TimeText } from '../components/time-text.tsx';
-import { asList, useApi } from '../lib/api.ts';
+import { useApi } from '../lib/api.ts';
 import { Link, useLocation } from '../lib/router.tsx';
 import { useTitle } from '../lib/use-title.ts';
 import { objectLink } from './alerts-page.tsx';
@@ -12,8 +13,7 @@ const PAGE = 100;
 const TYPES = ['run', 'job', 'evidence', 'lane', 'gate', 'release', 'alert', 'token', 'delivery'];
 
 /** "github:2dd9c63c-ee02-…" → "github:2dd9c63c…" (full value in the title). */
-function Actor({ v }: { v: unknown }) {
-  const s = text(v);
+function Actor({ v: s }: { v: string }) {
   const m = /^(github:[0-9a-f]{8})[0-9a-f-]{20,}$/i.exec(s);
   return (
     <span className="mono" title={m ? s : undefined}>
@@ -30,7 +30,7 @@ export function AuditPage() {
   const api = new URLSearchParams({ limit: String(PAGE) });
   if (before) api.set('before', before);
   if (type) api.set('objectType', type);
-  const snap = useApi<unknown>(`/audit?${api.toString()}`);
+  const snap = useApi<AuditList>(`/audit?${api.toString()}`);
   useTitle('Audit log');
   const link = (t: string | null, b: string | null): string => {
     const p = new URLSearchParams();
@@ -72,33 +72,24 @@ export function AuditPage() {
         missing={<>The audit log is not available from this server yet.</>}
       >
         {(d) => {
-          const rows = asList<Row>(d, 'events', 'audit');
+          const rows = d.events;
           if (!rows.length) return <Empty>{before ? 'No older events.' : 'No audit events yet.'}</Empty>;
-          const last = rows[rows.length - 1];
-          const lastId = last ? pick(last, 'id') : undefined;
+          const lastId = rows[rows.length - 1]?.id;
           return (
             <section className="panel" aria-label="Audit events">
-              <GenericTable
+              <GenericTable<AuditEvent>
                 label="Audit events"
                 rows={rows}
-                rowTestId={(r) => `audit-row-${text(pick(r, 'id'))}`}
+                rowKey={(r) => String(r.id)}
+                rowTestId={(r) => `audit-row-${r.id}`}
                 columns={[
                   { key: 'id', label: '#', className: 'num' },
-                  {
-                    key: 'at',
-                    label: 'When',
-                    render: (r) => <TimeText iso={isoOf(pick(r, 'at'))} seconds />,
-                  },
-                  { key: 'actor', label: 'Who', render: (r) => <Actor v={pick(r, 'actor')} /> },
+                  { key: 'at', label: 'When', render: (r) => <TimeText iso={r.at} seconds /> },
+                  { key: 'actor', label: 'Who', render: (r) => <Actor v={r.actor} /> },
                   { key: 'action', label: 'What', className: 'mono' },
-                  {
-                    key: 'object',
-                    label: 'Object',
-                    render: (r) => objectLink(pick(r, 'objectType'), pick(r, 'objectId')),
-                  },
+                  { key: 'object', label: 'Object', render: (r) => objectLink(r.objectType, r.objectId) },
                   { key: 'reason', label: 'Why' },
                 ]}
-                consumed={['objectType', 'objectId']}
               />
               {rows.length >= PAGE && lastId !== undefined ? (
                 <p className="more">

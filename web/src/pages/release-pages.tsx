@@ -1,42 +1,32 @@
-// Releases (/releases) and one release (/releases/:id): promotion flow progress, gates, approvals.
-// The release API arrives later; until then both pages say so instead of failing.
-import type { GateView, Overview } from '../../../src/contract/views.ts';
+// Releases (/releases) and one release (/releases/:id): promotion flow progress, gates, approvals,
+// read as ReleaseView from the contract. Until a server has the release API, both pages say so.
+import type { ReleaseList } from '../../../src/contract/results.ts';
+import type { GateView, Overview, ReleaseView } from '../../../src/contract/views.ts';
 import { GateTable } from '../components/gate-table.tsx';
-import { Cell, GenericTable, humanize, isoOf, pick, text, type Row } from '../components/generic-table.tsx';
+import { Cell, GenericTable } from '../components/generic-table.tsx';
 import { Empty, Facts, PageHeader, Section } from '../components/layout-parts.tsx';
 import { LoadState } from '../components/load-state.tsx';
-import {
-  canPromote,
-  canRollback,
-  PromoteAction,
-  RollbackAction,
-  type ReleaseLike,
-} from '../components/release-actions.tsx';
+import { canPromote, canRollback, PromoteAction, RollbackAction } from '../components/release-actions.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { TimeText } from '../components/time-text.tsx';
-import { asList, useApi } from '../lib/api.ts';
+import { useApi } from '../lib/api.ts';
 import { Link, lanePath, releasePath } from '../lib/router.tsx';
 import { useTitle } from '../lib/use-title.ts';
 
-const releaseId = (r: Row): string => text(pick(r, 'id', 'tag', 'version'));
-const asRelease = (r: Row): ReleaseLike => ({ ...r, id: releaseId(r) });
-
-function RowActions({ r }: { r: Row }) {
-  const rel = asRelease(r);
-  if (canPromote(rel)) return <PromoteAction release={rel} compact />;
-  if (canRollback(rel))
+function RowActions({ r }: { r: ReleaseView }) {
+  if (canPromote(r)) return <PromoteAction release={r} compact />;
+  if (canRollback(r))
     return (
-      <Link to={releasePath(rel.id)} className="nowrap" data-testid={`release-rollback-link-${rel.id}`}>
+      <Link to={releasePath(r.id)} className="nowrap" data-testid={`release-rollback-link-${r.id}`}>
         Roll back…
       </Link>
     );
   return <span className="muted">—</span>;
 }
 
-function ReleaseActions({ r }: { r: Row }) {
-  const rel = asRelease(r);
-  const promote = canPromote(rel);
-  const rollback = canRollback(rel);
+function ReleaseActions({ r }: { r: ReleaseView }) {
+  const promote = canPromote(r);
+  const rollback = canRollback(r);
   return (
     <Section
       id="release-actions"
@@ -44,15 +34,15 @@ function ReleaseActions({ r }: { r: Row }) {
       note={
         promote || rollback
           ? 'Promote dispatches the next lane of the flow; roll back returns to the previous good release.'
-          : `Nothing to do: ${rel.id} is ${text(pick(r, 'outcome', 'state'))}${
-              rel.previousReleaseId ? '' : ' and there is no earlier good release to roll back to'
+          : `Nothing to do: ${r.id} is ${r.outcome || r.state}${
+              r.previousReleaseId ? '' : ' and there is no earlier good release to roll back to'
             }.`
       }
     >
       {promote || rollback ? (
         <div className="release-actions">
-          {promote ? <PromoteAction release={rel} /> : null}
-          {rollback ? <RollbackAction release={rel} /> : null}
+          {promote ? <PromoteAction release={r} /> : null}
+          {rollback ? <RollbackAction release={r} /> : null}
         </div>
       ) : null}
     </Section>
@@ -60,7 +50,7 @@ function ReleaseActions({ r }: { r: Row }) {
 }
 
 export function ReleasesPage() {
-  const snap = useApi<unknown>('/releases');
+  const snap = useApi<ReleaseList>('/releases');
   useTitle('Releases');
   return (
     <>
@@ -78,70 +68,42 @@ export function ReleasesPage() {
       </PageHeader>
       <LoadState snap={snap} what="releases" missing={<>Releases are not available from this server yet.</>}>
         {(d) => {
-          const rows = asList<Row>(d, 'releases');
+          const rows = d.releases;
           if (!rows.length) return <Empty>No releases yet.</Empty>;
           return (
             <section className="panel" aria-label="Releases">
-              <GenericTable
+              <GenericTable<ReleaseView>
                 label="Releases"
                 rows={rows}
-                rowTestId={(r) => `release-row-${releaseId(r)}`}
+                rowKey={(r) => r.id}
+                rowTestId={(r) => `release-row-${r.id}`}
                 columns={[
                   {
                     key: 'id',
                     label: 'Release',
                     render: (r) => (
-                      <Link
-                        to={releasePath(releaseId(r))}
-                        className="mono"
-                        data-testid={`release-link-${releaseId(r)}`}
-                      >
-                        {releaseId(r)}
+                      <Link to={releasePath(r.id)} className="mono" data-testid={`release-link-${r.id}`}>
+                        {r.id}
                       </Link>
                     ),
                   },
                   {
                     key: 'state',
                     label: 'State',
-                    render: (r) => (
-                      <StatusPill
-                        status={text(pick(r, 'state', 'status'))}
-                        small
-                        testId={`release-state-${releaseId(r)}`}
-                      />
-                    ),
+                    render: (r) => <StatusPill status={r.state} small testId={`release-state-${r.id}`} />,
                   },
                   { key: 'actions', label: 'Actions', render: (r) => <RowActions r={r} /> },
-                  { key: 'tag', label: 'Tag', className: 'mono' },
                   { key: 'version', label: 'Version', className: 'mono' },
                   {
                     key: 'sha',
                     label: 'Commit',
-                    render: (r) => (
-                      <span className="mono">{text(pick(r, 'sha', 'headSha')).slice(0, 7)}</span>
-                    ),
+                    render: (r) => <span className="mono">{r.sha.slice(0, 7)}</span>,
                   },
-                  {
-                    key: 'stage',
-                    label: 'Stage',
-                    render: (r) => <Cell k="stage" v={pick(r, 'stage', 'currentLane', 'phase')} />,
-                  },
+                  { key: 'nextLanes', label: 'Next lanes', className: 'mono' },
                   { key: 'includesMigrations', label: 'Migrations' },
-                  {
-                    key: 'createdAt',
-                    label: 'Created',
-                    render: (r) => <TimeText iso={isoOf(pick(r, 'createdAt', 'at'))} />,
-                  },
-                ]}
-                consumed={[
-                  'status',
-                  'headSha',
-                  'currentLane',
-                  'phase',
-                  'at',
-                  'updatedAt',
-                  'changeSummary',
-                  'outcome',
+                  { key: 'previousReleaseId', label: 'Rollback target', className: 'mono' },
+                  { key: 'createdBy', label: 'Created by', className: 'mono' },
+                  { key: 'createdAt', label: 'Created' },
                 ]}
               />
             </section>
@@ -157,57 +119,29 @@ interface Step {
   at: string | null;
 }
 
-/** Per-lane progress from whatever the release carries: [{lane,state}], {PL-03:'green'} … */
-function progressOf(r: Row): Map<string, Step> {
-  const out = new Map<string, Step>();
-  const src = pick(r, 'laneRuns', 'lanes', 'progress', 'steps', 'flow');
-  if (Array.isArray(src)) {
-    for (const s of src) {
-      if (typeof s !== 'object' || s === null) continue;
-      const o = s as Row;
-      const id = pick(o, 'lane', 'laneId', 'id');
-      const st = o.applies === false ? 'skipped' : pick(o, 'state', 'status');
-      if (typeof id === 'string')
-        out.set(id, {
-          state: typeof st === 'string' ? st : 'pending',
-          at: isoOf(pick(o, 'at', 'completedAt', 'finishedAt', 'startedAt')),
-        });
-    }
-  } else if (typeof src === 'object' && src !== null) {
-    for (const [k, v] of Object.entries(src as Row)) {
-      if (typeof v === 'string') out.set(k, { state: v, at: null });
-      else if (typeof v === 'object' && v !== null) {
-        const o = v as Row;
-        out.set(k, {
-          state: text(pick(o, 'status', 'state')),
-          at: isoOf(pick(o, 'completedAt', 'at', 'startedAt')),
-        });
-      }
-    }
-  }
-  const skipped = pick(r, 'skippedLanes');
-  if (Array.isArray(skipped))
-    for (const id of skipped)
-      if (typeof id === 'string' && !out.has(id)) out.set(id, { state: 'skipped', at: null });
-  return out;
-}
-
-function isGate(v: unknown): v is GateView {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    'id' in v &&
-    'state' in v &&
-    'phase' in v &&
-    'approvals' in v &&
-    'blocks' in v
+/** Per-lane progress of the release: a lane the branch policy skipped shows as skipped. */
+function progressOf(r: ReleaseView): Map<string, Step> {
+  return new Map(
+    r.lanes.map((l) => [l.id, { state: l.applies ? l.status : 'skipped', at: l.startedAt }] as const),
   );
 }
 
+/** The release manifest as created (artifact or image name → reference); the view types it loosely. */
+function manifestEntries(m: unknown): { name: string; ref: string }[] {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return [];
+  return Object.entries(m).flatMap(([name, ref]) => (typeof ref === 'string' ? [{ name, ref }] : []));
+}
+
+interface ApprovalRow {
+  gate: string;
+  by: string;
+  at: string;
+  comment: string | null;
+}
+
 export function ReleasePage({ id }: { id: string }) {
-  const snap = useApi<Row>(`/releases/${encodeURIComponent(id)}`);
+  const snap = useApi<ReleaseView>(`/releases/${encodeURIComponent(id)}`);
   const overview = useApi<Overview>('/overview');
-  const gatesSnap = useApi<unknown>('/gates');
   useTitle(`Release ${id}`);
   return (
     <LoadState
@@ -219,48 +153,11 @@ export function ReleasePage({ id }: { id: string }) {
         const flow = overview.data?.promotion.flow ?? [];
         const lanes = new Map((overview.data?.lanes ?? []).map((l) => [l.id, l] as const));
         const progress = progressOf(r);
-        const own = pick(r, 'gates');
-        const gates: GateView[] =
-          Array.isArray(own) && own.every(isGate)
-            ? own
-            : asList<GateView>(gatesSnap.data, 'gates').filter((g) => g.release === id);
-        const shown = [
-          'id',
-          'state',
-          'status',
-          'gates',
-          'lanes',
-          'laneRuns',
-          'progress',
-          'steps',
-          'flow',
-          'approvals',
-          'manifest',
-          'skippedLanes',
-          'changeSummary',
-          'rollback',
-        ];
-        const scalars = Object.entries(r).filter(
-          ([k, v]) =>
-            !shown.includes(k) &&
-            (v === null ||
-              typeof v !== 'object' ||
-              (Array.isArray(v) && v.every((x) => typeof x !== 'object'))),
-        );
-        const ownApprovals = pick(r, 'approvals');
-        const approvals: Row[] = Array.isArray(ownApprovals)
-          ? (ownApprovals as Row[])
-          : gates.flatMap((g) => g.approvals.map((a) => ({ gate: g.id, ...a })));
-        const manifest = pick(r, 'manifest');
-        const rb = pick(r, 'rollback');
-        const rollback = (Array.isArray(rb) ? (rb as Row[]) : [])
-          .filter((x) => typeof x === 'object' && x !== null && typeof x.id === 'string')
-          .map((x) => ({
-            id: String(x.id),
-            name: text(pick(x, 'name')),
-            status: text(pick(x, 'status', 'state')),
-          }));
-        const summary = pick(r, 'changeSummary');
+        const gates: GateView[] = r.gates;
+        const approvals: ApprovalRow[] = gates.flatMap((g) => g.approvals.map((a) => ({ gate: g.id, ...a })));
+        const manifest = manifestEntries(r.manifest);
+        const rollback = r.rollback;
+        const summary = r.changeSummary;
         return (
           <>
             <PageHeader
@@ -269,22 +166,29 @@ export function ReleasePage({ id }: { id: string }) {
                   <Link to="/releases">Releases</Link> / Release
                 </>
               }
-              title={<span className="mono">{text(pick(r, 'tag', 'version', 'id'))}</span>}
-              status={<StatusPill status={text(pick(r, 'state', 'status'))} testId="release-detail-state" />}
+              title={<span className="mono">{r.version}</span>}
+              status={<StatusPill status={r.state} testId="release-detail-state" />}
             >
               <Facts
-                items={scalars
-                  .slice(0, 12)
-                  .map(([k, v]) => [
-                    k === 'previousReleaseId' ? 'rollback target' : humanize(k),
-                    k === 'previousReleaseId' && typeof v === 'string' ? (
-                      <Link to={releasePath(v)}>{v}</Link>
+                items={[
+                  ['version', <Cell k="version" v={r.version} />],
+                  ['sha', <Cell k="sha" v={r.sha} />],
+                  ['outcome', <StatusPill status={r.outcome} small />],
+                  ['includes migrations', <Cell k="includesMigrations" v={r.includesMigrations} />],
+                  [
+                    'rollback target',
+                    r.previousReleaseId ? (
+                      <Link to={releasePath(r.previousReleaseId)}>{r.previousReleaseId}</Link>
                     ) : (
-                      <Cell k={k} v={v} />
+                      <Cell k="previousReleaseId" v={null} />
                     ),
-                  ])}
+                  ],
+                  ['created by', <Cell k="createdBy" v={r.createdBy} />],
+                  ['created at', <TimeText iso={r.createdAt} />],
+                  ['next lanes', <Cell k="nextLanes" v={r.nextLanes} />],
+                ]}
               />
-              {typeof summary === 'string' ? (
+              {summary !== null ? (
                 <p className="lede pre-line" data-testid="release-summary">
                   {summary}
                 </p>
@@ -361,9 +265,10 @@ export function ReleasePage({ id }: { id: string }) {
 
             <Section id="release-approvals" title="Approvals">
               {approvals.length ? (
-                <GenericTable
+                <GenericTable<ApprovalRow>
                   label="Approvals"
                   rows={approvals}
+                  rowKey={(a) => `${a.gate}/${a.by}`}
                   columns={[
                     { key: 'gate', label: 'Gate', className: 'mono' },
                     { key: 'by', label: 'By', className: 'mono' },
@@ -376,15 +281,16 @@ export function ReleasePage({ id }: { id: string }) {
               )}
             </Section>
 
-            {Array.isArray(manifest) && manifest.length ? (
+            {manifest.length ? (
               <Section
                 id="release-manifest"
                 title="Manifest"
                 note="Artifacts and images of this release; kept for rollback."
               >
-                <GenericTable
+                <GenericTable<{ name: string; ref: string }>
                   label="Manifest"
-                  rows={manifest.map((m) => (typeof m === 'object' && m !== null ? (m as Row) : { name: m }))}
+                  rows={manifest}
+                  rowKey={(m) => m.name}
                   columns={[
                     { key: 'name', label: 'Artifact', className: 'mono' },
                     { key: 'ref', label: 'Reference', className: 'mono' },

@@ -1,0 +1,43 @@
+// Connecting to GitHub: run one reconcile pass now (admin), and the catalog versions this store accepted.
+import { Hono } from 'hono';
+import { accept, refuse } from '../../contract/refusal.ts';
+import { API } from '../../contract/routes.ts';
+import type { ReconcileResult } from '../../contract/views.ts';
+import type { Store } from '../../store/store.ts';
+import type { AppEnv } from '../app-env.ts';
+import { route } from '../route.ts';
+
+export interface ConnectDeps {
+  store: Store;
+  /** One reconcile pass; undefined when GitHub is not configured. */
+  reconcile?: (() => Promise<ReconcileResult>) | undefined;
+}
+
+export function connectRoutes(deps: ConnectDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  route(app, API.reconcile, async () =>
+    deps.reconcile
+      ? accept(await deps.reconcile())
+      : refuse(
+          'not_configured',
+          'GitHub is not configured (LANES_GITHUB_APP_ID or LANES_GITHUB_TOKEN): nothing to reconcile against',
+        ),
+  );
+  route(app, API.catalogVersions, async () => {
+    const versions = await deps.store.listCatalogVersions(100);
+    return accept({
+      versions: versions.map((v, i) => ({
+        id: v.id,
+        digest: v.digest,
+        zone: v.zone,
+        repository: v.repository,
+        source: v.source,
+        path: v.path,
+        commitSha: v.commitSha,
+        loadedAt: v.loadedAt,
+        active: i === 0,
+      })),
+    });
+  });
+  return app;
+}
