@@ -26,6 +26,8 @@ const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   maxBodyBytes: z.number().int().positive(),
   workers: z.enum(['all', 'none'], { message: 'LANES_WORKERS must be all or none' }),
+  oidcIssuer: z.url({ message: 'LANES_OIDC_ISSUER must be a URL' }),
+  oidcAudience: z.string().min(1, { message: 'LANES_OIDC_AUDIENCE must not be empty' }),
   githubClientId: z.string().optional(),
   githubClientSecret: z.string().optional(),
   /** GitHub's web host for the OAuth authorize page (a local stand-in in tests). */
@@ -46,8 +48,6 @@ const configSchema = z.object({
     .number()
     .int()
     .min(2000, { message: 'LANES_INBOX_LEASE_MS must be at least 2000' }),
-  oidcIssuer: z.url({ message: 'LANES_OIDC_ISSUER must be a URL' }),
-  oidcAudience: z.string().min(1, { message: 'LANES_OIDC_AUDIENCE must not be empty' }),
 });
 
 /** `limits`: every bound on what callers can make the server hold (src/resource-limits.ts). */
@@ -114,6 +114,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     logLevel: env.LANES_LOG_LEVEL ?? 'info',
     maxBodyBytes: 25 * 1024 * 1024,
     outboxLeaseMs: env.LANES_OUTBOX_LEASE_MS ?? '60000',
+    // GitHub Actions OIDC for POST /api/v1/evidence: whose tokens, for which audience.
     inboxLeaseMs: env.LANES_INBOX_LEASE_MS ?? '30000',
     // none: this process only acknowledges and serves (an ingest replica); another process runs the workers.
     workers: env.LANES_WORKERS ?? 'all',

@@ -18,6 +18,7 @@ import type { ReleaseEngine } from './engine/release-engine.ts';
 import type { TimerWorker } from './engine/timer-worker.ts';
 import { createApp, type AppEnv } from './http/app.ts';
 import { TokenAuthenticator } from './http/auth.ts';
+import { ActionsOidcVerifier } from './github/actions-oidc.ts';
 import { ChangeHub } from './http/live/change-hub.ts';
 import { Metrics } from './http/metrics.ts';
 import { DeliveryWriter } from './store/group-commit.ts';
@@ -132,6 +133,7 @@ export async function startLanes(
     hub,
     metrics,
     auth: new TokenAuthenticator(store, catalog),
+    oidc: new ActionsOidcVerifier({ issuer: config.oidcIssuer, audience: config.oidcAudience }),
     log,
     secrets: config.webhookSecrets,
     maxBodyBytes: config.maxBodyBytes,

@@ -85,6 +85,7 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
   let lanes: LanesProcess;
   let readToken: string;
   let operateToken: string;
+  let ciToken: string;
 
   async function api<T>(
     method: 'GET' | 'POST',
@@ -126,7 +127,17 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
       await issueToken(lanes.store, { personId: 'bruno', name: 'reader', scope: 'read', now: new Date() })
     ).token;
     operateToken = (
-      await issueToken(lanes.store, { personId: 'alice', name: 'ci', scope: 'operate', now: new Date() })
+      await issueToken(lanes.store, { personId: 'hana', name: 'cli', scope: 'operate', now: new Date() })
+    ).token;
+    // CI reports `lint` as the service the catalog allows for it (checks: lint), acting for alice.
+    ciToken = (
+      await issueToken(lanes.store, {
+        personId: 'alice',
+        service: 'ci-bot',
+        name: 'ci',
+        scope: 'operate',
+        now: new Date(),
+      })
     ).token;
     // One completed run of WF-01 (the workflow of PL-01) on SHA, so PL-01 has a last run and status.
     const delivery = await sendDelivery(
@@ -311,7 +322,7 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
       '--run-id',
       '4242001',
     ];
-    const r = await lanesCli([...args, ...extra, '--server', lanes.url], { LANES_TOKEN: operateToken });
+    const r = await lanesCli([...args, ...extra, '--server', lanes.url], { LANES_TOKEN: ciToken });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^evidence recorded: lint failed for c0ffee123456 on PL-01 \(key .+\)\n$/);
     assertNoSecrets(r);
@@ -334,7 +345,7 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
     const key = /\(key (.+)\)\n$/.exec(r.stdout)?.[1];
     const again = await lanesCli([...args, '--outcome', 'passed', '--json'], {
       LANES_URL: lanes.url,
-      LANES_TOKEN: operateToken,
+      LANES_TOKEN: ciToken,
     });
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(JSON.parse(again.stdout), { key, status: 'recorded' });
@@ -344,11 +355,11 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
 
   void it('evidence report: invalid body → exit 1 with validation details; read token → insufficient_scope; unknown lane → not_found', async () => {
     const [bad, scope, lane] = await Promise.all([
-      cli(['evidence', 'report', '--check', 'lint', '--outcome', 'passed', '--sha', 'NOT-HEX'], operateToken),
+      cli(['evidence', 'report', '--check', 'lint', '--outcome', 'passed', '--sha', 'NOT-HEX'], ciToken),
       cli(['evidence', 'report', '--check', 'lint', '--outcome', 'passed', '--sha', SHA], readToken),
       cli(
         ['evidence', 'report', '--check', 'lint', '--outcome', 'passed', '--sha', SHA, '--lane', 'PL-99'],
-        operateToken,
+        ciToken,
       ),
     ]);
     assert.equal(bad.code, 1);
@@ -521,9 +532,10 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
   });
 
   void it('trigger dispatches the lane’s workflow (202 → exit 0)', async () => {
-    const r = await cli(['trigger', 'PL-04', '--ref', 'main', '--reason', 'redeploy staging'], operateToken);
+    // PL-04 belongs to the promotion flow (only promote dispatches it); PL-01 is free on feature refs.
+    const r = await cli(['trigger', 'PL-01', '--ref', 'feature/x', '--reason', 'rerun'], operateToken);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^triggered PL-04: \d+ dispatch(es)? queued/);
+    assert.match(r.stdout, /^triggered PL-01: \d+ dispatch(es)? queued/);
     const { body } = await api<{ events: { action: string; objectId: string }[] }>(
       'GET',
       '/api/v1/audit?limit=20',
@@ -531,7 +543,7 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
       readToken,
     );
     assert.ok(
-      body.events.some((e) => e.objectId === 'PL-04' || e.objectId.includes('PL-04')),
+      body.events.some((e) => e.objectId === 'PL-01' || e.objectId.includes('PL-01')),
       JSON.stringify(body.events.map((e) => [e.action, e.objectId])),
     );
   });

@@ -2,7 +2,8 @@
 // example catalog and on variants of it made for one case.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkTrigger, mayOperate, openingDispatches } from '../src/core/engine-rules-actions.ts';
+import { openingDispatches, reservedInputsUsed, triggerPlan } from '../src/core/engine-rules-actions.ts';
+import type { Catalog } from '../src/core/catalog-model.ts';
 import { checkCandidateCommit } from '../src/core/release-candidate.ts';
 import {
   applyReleaseEvents,
@@ -40,47 +41,38 @@ function run(workflowId: string, sha: string): RunRecord {
   };
 }
 
-void test('only seat members operate', () => {
-  assert.equal(mayOperate([]), false);
-  assert.equal(mayOperate(['SEAT-OPS']), true);
-});
-
-void test('who may start which lane by hand, and when', () => {
-  // A variant with the Friday freeze on the rollback lane: the freeze check is reachable for an ungated lane.
-  const frozenRollback = {
+void test('when a lane may be started by hand (who may is the policy\'s: core-policy.test.ts)', () => {
+  // A variant with the Friday freeze on PL-01: the freeze applies to a free trigger too.
+  const frozen: Catalog = {
     ...c,
-    freeze_windows: c.freeze_windows.map((w) => ({ ...w, lanes: ['PL-11'] })),
+    freeze_windows: c.freeze_windows.map((w) => ({ ...w, lanes: ['PL-01'] })),
   };
   const cases = [
-    { catalog: c, lane: 'PL-99', seats: ['SEAT-OPS'], now: TUESDAY, want: 'not_found', audited: false },
-    { catalog: c, lane: 'PL-11', seats: [], now: TUESDAY, want: 'forbidden', audited: false },
-    { catalog: c, lane: 'PL-08', seats: ['SEAT-OPS'], now: TUESDAY, want: 'gate_not_ready', audited: true },
-    { catalog: c, lane: 'PL-09', seats: ['SEAT-OPS'], now: TUESDAY, want: 'gate_not_ready', audited: true },
-    { catalog: c, lane: 'PL-11', seats: ['SEAT-OPS'], now: TUESDAY, want: 'ok', audited: false },
-    { catalog: c, lane: 'PL-11', seats: ['SEAT-OPS'], now: FRIDAY_EVENING, want: 'ok', audited: false },
-    {
-      catalog: frozenRollback,
-      lane: 'PL-11',
-      seats: ['SEAT-OPS'],
-      now: FRIDAY_EVENING,
-      want: 'frozen',
-      audited: false,
-    },
-    { catalog: frozenRollback, lane: 'PL-11', seats: ['SEAT-OPS'], now: TUESDAY, want: 'ok', audited: false },
+    { catalog: c, now: TUESDAY, want: 'ok' },
+    { catalog: c, now: FRIDAY_EVENING, want: 'ok' },
+    { catalog: frozen, now: FRIDAY_EVENING, want: 'frozen' },
+    { catalog: frozen, now: TUESDAY, want: 'ok' },
   ];
   for (const k of cases) {
-    const r = checkTrigger(k.catalog, k.lane, k.seats, k.now);
-    const label = `${k.lane} ${k.seats.join(',') || 'no seat'} ${k.now}`;
-    assert.equal(r.ok ? 'ok' : r.code, k.want, label);
-    assert.equal(!r.ok && r.audit !== undefined, k.audited, label);
+    const lane = k.catalog.lanes.find((l) => l.id === 'PL-01');
+    assert.ok(lane);
+    const r = triggerPlan(k.catalog, lane, k.now);
+    assert.equal(r.ok ? 'ok' : r.code, k.want, k.now);
   }
-  const ok = checkTrigger(c, 'PL-11', ['SEAT-OPS'], TUESDAY);
+  const rollback = c.lanes.find((l) => l.id === 'PL-11');
+  assert.ok(rollback);
+  const ok = triggerPlan(c, rollback, TUESDAY);
   assert.ok(ok.ok);
   // One dispatch per workflow of the lane.
   assert.deepEqual(
     ok.workflows.map((w) => w.id),
     ['WF-10', 'WF-11'],
   );
+});
+
+void test('a trigger may not set the inputs Lanes sets itself', () => {
+  assert.deepEqual(reservedInputsUsed({ lane: 'PL-08', release: 'x', note: 'y' }), ['lane', 'release']);
+  assert.deepEqual(reservedInputsUsed({ note: 'y' }), []);
 });
 
 void test('a candidate needs green staging lanes of the flow', () => {

@@ -58,9 +58,11 @@ async function harness(kind: StoreKind, start: string): Promise<Harness> {
     async api(person, method, path, body) {
       let token = tokens.get(person);
       if (!token) {
-        token = (
-          await issueToken(lanes.store, { personId: person, name: 'test', scope: 'operate', now: clock() })
-        ).token;
+        // `admin:ivan` = ivan with an admin token (what overriding a freeze needs); otherwise operate.
+        const admin = person.startsWith('admin:');
+        const personId = admin ? person.slice('admin:'.length) : person;
+        const scope = admin ? 'admin' : 'operate';
+        token = (await issueToken(lanes.store, { personId, name: 'test', scope, now: clock() })).token;
         tokens.set(person, token);
       }
       const res = await fetch(`${lanes.url}${path}`, {
@@ -400,11 +402,12 @@ describe('freeze windows and permissions', () => {
     await h.close();
   });
 
-  it('reported evidence is recorded per token and check (a repeat changes nothing), audited per change, refused for an unknown lane', async () => {
+  it('reported evidence is recorded per source and check (a repeat changes nothing), audited per change, refused for an unknown lane', async () => {
     const SHA3 = 'c0ffee0000000000000000000000000000000003';
     const actor = { personId: 'hana', label: 'hana (tok_ev)', seats: ['SEAT-RELEASE'], tokenId: 'tok_ev' };
-    const report = { check: 'smoke', outcome: 'passed' as const, sha: SHA3, lane: 'PL-10' };
-    const key = `api:tok_ev:${SHA3}:PL-10:smoke`;
+    const report = { check: 'report success', outcome: 'passed' as const, sha: SHA3, lane: 'PL-10' };
+    // The catalog lets SEAT-RELEASE report `report success`; the key names the verified source (the person).
+    const key = `api:person:hana:${SHA3}:PL-10:report success`;
     const first = await h.lanes.engine.reportEvidence(actor, report);
     assert.deepEqual(first, { ok: true, value: { key, status: 'recorded' }, created: true });
     const again = await h.lanes.engine.reportEvidence(actor, report);
@@ -511,7 +514,12 @@ describe('freeze windows and permissions', () => {
     assert.equal(notPermitted.status, 403);
     assert.equal(dispatchedProd().length, 0);
 
-    const ok = await h.api('ivan', 'POST', '/api/v1/releases/rel-v2.1.0/promote', {
+    const operateOnly = await h.api('ivan', 'POST', '/api/v1/releases/rel-v2.1.0/promote', {
+      override: { reason: 'operate scope is not enough' },
+    });
+    assert.equal(operateOnly.status, 403, 'overriding a freeze needs admin');
+    assert.equal(dispatchedProd().length, 0);
+    const ok = await h.api('admin:ivan', 'POST', '/api/v1/releases/rel-v2.1.0/promote', {
       override: { reason: 'customer hotfix agreed with on-call' },
     });
     assert.equal(ok.status, 202, JSON.stringify(ok.body));

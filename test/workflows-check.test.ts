@@ -178,6 +178,20 @@ void describe('workflow contract: the examples catalog and its scaffolded workfl
       assert.deepEqual(kinds(ops, files, { gateStepEnvironments: ['prod-*'] }), expected);
     });
 
+  void test('the rollback workflows (13 inputs) exceed older GHES (10) but not github.com (25)', () => {
+    const files = filesOf('examples/workflows');
+    const parsed = [...files].map(([f, t]) => parseWorkflowFile(t, f));
+    const tooMany = (maxInputs?: number) =>
+      checkWorkflowContract(ops, parsed, maxInputs === undefined ? {} : { maxInputs })
+        .filter((d) => d.kind === 'too_many_inputs')
+        .map((d) => [d.workflow, d.message.match(/declares (\d+)/)?.[1]]);
+    assert.deepEqual(tooMany(10), [
+      ['WF-10', '13'],
+      ['WF-11', '13'],
+    ]);
+    assert.deepEqual(tooMany(), []);
+  });
+
   void test('the committed examples are exactly what scaffold prints today', () => {
     const files = filesOf('examples/workflows');
     for (const wf of ops.workflows) assert.equal(files.get(wf.file), scaffoldWorkflow(ops, wf.id), wf.id);
@@ -188,9 +202,9 @@ void describe('inputs Lanes sends per lane (mirrors the engine)', () => {
   const table: [string, string[]][] = [
     ['PL-03', []], // push: GitHub starts it
     ['PL-05', []], // after: GitHub starts it
-    ['PL-06', ['release', 'version', 'sha', 'lane']], // manual, promoted by hand
-    ['PL-08', ['release', 'version', 'sha', 'lane']], // approval
-    ['PL-09', ['release', 'version', 'sha', 'lane']], // hold
+    ['PL-06', ['release', 'version', 'sha', 'lane', 'effect_id']], // manual, promoted by hand
+    ['PL-08', ['release', 'version', 'sha', 'lane', 'effect_id']], // approval
+    ['PL-09', ['release', 'version', 'sha', 'lane', 'effect_id']], // hold
     ['PL-12', []], // scheduled drill
   ];
   for (const [id, inputs] of table)
@@ -199,12 +213,12 @@ void describe('inputs Lanes sends per lane (mirrors the engine)', () => {
       assert.ok(lane);
       assert.deepEqual(dispatchInputsFor(ops, lane), inputs);
     });
-  void test('PL-11 (rollback) gets the twelve rollback inputs', () => {
+  void test('PL-11 (rollback) gets the thirteen rollback inputs', () => {
     const lane = ops.lanes.find((l) => l.id === 'PL-11');
     assert.ok(lane);
     const inputs = dispatchInputsFor(ops, lane);
-    assert.equal(inputs.length, 12);
-    for (const i of ['target_release', 'target_manifest', 'incident', 'owner', 'reason'])
+    assert.equal(inputs.length, 13);
+    for (const i of ['effect_id', 'target_release', 'target_manifest', 'incident', 'owner', 'reason'])
       assert.ok(inputs.includes(i));
   });
 });

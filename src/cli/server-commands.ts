@@ -126,7 +126,11 @@ export function registerTokenCommands(program: Command): void {
   };
   token
     .command('create')
-    .requiredOption('--person <id>', 'the person the token acts as (a seat member id in the catalog)')
+    .option('--person <id>', 'the person the token acts as (a seat member id in the catalog)')
+    .option(
+      '--service <name>',
+      'bind the token to a named service (CI); --person then names who it acts for, if anyone',
+    )
     .option('--scope <scope>', 'read | operate | admin', 'read')
     .option('--name <name>', 'what the token is for', 'cli')
     .option('--ttl-days <n>', 'expires after n days (default 90; 0 = never)', '90')
@@ -139,7 +143,8 @@ export function registerTokenCommands(program: Command): void {
     .description('create a token; the secret is printed once and only its hash is stored')
     .action(
       async (opts: {
-        person: string;
+        person?: string;
+        service?: string;
         scope: string;
         name: string;
         ttlDays: string;
@@ -155,20 +160,39 @@ export function registerTokenCommands(program: Command): void {
           process.stderr.write(`lanes token: --ttl-days must be a whole number\n`);
           process.exit(2);
         }
-        const { loadCatalogFile } = await import('../catalog/load-catalog.ts');
-        const cat = loadCatalogFile(opts.catalog);
-        if (cat.ok && !cat.catalog.seats.some((s) => s.members.includes(opts.person))) {
-          process.stderr.write(
-            `lanes token: warning: ${opts.person} is not a member of any seat in ${opts.catalog}; they can read but not approve\n`,
-          );
+        if (opts.service !== undefined && !/^[a-z0-9][a-z0-9_-]{0,62}$/.test(opts.service)) {
+          process.stderr.write(`lanes token: --service must be lower-case letters, digits, - or _\n`);
+          process.exit(2);
         }
+        if (!opts.person && !opts.service) {
+          process.stderr.write(`lanes token: --person or --service is required\n`);
+          process.exit(2);
+        }
+        // A person's token is for a member of a seat: anyone else is refused (the catalog must load).
+        if (opts.person) {
+          const { loadCatalogFile } = await import('../catalog/load-catalog.ts');
+          const cat = loadCatalogFile(opts.catalog);
+          const person = opts.person;
+          if (!cat.ok) {
+            process.stderr.write(`lanes token: cannot load ${opts.catalog} to check ${person}'s seats\n`);
+            process.exit(2);
+          }
+          if (!cat.catalog.seats.some((s) => s.members.includes(person))) {
+            process.stderr.write(
+              `lanes token: refused: ${person} is not a member of any seat in ${opts.catalog} (rule identity.person_seat)\n`,
+            );
+            process.exit(3);
+          }
+        }
+        const personId = opts.person ?? `service:${opts.service ?? ''}`;
         const { issueToken } = await import('../http/auth.ts');
         const store = await storeFor(opts.data);
         try {
           const now = new Date();
           const { token: secret, record } = await issueToken(store, {
-            personId: opts.person,
+            personId,
             name: opts.name,
+            ...(opts.service ? { service: opts.service } : {}),
             scope: opts.scope as 'read' | 'operate' | 'admin',
             now,
             ...(ttl > 0 ? { ttlDays: ttl } : {}),
@@ -181,12 +205,17 @@ export function registerTokenCommands(program: Command): void {
               objectType: 'token',
               objectId: record.id,
               reason: opts.name,
-              data: { person: opts.person, scope: opts.scope, expiresAt: record.expiresAt },
+              data: {
+                person: opts.person ?? null,
+                service: opts.service ?? null,
+                scope: opts.scope,
+                expiresAt: record.expiresAt,
+              },
             }),
           );
           process.stdout.write(`${secret}\n`);
           process.stderr.write(
-            `token ${record.id} for ${opts.person} (${opts.scope}${record.expiresAt ? `, expires ${record.expiresAt}` : ''}); shown once\n`,
+            `token ${record.id} for ${opts.service ? `service ${opts.service}${opts.person ? ` on behalf of ${opts.person}` : ''}` : personId} (${opts.scope}${record.expiresAt ? `, expires ${record.expiresAt}` : ''}); shown once\n`,
           );
         } finally {
           await store.close();

@@ -1,11 +1,10 @@
-// Rules the engine's actions ask before they write: who may operate, whether a lane may be started by hand,
-// what opening a candidate dispatches, and the default
-// manifest. Pure: the same catalog, facts and clock always give the same answer; no I/O.
+// Rules the engine's actions ask before they write (who may act is src/core/policy.ts): when a lane may be
+// started by hand and with which inputs, what opening a candidate dispatches, and the default manifest.
+// Pure: the same catalog, facts and clock always give the same answer; no I/O.
 import type { Catalog, Lane, Workflow } from './catalog-model.ts';
 import { compareRunsNewestFirst } from './lane-status.ts';
 import type { RunRecord } from './run-model.ts';
 import { candidateOpeningLane } from './release-candidate.ts';
-import { gatesBlocking } from './gates.ts';
 import { activeFreeze, type Clock } from './freeze-windows.ts';
 import type { ManifestArtifact } from './release-model.ts';
 import type { RefusalCode } from '../contract/refusal.ts';
@@ -20,54 +19,39 @@ export type RuleCheck<T = object> =
       audit?: { action: string; data: unknown };
     };
 
-/** Rolling back and starting lanes by hand are for people who hold a seat (any seat). */
-export function mayOperate(seats: readonly string[]): boolean {
-  return seats.length > 0;
+/**
+ * Inputs Lanes itself sets on the dispatches it sends (release, version, sha, lane, and a rollback's
+ * incident, owner and reason): a free trigger may not set them, so a dispatch cannot pose as the release flow.
+ */
+export const RESERVED_INPUTS = ['lane', 'release', 'version', 'sha', 'incident', 'owner', 'reason'] as const;
+
+/** The reserved inputs among a trigger's inputs. */
+export function reservedInputsUsed(inputs: Readonly<Record<string, string>>): string[] {
+  return RESERVED_INPUTS.filter((k) => Object.hasOwn(inputs, k));
 }
 
 /**
- * May this person start this lane by hand now? Gated lanes (approval, hold, blocking gates) never are:
- * they run when their gates hold. A refusal that should be audited carries `audit`.
+ * When a lane the policy lets a person start (src/core/policy.ts, `lane.trigger`) may run now: not inside a
+ * freeze window; one dispatch per workflow of the lane, however many bindings name it.
  */
-export function checkTrigger(
+export function triggerPlan(
   c: Catalog,
-  laneId: string,
-  seats: readonly string[],
+  lane: Lane,
   now: Clock,
-): RuleCheck<{ lane: Lane; workflows: Workflow[] }> {
-  const lane = c.lanes.find((l) => l.id === laneId);
-  if (!lane) return { ok: false, code: 'not_found', message: `no lane ${laneId}` };
-  if (!mayOperate(seats))
-    return { ok: false, code: 'forbidden', message: 'only members of a seat may trigger lanes' };
-  const blocking = gatesBlocking(c, laneId);
-  if (
-    lane.requires_approval ||
-    blocking.length > 0 ||
-    lane.trigger.on === 'approval' ||
-    lane.trigger.on === 'hold'
-  ) {
-    const ids = blocking.map((g) => g.id);
-    return {
-      ok: false,
-      code: 'gate_not_ready',
-      message: `${laneId} runs only when its gates hold${ids.length ? ` (${ids.join(', ')})` : ''}; promote a release instead`,
-      audit: { action: 'lane.trigger_refused', data: { gates: ids } },
-    };
-  }
-  const freeze = activeFreeze(c, laneId, now);
+): RuleCheck<{ workflows: Workflow[] }> {
+  const freeze = activeFreeze(c, lane.id, now);
   if (freeze)
     return {
       ok: false,
       code: 'frozen',
-      message: `${laneId} is inside freeze window ${freeze.windowId} until ${freeze.end}`,
+      message: `${lane.id} is inside freeze window ${freeze.windowId} until ${freeze.end}`,
     };
-  // One dispatch per workflow, however many bindings name it.
   const workflows: Workflow[] = [];
   for (const b of lane.run_by) {
     const wf = c.workflows.find((w) => w.id === b.workflow);
     if (wf && !workflows.some((w) => w.id === wf.id)) workflows.push(wf);
   }
-  return { ok: true, lane, workflows };
+  return { ok: true, workflows };
 }
 
 export interface OpeningDispatch {

@@ -67,6 +67,10 @@ export interface EvidenceRecord {
   details: string | null;
   recordedAt: string; // GitHub's or the reporter's timestamp: ordering key
   reportedBy: string | null;
+  /** The verified reporter (sourceKey in evidence-provenance.ts); absent on rows older than 0006. */
+  provenance?: string | null;
+  /** Whether GitHub vouches for the report (webhook, OIDC) or only an API token. */
+  authority?: 'github' | 'api' | null;
 }
 
 export interface RefRecord {

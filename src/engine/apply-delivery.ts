@@ -1,8 +1,13 @@
 // One delivery → normalised facts → one transaction: state, delivery mark, audit and change feed commit
 // together. Replaying the same delivery applies nothing new (every upsert is ordered by GitHub's own
 // timestamps and attempts, so arrival order does not matter).
+// Scope: a delivery from a repository the catalog does not name is stored, marked ignored with the reason,
+// and changes nothing (core `repositoryKnown`). Evidence GitHub reports (a job or check run) is kept only
+// from the sources the catalog allows for the check (core `mayReportEvidence`), with its provenance.
 import type { Catalog } from '../core/catalog-model.ts';
 import type { NormalisedFact } from '../core/run-model.ts';
+import { authorityOf, mayReportEvidence, type EvidenceClaim } from '../core/evidence-provenance.ts';
+import { repositoryKnown } from '../core/run-scope.ts';
 import { normaliseDelivery } from '../github/normalise-event.ts';
 import { makeWorkflowResolver } from '../github/workflow-mapping.ts';
 import type { AuditEvent, Delivery, Store, StoreTx } from '../store/store.ts';
@@ -90,6 +95,11 @@ export class DeliveryApplier {
       receivedAt: d.receivedAt,
     });
     if (!result.ok) return { d, ignored: `${result.reason}: ${result.detail}`, detail: result.reason };
+    const repo = repositoryOf(payload);
+    if (repo !== null) {
+      const known = repositoryKnown(this.catalog, repo);
+      if (!known.counts) return { d, ignored: known.reason, detail: 'unknown_repository' };
+    }
     return { d, facts: result.facts };
   }
 
@@ -110,7 +120,7 @@ export class DeliveryApplier {
     const topics = new Set<string>();
     const shas = new Set<string>();
     for (const fact of p.facts) {
-      const r = await applyFact(tx, fact);
+      const r = fact.kind === 'evidence' ? await this.applyEvidence(tx, fact) : await applyFact(tx, fact);
       if (r === 'applied') {
         applied++;
         topics.add(fact.kind);
@@ -135,6 +145,32 @@ export class DeliveryApplier {
     sink.marks.push({ guid: d.guid, status: 'processed', at: now, error: null });
     return { status: 'processed', applied, topics: [...topics], shas: [...shas] };
   }
+
+  /** GitHub's evidence, kept only from a source the catalog allows for the check, with its provenance. */
+  private async applyEvidence(
+    tx: StoreTx,
+    fact: Extract<NormalisedFact, { kind: 'evidence' }>,
+  ): Promise<'applied' | 'stale'> {
+    const e = fact.evidence;
+    const run = e.runId !== null ? await tx.getRun(e.runId) : undefined;
+    const claim: EvidenceClaim = {
+      kind: 'github',
+      repository: run?.repo ?? this.catalog.repository,
+      workflowId: run?.workflowId ?? null,
+      job: e.source === 'job' ? e.check : null,
+    };
+    const may = mayReportEvidence(this.catalog, e.check, claim);
+    if (!may.ok) return 'stale';
+    return tx.upsertEvidence({ ...e, provenance: may.source, authority: authorityOf(claim) });
+  }
+}
+
+/** `repository.full_name` of a delivery's payload, when it names one (ping and app events may not). */
+function repositoryOf(payload: unknown): string | null {
+  if (typeof payload !== 'object' || payload === null || !('repository' in payload)) return null;
+  const repo: unknown = payload.repository;
+  if (typeof repo !== 'object' || repo === null || !('full_name' in repo)) return null;
+  return typeof repo.full_name === 'string' ? repo.full_name : null;
 }
 
 /** Audit events, change-feed entries and delivery marks of one transaction, written in one statement each. */

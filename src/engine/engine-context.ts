@@ -1,6 +1,7 @@
 // What every engine action works with: the store, the catalog, the clock and the few deployment settings
 // that shape effects. Actions are plain functions of this context, so each can be read and tested alone.
 import type { Catalog } from '../core/catalog-model.ts';
+import type { Identity } from '../core/policy.ts';
 import type { Store } from '../store/store.ts';
 
 export interface EngineContext {
@@ -15,11 +16,26 @@ export interface EngineContext {
 
 /** Who asked for an action. */
 export interface Actor {
+  /** The person behind the action: the token's person, or for a service token the person it acts for. */
   personId: string;
   label: string; // for the audit log: "alice (tok_ab12)"
   seats: string[];
   /** The API token used, when the action came through the API (keys evidence reported per token). */
   tokenId?: string;
+  /** Who the policy judges (src/core/policy.ts); absent = the person with operate scope (in-process callers). */
+  identity?: Identity;
+  /** Set when a GitHub Actions OIDC token authenticated the call: the claims evidence is bound to. */
+  workflow?: WorkflowClaims;
+}
+
+/** The verified claims of a GitHub Actions OIDC token that evidence is bound to. */
+export interface WorkflowClaims {
+  repository: string;
+  workflowFile: string;
+  ref: string;
+  sha: string;
+  runId: number;
+  runAttempt: number;
 }
 
 export function nowIso(ctx: EngineContext): string {

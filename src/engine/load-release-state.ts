@@ -14,6 +14,24 @@ import type {
 import type { ProtectionRequestState, ReleaseRecord } from '../store/store.ts';
 import type { EngineContext } from './engine-context.ts';
 import { deploymentRejections } from './rejected-deployments.ts';
+import type { Catalog } from '../core/catalog-model.ts';
+import { runCounts, type RunScope } from '../core/run-scope.ts';
+import { evidenceOutcomes, type EvidenceReport } from '../core/evidence-provenance.ts';
+
+/**
+ * A stored evidence row as provenance sees it. Rows from before migration 0006 carry no provenance: a
+ * webhook row (job, check run, artifact) is GitHub's own, each key its own source; an API row the reporter's.
+ */
+export function reportOf(e: EvidenceRecord): EvidenceReport {
+  const github = e.source !== 'api';
+  return {
+    check: e.check,
+    outcome: e.outcome,
+    at: e.recordedAt,
+    source: e.provenance ?? (github ? `github:${e.key}` : `api:${e.reportedBy ?? e.key}`),
+    authority: e.authority ?? (github ? 'github' : 'api'),
+  };
+}
 
 export interface CommitFacts {
   runs: RunRecord[];
@@ -21,8 +39,22 @@ export interface CommitFacts {
   evidence: EvidenceRecord[];
 }
 
+/** The run as run scope judges it (repository, event, ref, workflow). */
+function scopeOf(r: RunRecord): RunScope {
+  return { repo: r.repo, event: r.event, headBranch: r.headBranch, workflowId: r.workflowId };
+}
+
+/** Runs that count for this lane (core `runCounts`: its workflow's repository, event, branch policy). */
+export function runsCountingFor(c: Catalog, laneId: string, runs: readonly RunRecord[]): RunRecord[] {
+  return runs.filter((r) => runCounts(c, laneId, scopeOf(r)).counts);
+}
+
+/** A commit's facts; only runs that count for at least one lane of their workflow are kept. */
 export async function commitFacts(ctx: EngineContext, sha: string): Promise<CommitFacts> {
-  const runs = await ctx.store.listRuns({ headSha: sha, limit: 500 });
+  const c = ctx.catalog;
+  const runs = (await ctx.store.listRuns({ headSha: sha, limit: 500 })).filter((r) =>
+    c.lanes.some((l) => runCounts(c, l.id, scopeOf(r)).counts),
+  );
   const evidence = await ctx.store.listEvidence({ shas: [sha] });
   const jobs = runs.length > 0 ? await ctx.store.listJobs(runs.map((r) => r.runId)) : [];
   return { runs, jobs, evidence };
@@ -61,7 +93,7 @@ export async function loadReleaseState(
   const greenAt = await greenAtOf(ctx, rec.id);
   const laneRuns: Record<string, ReleaseLaneRun> = {};
   for (const lane of catalog.lanes) {
-    const st = laneRunState(lane, runs, jobs, evidence);
+    const st = laneRunState(lane, runsCountingFor(catalog, lane.id, runs), jobs, evidence);
     if (!st.lastRun) continue;
     const completed = st.runs.every((r) => r.status === 'completed');
     laneRuns[lane.id] = {
@@ -74,9 +106,7 @@ export async function loadReleaseState(
       actor: st.lastRun.actor,
     };
   }
-  const ev: Record<string, 'passed' | 'failed' | 'pending'> = {};
-  for (const e of [...evidence].sort((a, b) => Date.parse(a.recordedAt) - Date.parse(b.recordedAt)))
-    ev[e.check] = e.outcome;
+  const ev = evidenceOutcomes(evidence.map(reportOf));
   const approvals: Approval[] = (await store.listApprovals({ releaseId: rec.id })).map((a) => ({
     gate: a.gateId,
     by: a.person,
@@ -126,7 +156,18 @@ export async function findRelease(ctx: EngineContext, idOrTag: string): Promise<
   );
 }
 
-/** The newest release that is not superseded: what "approve" without a release applies to. */
+/** States in which a release is over: nothing is approved for it any more. */
+const CLOSED_STATES = new Set(['superseded', 'rolled_back']);
+
+/** Releases still open, newest first: "approve" without a release needs exactly one. */
+export async function openReleases(ctx: EngineContext): Promise<ReleaseRecord[]> {
+  const list = await ctx.store.listReleases({ limit: 50 });
+  return list
+    .filter((r) => !CLOSED_STATES.has(r.state))
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+}
+
+/** The newest release that is not superseded. */
 export async function currentRelease(ctx: EngineContext): Promise<ReleaseRecord | undefined> {
   const list = await ctx.store.listReleases({ limit: 20 });
   return list

@@ -1,6 +1,8 @@
 // What the HTTP layer is given and what each request carries. The actions are described by the calls the
 // routes make (structural types), so the engine can be arranged as it likes behind them.
 import type { Logger } from 'pino';
+import type { Identity } from '../core/policy.ts';
+import type { WorkflowClaims } from '../engine/engine-context.ts';
 import type { AlertView, GateView, ReconcileResult, ReleaseView } from '../contract/views.ts';
 import type { Outcome } from '../contract/refusal.ts';
 import type {
@@ -20,6 +22,7 @@ import type { GateStepView } from '../contract/views.ts';
 import type { DeliveryWriter } from '../store/group-commit.ts';
 import type { ReleaseRecord, Store } from '../store/store.ts';
 import type { Authenticator, Principal } from './auth.ts';
+import type { OidcVerifier } from './auth-middleware.ts';
 import type { ChangeHub } from './live/change-hub.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -29,6 +32,10 @@ export interface ApiActor {
   tokenId: string;
   label: string; // "alice (tok_ab12)"
   seats: string[];
+  /** Who the policy judges: a person with seats, or a named service, with the token's scope. */
+  identity: Identity;
+  /** A GitHub Actions OIDC token's verified claims (evidence only). */
+  workflow?: WorkflowClaims;
 }
 
 /** The release engine's calls the routes make. */
@@ -69,6 +76,8 @@ export interface AppDeps {
   clock: () => Date;
   onDeliveryStored: () => void;
   webDist?: string;
+  /** Verifies GitHub Actions OIDC tokens on POST /api/v1/evidence; absent = API tokens only. */
+  oidc?: OidcVerifier;
   /** Bounds on what callers can hold (src/resource-limits.ts); the defaults when absent. */
   limits?: ResourceLimits;
   /** One reconcile pass now (`lanes reconcile`); undefined without GitHub credentials. */

@@ -4,12 +4,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Catalog } from '../core/catalog-model.ts';
 import type { Store, TokenRecord, TokenScope } from '../store/store.ts';
 import type { RefusalCode } from '../contract/refusal.ts';
+import type { WorkflowClaims } from '../engine/engine-context.ts';
 
 export interface Principal {
+  /** The person behind the token; for a service token, the person it acts for (or `service:<name>`). */
   personId: string;
   tokenId: string;
   scope: TokenScope;
   seats: string[];
+  /** The named service a token is bound to; null for a person's token. */
+  service: string | null;
+  /** A GitHub Actions OIDC token's verified claims (POST /api/v1/evidence only). */
+  workflow?: WorkflowClaims;
 }
 
 export type AuthResult =
@@ -56,7 +62,9 @@ export class TokenAuthenticator implements Authenticator {
         personId: rec.personId,
         tokenId: rec.id,
         scope: rec.scope,
-        seats: seatsOf(this.catalog, rec.personId),
+        // A service speaks for itself: it holds no seat, whoever owns it.
+        seats: rec.service ? [] : seatsOf(this.catalog, rec.personId),
+        service: rec.service ?? null,
       },
     };
   }
@@ -65,7 +73,14 @@ export class TokenAuthenticator implements Authenticator {
 /** Create a token; the secret is returned once and only its hash is stored. */
 export async function issueToken(
   store: Store,
-  opts: { personId: string; name: string; scope: TokenScope; now: Date; ttlDays?: number },
+  opts: {
+    personId: string;
+    name: string;
+    scope: TokenScope;
+    now: Date;
+    ttlDays?: number;
+    service?: string;
+  },
 ): Promise<{ token: string; record: TokenRecord }> {
   const id = randomBytes(6).toString('hex');
   const secret = randomBytes(24).toString('base64url');
@@ -80,6 +95,7 @@ export async function issueToken(
     expiresAt: opts.ttlDays ? new Date(opts.now.getTime() + opts.ttlDays * 86_400_000).toISOString() : null,
     revokedAt: null,
     lastUsedAt: null,
+    service: opts.service ?? null,
   };
   await store.createToken(record);
   return { token, record };

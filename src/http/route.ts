@@ -9,6 +9,7 @@ import { honoPath, type RouteSpec } from '../contract/routes.ts';
 import type { ApiActor, AppEnv } from './app-env.ts';
 import { requirePrincipal } from './auth-middleware.ts';
 import type { Principal } from './auth.ts';
+import type { Identity } from '../core/policy.ts';
 import { present } from './errors.ts';
 import { validBody, validQuery } from './validate.ts';
 
@@ -29,7 +30,18 @@ export interface RouteRequest<R extends RouteSpec> {
 export type RouteAnswer<R extends RouteSpec> = Outcome<z.infer<R['response']>> | Response;
 
 export function actorOf(p: Principal): ApiActor {
-  return { personId: p.personId, tokenId: p.tokenId, label: `${p.personId} (${p.tokenId})`, seats: p.seats };
+  const identity: Identity = p.service
+    ? { kind: 'service', name: p.service, scope: p.scope }
+    : { kind: 'person', login: p.personId, seats: p.seats, scope: p.scope };
+  const who = p.service ? `service:${p.service}` : p.personId;
+  return {
+    personId: p.personId,
+    tokenId: p.tokenId,
+    label: `${who} (${p.tokenId})`,
+    seats: p.seats,
+    identity,
+    ...(p.workflow ? { workflow: p.workflow } : {}),
+  };
 }
 
 export function route<R extends RouteSpec>(

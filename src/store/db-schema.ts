@@ -85,6 +85,8 @@ export interface EvidenceTable {
   details: string | null;
   recorded_at: IsoText;
   reported_by: string | null;
+  provenance?: string | null; // 0006: sourceKey of the verified reporter
+  authority?: string | null; // 0006: github | api
 }
 
 export interface DeploymentsTable {
@@ -220,6 +222,7 @@ export interface TokensTable {
   expires_at: IsoText | null;
   revoked_at: IsoText | null;
   last_used_at: IsoText | null;
+  service?: string | null; // 0006: named service the token is bound to
 }
 
 /** A freeze override granted for a release (0002; was kv `release-overrides:<id>`). */

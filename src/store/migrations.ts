@@ -13,6 +13,7 @@ import {
 
 import { typedEngineState } from './migration-0002-typed-state.ts';
 import { deliveryBodies } from './migration-0003-delivery-bodies.ts';
+import { policyIdentities } from './migration-0006-policy-identities.ts';
 import { connectTables } from './migration-0005-connect.ts';
 import { ignoredReasons } from './migration-0008-time.ts';
 import { gateSteps } from './migration-0009-gate-steps.ts';
@@ -385,6 +386,7 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0002_typed_engine_state': typedEngineState(dialect),
     '0003_delivery_bodies': deliveryBodies(dialect),
     '0005_connect': connectTables(dialect),
+    '0006_policy_identities': policyIdentities(),
     '0008_time': ignoredReasons(),
     '0009_gate_steps': gateSteps(),
     '0010_write_probe': writeProbe(),

@@ -125,6 +125,8 @@ export interface TokenRecord {
   expiresAt: string | null;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  /** A service token's name (`lanes token create --service ci-bot`); personId is then its owner. */
+  service?: string | null;
 }
 
 /** What Lanes records a monitoring start for (so a rule tells "missed" from "not watched yet"). */

@@ -1,5 +1,6 @@
-// Action: open a release candidate. Checks (src/core/release-candidate.ts `checkCandidateCommit`): the lanes
-// the catalog requires are green on the commit; the version is new (the same version on the same commit answers the existing release). Writes the
+// Action: open a release candidate. The policy first (`release.create`, refusals audited). Checks
+// (src/core/release-candidate.ts `checkCandidateCommit`): the lanes the catalog requires are green on the
+// commit; the version is new (the same version on the same commit answers the existing release). Writes the
 // release, its audit entry and the opening dispatch in ONE transaction, then evaluates it once.
 import { defaultManifest, openingDispatches } from '../../core/engine-rules-actions.ts';
 import { laneRunState } from '../../core/lane-status.ts';
@@ -8,6 +9,7 @@ import { refuse, type Outcome } from '../../contract/refusal.ts';
 import type { ReleaseView } from '../../contract/views.ts';
 import type { ReleaseRecord } from '../../store/store.ts';
 import { auditEntry } from '../audit-entry.ts';
+import { authorize, identityOf } from './authorize.ts';
 import { dispatchEffect } from '../effects.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { reevaluateRelease } from '../evaluate-release.ts';
@@ -31,7 +33,16 @@ export async function createRelease(
   input: CreateReleaseInput,
 ): Promise<Outcome<ReleaseView>> {
   const { store, catalog } = ctx;
+  const allowed = await authorize(
+    ctx,
+    actor,
+    { action: 'release.create' },
+    { type: 'release', id: `rel-${input.version}` },
+    { version: input.version, sha: input.sha },
+  );
+  if (!allowed.ok) return allowed;
   const now = nowIso(ctx);
+  const identity = identityOf(actor);
   const existing = (await store.listReleases({ tag: input.version, limit: 1 }))[0];
   if (existing) {
     if (existing.sha === input.sha)
@@ -71,7 +82,8 @@ export async function createRelease(
     createdBy: actor.personId,
     createdAt: now,
     updatedAt: now,
-    data: { reason: input.reason ?? null },
+    // The person behind a service's release is the token's owner (createdBy); the service is kept beside.
+    data: { reason: input.reason ?? null, service: identity.kind === 'service' ? identity.name : null },
   };
   const dispatches = openingDispatches(catalog, rec, facts.runs);
   const result = await store.transaction(async (tx) => {
@@ -89,6 +101,7 @@ export async function createRelease(
           sha: input.sha,
           includesMigrations: input.includesMigrations,
           previous: rec.previousReleaseId,
+          rule: allowed.rule,
         },
       }),
     );

@@ -1,4 +1,5 @@
-// Action: promote a release to its next lane by hand. The core plans it (`planPromote`); a freeze window
+// Action: promote a release to its next lane by hand. The policy first (`release.promote`; an override of a
+// freeze also `freeze.override`, admin only; refusals audited). The core plans it (`planPromote`); a freeze window
 // holds production lanes unless a permitted person overrides it with a reason (`canOverrideFreeze`; refusals
 // audited). The override is written with its audit in one transaction; the promotion's dispatches, audit and
 // change event in ONE transaction; then the release is re-evaluated.
@@ -7,6 +8,7 @@ import { planPromote } from '../../core/promotion.ts';
 import { refuse, type Outcome } from '../../contract/refusal.ts';
 import type { ReleaseView } from '../../contract/views.ts';
 import { auditEntry } from '../audit-entry.ts';
+import { authorize } from './authorize.ts';
 import { enqueueEffect } from '../effects.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { reevaluateRelease } from '../evaluate-release.ts';
@@ -22,6 +24,8 @@ export async function promoteRelease(
 ): Promise<Outcome<ReleaseView>> {
   const { store, catalog } = ctx;
   const now = nowIso(ctx);
+  const allowed = await authorize(ctx, actor, { action: 'release.promote' }, { type: 'release', id: releaseId });
+  if (!allowed.ok) return allowed;
   const rec = await findRelease(ctx, releaseId);
   if (!rec) return refuse('not_found', `no release ${releaseId}`);
   let state = await loadReleaseState(ctx, rec);
@@ -39,6 +43,14 @@ export async function promoteRelease(
         { lane: frozenLane },
       );
     const reason = opts.override.reason;
+    const may = await authorize(
+      ctx,
+      actor,
+      { action: 'freeze.override', lane: frozenLane },
+      { type: 'lane', id: frozenLane },
+      { release: rec.id },
+    );
+    if (!may.ok) return may;
     const check = canOverrideFreeze(catalog, frozenLane, actor.personId, reason, now);
     const lane = { type: 'lane' as const, id: frozenLane };
     if (!check.ok) {
@@ -75,7 +87,7 @@ export async function promoteRelease(
           action: 'freeze.overridden',
           object: lane,
           reason,
-          data: { release: rec.id, windows: check.windows },
+          data: { release: rec.id, windows: check.windows, rule: may.rule },
         }),
       );
     });
@@ -104,7 +116,7 @@ export async function promoteRelease(
         action: 'release.promoted',
         object: { type: 'release', id: rec.id },
         reason: opts.reason,
-        data: { lane: laneId, effects: effects.map((e) => e.key) },
+        data: { lane: laneId, effects: effects.map((e) => e.key), rule: allowed.rule },
       }),
     );
     await tx.appendChange('release', { release: rec.id, promoted: laneId }, now);

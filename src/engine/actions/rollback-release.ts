@@ -1,14 +1,15 @@
 // Action: roll a release back to the core's rollback target (`rollbackTarget`: the last release that reached
-// production and passed its post-deploy checks, whatever happened to it since). Only seat members may (core
-// `mayOperate`; refusals audited). The lifecycle must allow rollback_started (a rolled-back or superseded
-// release refuses). The core plans the rollback lanes' dispatches (`planRollback`); they carry the incident,
-// owner and reason as workflow inputs. Dispatches, the rolling_back state, audit and change event commit in
-// ONE transaction. Re-issuing a rollback after its workflow failed dispatches again (a new attempt key).
-import { mayOperate } from '../../core/engine-rules-actions.ts';
+// production and passed its post-deploy checks, whatever happened to it since). The policy first
+// (`release.rollback`; refusals audited); a rollback always names its reason, incident and owner. The
+// lifecycle must allow rollback_started (a rolled-back or superseded release refuses). The core plans the
+// rollback lanes' dispatches (`planRollback`); they carry the incident, owner and reason as workflow inputs.
+// Dispatches, the rolling_back state, audit and change event commit in ONE transaction. Re-issuing a
+// rollback after its workflow failed dispatches again (a new attempt key).
 import { planRollback, type Effect } from '../../core/promotion.ts';
 import { refuse, type Outcome } from '../../contract/refusal.ts';
 import type { ReleaseView } from '../../contract/views.ts';
 import { auditEntry } from '../audit-entry.ts';
+import { authorize } from './authorize.ts';
 import { enqueueEffect } from '../effects.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { findRelease, loadReleaseState } from '../load-release-state.ts';
@@ -43,23 +44,14 @@ export async function rollbackRelease(
 ): Promise<Outcome<ReleaseView>> {
   const { store, catalog } = ctx;
   const now = nowIso(ctx);
+  const allowed = await authorize(ctx, actor, { action: 'release.rollback' }, { type: 'release', id: releaseId });
+  if (!allowed.ok) return allowed;
   const rec = await findRelease(ctx, releaseId);
   if (!rec) return refuse('not_found', `no release ${releaseId}`);
   const release = { type: 'release' as const, id: rec.id };
-  if (!mayOperate(actor.seats)) {
-    await store.transaction((tx) =>
-      tx.appendAudit(
-        auditEntry({
-          at: now,
-          actor: actor.label,
-          action: 'release.rollback_refused',
-          object: release,
-          reason: 'not a member of any seat',
-        }),
-      ),
-    );
-    return refuse('forbidden', 'only members of a seat may roll back');
-  }
+  const missing = (['reason', 'incident', 'owner'] as const).filter((k) => input[k].trim() === '');
+  if (missing.length > 0)
+    return refuse('validation_failed', `a rollback needs ${missing.join(', ')}`, { missing });
   const transition = nextReleaseState(fromStoredState(rec.state) ?? 'created', { type: 'rollback_started' });
   if (!transition.ok) return refuse(transition.code, transition.message, transition.details);
   const state = await loadReleaseState(ctx, rec);
@@ -96,6 +88,7 @@ export async function rollbackRelease(
           target: plan.target.id,
           lanes: plan.lanes,
           rollbackLane: rollbackLane?.id ?? null,
+          rule: allowed.rule,
         },
       }),
     );

@@ -1,11 +1,15 @@
-// Action: start a lane by hand (workflow_dispatch). The core decides whether it may run now
-// (`checkTrigger`: seat membership, gated lanes never, freeze windows); a gated refusal is audited.
+// Action: start a lane by hand (workflow_dispatch). The policy first (`lane.trigger`: never a lane of the
+// promotion flow, a rollback or production lane; only the lane's owners or the release seats, or who the
+// catalog's policy names; only on the refs it allows); every refusal is audited. Lanes' own inputs (release,
+// sha, lane, ...) cannot be set by the caller. Then the core's timing (`triggerPlan`: freeze windows).
 // One dispatch per workflow of the lane; dispatches, audit and change event commit in ONE transaction.
-import { checkTrigger } from '../../core/engine-rules-actions.ts';
+import { laneById } from '../../core/catalog-model.ts';
+import { reservedInputsUsed, triggerPlan } from '../../core/engine-rules-actions.ts';
 import { refuse, type Outcome } from '../../contract/refusal.ts';
 import { auditEntry } from '../audit-entry.ts';
 import { dispatchEffect } from '../effects.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
+import { authorize } from './authorize.ts';
 
 export interface TriggerInput {
   ref?: string;
@@ -19,35 +23,32 @@ export async function triggerLane(
   laneId: string,
   opts: TriggerInput,
 ): Promise<Outcome<{ lane: string; dispatches: string[] }>> {
-  const { store } = ctx;
+  const { store, catalog } = ctx;
   const now = nowIso(ctx);
+  const def = laneById(catalog, laneId);
+  if (!def) return refuse('not_found', `no lane ${laneId}`);
   const lane = { type: 'lane' as const, id: laneId };
-  const check = checkTrigger(ctx.catalog, laneId, actor.seats, now);
-  if (!check.ok) {
-    const audit = check.audit;
-    if (audit)
-      await store.transaction((tx) =>
-        tx.appendAudit(
-          auditEntry({
-            at: now,
-            actor: actor.label,
-            action: audit.action,
-            object: lane,
-            reason: opts.reason,
-            data: audit.data,
-          }),
-        ),
-      );
-    return refuse(check.code, check.message, check.details);
-  }
   const ref = opts.ref ?? 'main';
+  const given = opts.inputs ?? {};
+  const allowed = await authorize(ctx, actor, { action: 'lane.trigger', lane: laneId, ref }, lane, {
+    ref,
+    reason: opts.reason ?? null,
+  });
+  if (!allowed.ok) return allowed;
+  const reserved = reservedInputsUsed(given);
+  if (reserved.length > 0)
+    return refuse('validation_failed', `inputs ${reserved.join(', ')} are set by Lanes, not by a trigger`, {
+      inputs: reserved,
+    });
+  const plan = triggerPlan(catalog, def, now);
+  if (!plan.ok) return refuse(plan.code, plan.message, plan.details);
   // The clock in the key: each trigger is its own dispatch, a retried enqueue of the same one is not.
-  const dispatches = check.workflows.map((wf) => ({
+  const dispatches = plan.workflows.map((wf) => ({
     key: `trigger:${laneId}:${wf.id}:${now}`,
     workflowId: wf.id,
     workflowFile: wf.file,
     ref,
-    inputs: { lane: laneId, ...(opts.inputs ?? {}) },
+    inputs: { ...given, lane: laneId },
     laneId,
   }));
   const keys = dispatches.map((d) => d.key);
@@ -60,7 +61,7 @@ export async function triggerLane(
         action: 'lane.triggered',
         object: lane,
         reason: opts.reason,
-        data: { ref, dispatches: keys },
+        data: { ref, dispatches: keys, rule: allowed.rule },
       }),
     );
     await tx.appendChange('lane', { lane: laneId, triggered: true }, now);

@@ -18,6 +18,8 @@ function evidenceToRow(e: EvidenceRecord): Row<'evidence'> {
     details: e.details,
     recorded_at: iso(e.recordedAt),
     reported_by: e.reportedBy,
+    provenance: e.provenance ?? null,
+    authority: e.authority ?? null,
   };
 }
 function rowToEvidence(r: Row<'evidence'>): EvidenceRecord {
@@ -33,6 +35,8 @@ function rowToEvidence(r: Row<'evidence'>): EvidenceRecord {
     details: r.details,
     recordedAt: r.recorded_at,
     reportedBy: r.reported_by,
+    provenance: r.provenance ?? null,
+    authority: r.authority === 'github' || r.authority === 'api' ? r.authority : null,
   };
 }
 

@@ -15,6 +15,7 @@ function rowToToken(r: Row<'tokens'>): TokenRecord {
     expiresAt: r.expires_at,
     revokedAt: r.revoked_at,
     lastUsedAt: r.last_used_at,
+    service: r.service ?? null,
   };
 }
 
@@ -33,6 +34,7 @@ export function tokenWrites({ db }: Pick<TxCtx, 'db'>) {
           expires_at: isoOrNull(t.expiresAt),
           revoked_at: isoOrNull(t.revokedAt),
           last_used_at: isoOrNull(t.lastUsedAt),
+          service: t.service ?? null,
         })
         .execute();
     },
