@@ -115,12 +115,7 @@ void test('imports follow the layers: core ← catalog/store/github ← engine �
  * Files allowed to name the example catalog, each with its reason. Only comments should need this; code that
  * branches on an example name is a defect (what differs between catalogs is a catalog field).
  */
-const exampleNameAllowList: ReadonlyArray<{ file: string; why: string }> = [
-  {
-    file: 'src/core/engine-rules-actions.ts',
-    why: "TODO(issue 11): CANDIDATE_SOURCE_ENVIRONMENT = 'staging' is being replaced by the core's checkCandidateCommit",
-  },
-];
+const exampleNameAllowList: ReadonlyArray<{ file: string; why: string }> = [];
 
 /** The names the example catalog (examples/ops/lanes.yaml) gives its environments and phases. */
 function exampleNames(): string[] {

@@ -124,7 +124,7 @@ export function registerGateWaitCommand(program: Command): void {
     .exitOverride(usageExit);
   gate
     .command('wait')
-    .requiredOption('--lane <id>', 'the lane this job runs, e.g. PL-09')
+    .requiredOption('--lane <id>', 'the lane id this job runs (PL-xx)')
     .option('--timeout <duration>', 'fail the job after waiting this long (e.g. 30m, 90s)', '30m')
     .option('--url <url>', 'Lanes server URL (LANES_URL)')
     .option(
