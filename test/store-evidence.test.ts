@@ -29,6 +29,8 @@ storeContract('evidence', ({ withStore }) => {
         details: null,
         recordedAt: str(cr.started_at),
         reportedBy: null,
+        provenance: null,
+        authority: null,
       };
       assert.equal(await s.transaction((tx) => tx.upsertEvidence(ev)), 'applied');
       const passed = { ...ev, outcome: 'passed' as const, recordedAt: at(100_000_000 / 60_000) };

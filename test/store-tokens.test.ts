@@ -17,6 +17,7 @@ storeContract('tokens', ({ withStore }) => {
         expiresAt: null,
         revokedAt: null,
         lastUsedAt: null,
+        service: null,
       };
       await s.createToken(tok);
       await assert.rejects(s.createToken({ ...tok, id: 'tok_2' })); // hash is unique

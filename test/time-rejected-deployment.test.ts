@@ -149,7 +149,7 @@ for (const kind of STORE_KINDS) {
           assert.equal(refusals.length, 1, 'the refusal for the freeze is audited');
           assert.match(refusals[0]?.actor ?? '', /^ivan/);
           assert.equal((refusals[0]?.data as { code?: string }).code, 'frozen');
-          const ok = await h.api('ivan', 'POST', '/api/v1/releases/rel-v2.1.0/promote', {
+          const ok = await h.api('admin:ivan', 'POST', '/api/v1/releases/rel-v2.1.0/promote', {
             override: { reason: 'customer hotfix agreed with on-call' },
           });
           assert.equal(ok.status, 202, JSON.stringify(ok.body));
@@ -168,7 +168,7 @@ for (const kind of STORE_KINDS) {
             view.rejectedRuns?.map((r) => r.lane),
             ['PL-08'],
           );
-          await h.api('ivan', 'POST', '/api/v1/releases/rel-v2.1.0/promote', {
+          await h.api('admin:ivan', 'POST', '/api/v1/releases/rel-v2.1.0/promote', {
             override: { reason: 'again' },
           });
           await h.settle();

@@ -53,9 +53,11 @@ export async function releaseHarness(
     async api(person, method, path, body) {
       let token = tokens.get(person);
       if (!token) {
-        token = (
-          await issueToken(lanes.store, { personId: person, name: 'test', scope: 'operate', now: clock() })
-        ).token;
+        // `admin:ivan` = ivan with an admin token (what overriding a freeze needs); otherwise operate.
+        const admin = person.startsWith('admin:');
+        const personId = admin ? person.slice('admin:'.length) : person;
+        const scope = admin ? 'admin' : 'operate';
+        token = (await issueToken(lanes.store, { personId, name: 'test', scope, now: clock() })).token;
         tokens.set(person, token);
       }
       const res = await fetch(`${lanes.url}${path}`, {
