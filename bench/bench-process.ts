@@ -33,7 +33,10 @@ export async function startServerChild(
   });
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err.slice(-2000)}`)), opts.readyTimeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start: ${err.slice(-2000)}`)),
+      opts.readyTimeoutMs ?? 60_000,
+    );
     child.stderr?.on('data', (b: Buffer) => {
       err += b.toString();
       if (err.length > 100_000) err = err.slice(-20_000);

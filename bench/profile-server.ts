@@ -7,13 +7,23 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/store/open-store.ts';
-import { freshPostgresDatabase, freshSqliteDir, cleanupTestDatabases } from '../test/helpers/test-database.ts';
+import {
+  freshPostgresDatabase,
+  freshSqliteDir,
+  cleanupTestDatabases,
+} from '../test/helpers/test-database.ts';
 import { BENCH_SECRET, sign, workflowRunBody } from './bench-payload.ts';
 import { startServerChild } from './bench-process.ts';
 import { seedRunsTo } from './seed-history.ts';
 
 const require = createRequire(import.meta.url);
-type Autocannon = (opts: Record<string, unknown>, cb: (err: Error | null, res: { requests: { average: number }; latency: { p50: number; p99: number } }) => void) => void;
+type Autocannon = (
+  opts: Record<string, unknown>,
+  cb: (
+    err: Error | null,
+    res: { requests: { average: number }; latency: { p50: number; p99: number } },
+  ) => void,
+) => void;
 const autocannon = require('autocannon') as Autocannon;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,8 +54,24 @@ try {
   }
   const before = new Set(readdirSync(profDir));
   const server = await startServerChild(
-    [path.join(ROOT, 'bin/lanes.js'), 'up', '--port', '0', '--host', '127.0.0.1', '--open-reads', '--catalog', path.join(ROOT, 'examples/ops/lanes.yaml')],
-    { LANES_WEBHOOK_SECRET: BENCH_SECRET, LANES_DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? '', LANES_LOG_LEVEL: 'info', LANES_WORKERS: process.env.LANES_WORKERS ?? 'all' },
+    [
+      path.join(ROOT, 'bin/lanes.js'),
+      'up',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--open-reads',
+      '--catalog',
+      path.join(ROOT, 'examples/ops/lanes.yaml'),
+    ],
+    {
+      LANES_WEBHOOK_SECRET: BENCH_SECRET,
+      LANES_DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl ?? '',
+      LANES_LOG_LEVEL: 'info',
+      LANES_WORKERS: process.env.LANES_WORKERS ?? 'all',
+    },
     { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir] },
   );
   const body = JSON.stringify(workflowRunBody({ runId: 7_000_001 }));
@@ -58,15 +84,26 @@ try {
           requests: [
             {
               method: 'POST',
-              headers: { 'content-type': 'application/json', 'x-github-event': 'workflow_run', 'x-hub-signature-256': sign(BENCH_SECRET, body) },
+              headers: {
+                'content-type': 'application/json',
+                'x-github-event': 'workflow_run',
+                'x-hub-signature-256': sign(BENCH_SECRET, body),
+              },
               body,
-              setupRequest: (req: { headers: Record<string, string> }) => ({ ...req, headers: { ...req.headers, 'x-github-delivery': randomUUID() } }),
+              setupRequest: (req: { headers: Record<string, string> }) => ({
+                ...req,
+                headers: { ...req.headers, 'x-github-delivery': randomUUID() },
+              }),
             },
           ],
         }
       : { url: `${server.url}/api/v1/overview`, connections: 4, duration: 10 };
-  const r = await new Promise<{ requests: { average: number }; latency: { p50: number; p99: number } }>((res, rej) => autocannon(opts, (e, x) => (e ? rej(e) : res(x))));
-  process.stderr.write(`${mode} ${kind}: ${Math.round(r.requests.average)} req/s p50 ${r.latency.p50} p99 ${r.latency.p99}\n`);
+  const r = await new Promise<{ requests: { average: number }; latency: { p50: number; p99: number } }>(
+    (res, rej) => autocannon(opts, (e, x) => (e ? rej(e) : res(x))),
+  );
+  process.stderr.write(
+    `${mode} ${kind}: ${Math.round(r.requests.average)} req/s p50 ${r.latency.p50} p99 ${r.latency.p99}\n`,
+  );
   await server.stop();
   // One profile per thread (tsx's loader runs in a worker): the main thread's is the biggest.
   const file = readdirSync(profDir)
@@ -79,7 +116,11 @@ try {
 }
 
 function analyse(file: string): void {
-  const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  const prof = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: ProfileNode[];
+    samples: number[];
+    timeDeltas: number[];
+  };
   const self = new Map<number, number>();
   prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
   const byFn = new Map<string, number>();
@@ -102,9 +143,11 @@ function analyse(file: string): void {
   const pct = (t: number) => `${((100 * t) / total).toFixed(1)}%`;
   console.log(`profile ${path.basename(file)}: ${(total / 1e6).toFixed(1)} s sampled`);
   console.log('top functions (self):');
-  for (const [k, t] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${pct(t).padStart(6)}  ${k}`);
+  for (const [k, t] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`  ${pct(t).padStart(6)}  ${k}`);
   console.log('top modules (self):');
-  for (const [k, t] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${pct(t).padStart(6)}  ${k}`);
+  for (const [k, t] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 15))
+    console.log(`  ${pct(t).padStart(6)}  ${k}`);
   // Inclusive time of our own code: each sample counted once for every src/ function on its stack.
   const parent = new Map<number, number>();
   for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -122,5 +165,6 @@ function analyse(file: string): void {
     }
   });
   console.log('top src/ functions (inclusive):');
-  for (const [k, t] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${pct(t).padStart(6)}  ${k}`);
+  for (const [k, t] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 30))
+    console.log(`  ${pct(t).padStart(6)}  ${k}`);
 }

@@ -16,7 +16,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/store/open-store.ts';
-import { freshPostgresDatabase, freshSqliteDir, cleanupTestDatabases } from '../test/helpers/test-database.ts';
+import {
+  freshPostgresDatabase,
+  freshSqliteDir,
+  cleanupTestDatabases,
+} from '../test/helpers/test-database.ts';
 import { BENCH_SECRET, sign, workflowRunBody } from './bench-payload.ts';
 import { startServerChild, type ServerChild } from './bench-process.ts';
 import { seedRunsTo } from './seed-history.ts';
@@ -47,7 +51,9 @@ const autocannon = require('autocannon') as Autocannon;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.env.BENCH_QUICK === '1';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? (QUICK ? 3 : 10));
-const SIZES = (process.env.BENCH_SIZES ?? (QUICK ? '10000,50000' : '10000,100000,1000000')).split(',').map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? (QUICK ? '10000,50000' : '10000,100000,1000000'))
+  .split(',')
+  .map(Number);
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
 const INGEST_CONNECTIONS = 32;
 const OVERVIEW_CONNECTIONS = 4;
@@ -77,7 +83,10 @@ function readVmRssMb(pid: number): number | null {
 }
 
 function loadAverage(): string {
-  return os.loadavg().map((x) => x.toFixed(2)).join(', ');
+  return os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
 }
 
 function round(x: number, d = 1): number {
@@ -104,10 +113,16 @@ interface LanesEnv {
 
 async function freshLanesEnv(kind: StoreKind): Promise<LanesEnv> {
   const dataDir = await freshSqliteDir();
-  return kind === 'postgres' ? { kind, dataDir, databaseUrl: await freshPostgresDatabase() } : { kind, dataDir };
+  return kind === 'postgres'
+    ? { kind, dataDir, databaseUrl: await freshPostgresDatabase() }
+    : { kind, dataDir };
 }
 
-function startLanesChild(env: LanesEnv, nodeArgs: string[] = [], extra: NodeJS.ProcessEnv = {}): Promise<ServerChild> {
+function startLanesChild(
+  env: LanesEnv,
+  nodeArgs: string[] = [],
+  extra: NodeJS.ProcessEnv = {},
+): Promise<ServerChild> {
   const e: NodeJS.ProcessEnv = {
     LANES_WEBHOOK_SECRET: BENCH_SECRET,
     LANES_DATA_DIR: env.dataDir,
@@ -116,7 +131,17 @@ function startLanesChild(env: LanesEnv, nodeArgs: string[] = [], extra: NodeJS.P
     ...extra,
   };
   return startServerChild(
-    [path.join(ROOT, 'bin/lanes.js'), 'up', '--port', '0', '--host', '127.0.0.1', '--open-reads', '--catalog', path.join(ROOT, 'examples/ops/lanes.yaml')],
+    [
+      path.join(ROOT, 'bin/lanes.js'),
+      'up',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--open-reads',
+      '--catalog',
+      path.join(ROOT, 'examples/ops/lanes.yaml'),
+    ],
     e,
     { nodeArgs },
   );
@@ -159,7 +184,10 @@ async function ingest(target: string, server: ServerChild): Promise<IngestFigure
         },
         body: BODY,
         // The signature covers the body only: one body, one signature, a new GUID per request.
-        setupRequest: (req: AutocannonRequest) => ({ ...req, headers: { ...req.headers, 'x-github-delivery': randomUUID() } }),
+        setupRequest: (req: AutocannonRequest) => ({
+          ...req,
+          headers: { ...req.headers, 'x-github-delivery': randomUUID() },
+        }),
       },
     ],
   };
@@ -175,17 +203,24 @@ async function ingest(target: string, server: ServerChild): Promise<IngestFigure
     errors: r.errors + r.timeouts,
     peakRssMb: server.peakRssMb(),
   };
-  log(`  ${target}: ${fig.reqPerSec} req/s, p50 ${fig.p50Ms} ms, p99 ${fig.p99Ms} ms, non-2xx ${fig.non2xx}, errors ${fig.errors}, peak RSS ${fig.peakRssMb} MB`);
+  log(
+    `  ${target}: ${fig.reqPerSec} req/s, p50 ${fig.p50Ms} ms, p99 ${fig.p99Ms} ms, non-2xx ${fig.non2xx}, errors ${fig.errors}, peak RSS ${fig.peakRssMb} MB`,
+  );
   return fig;
 }
 
 async function ingestCases(): Promise<IngestFigure[]> {
-  log(`(a) ingest: ${BODY.length}-byte workflow_run, ${INGEST_CONNECTIONS} connections, ${DURATION_S} s each`);
+  log(
+    `(a) ingest: ${BODY.length}-byte workflow_run, ${INGEST_CONNECTIONS} connections, ${DURATION_S} s each`,
+  );
   const out: IngestFigure[] = [];
   const cases: [string, () => Promise<ServerChild>][] = [
     ['bare Hono route (limit)', () => startTsChild('bench/servers/bare-server.ts')],
     ['Probot webhook server', () => startTsChild('bench/servers/probot-server.ts')],
-    ...STORES.map((k): [string, () => Promise<ServerChild>] => [`Lanes (${k})`, async () => startLanesChild(await freshLanesEnv(k))]),
+    ...STORES.map((k): [string, () => Promise<ServerChild>] => [
+      `Lanes (${k})`,
+      async () => startLanesChild(await freshLanesEnv(k)),
+    ]),
     // Scale-out shape: an ingest replica (LANES_WORKERS=none) acknowledges; a second process on the same store
     // processes the deliveries meanwhile (it runs during the measurement, on the other core).
     ...STORES.map((k): [string, () => Promise<ServerChild>] => [
@@ -194,7 +229,13 @@ async function ingestCases(): Promise<IngestFigure[]> {
         const env = await freshLanesEnv(k);
         const workerProcess = await startLanesChild(env);
         const ingestReplica = await startLanesChild(env, [], { LANES_WORKERS: 'none' });
-        return { ...ingestReplica, stop: async () => { await ingestReplica.stop(); await workerProcess.stop(); } } as ServerChild;
+        return {
+          ...ingestReplica,
+          stop: async () => {
+            await ingestReplica.stop();
+            await workerProcess.stop();
+          },
+        } as ServerChild;
       },
     ]),
   ];
@@ -241,7 +282,9 @@ async function preciseLatency(url: string, requests: number): Promise<{ p50: num
         http
           .get(url, { agent }, (res) => {
             res.resume();
-            res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+            res.on('end', () =>
+              res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`)),
+            );
           })
           .on('error', reject);
       });
@@ -291,7 +334,9 @@ async function overviewCases(): Promise<OverviewFigure[]> {
           non2xx: r.non2xx,
           peakRssMb: server.peakRssMb(),
         };
-        log(`  overview ${kind} ${n}: sequential p50 ${fig.seqP50Ms} ms, p99 ${fig.seqP99Ms} ms; under ${OVERVIEW_CONNECTIONS} connections p50 ${fig.p50Ms} ms, p99 ${fig.p99Ms} ms, ${fig.reqPerSec} req/s, non-2xx ${fig.non2xx}, peak RSS ${fig.peakRssMb} MB (seeded ${seeded.added} in ${fig.seedSeconds} s)`);
+        log(
+          `  overview ${kind} ${n}: sequential p50 ${fig.seqP50Ms} ms, p99 ${fig.seqP99Ms} ms; under ${OVERVIEW_CONNECTIONS} connections p50 ${fig.p50Ms} ms, p99 ${fig.p99Ms} ms, ${fig.reqPerSec} req/s, non-2xx ${fig.non2xx}, peak RSS ${fig.peakRssMb} MB (seeded ${seeded.added} in ${fig.seedSeconds} s)`,
+        );
         out.push(fig);
       } finally {
         await server.stop();
@@ -360,7 +405,9 @@ async function sseCase(kind: StoreKind): Promise<SseFigure> {
     const intervalMs = 1000 / SSE_RATE;
     const bodies = Array.from({ length: total }, (_, i) => {
       const t = new Date(Date.parse('2026-03-02T10:00:00Z') + i * 1000).toISOString();
-      const body = JSON.stringify(workflowRunBody({ runId: 8_000_000 + i, status: 'completed', startedAt: t, updatedAt: t }));
+      const body = JSON.stringify(
+        workflowRunBody({ runId: 8_000_000 + i, status: 'completed', startedAt: t, updatedAt: t }),
+      );
       return { body, sig: sign(BENCH_SECRET, body), guid: `sse-${kind}-${i}-${randomUUID()}` };
     });
     const t0 = performance.now();
@@ -376,7 +423,12 @@ async function sseCase(kind: StoreKind): Promise<SseFigure> {
       sends.push(
         fetch(`${server.url}/webhooks/github`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-github-event': 'workflow_run', 'x-github-delivery': d.guid, 'x-hub-signature-256': d.sig },
+          headers: {
+            'content-type': 'application/json',
+            'x-github-event': 'workflow_run',
+            'x-github-delivery': d.guid,
+            'x-hub-signature-256': d.sig,
+          },
           body: d.body,
         }).then(async (r) => {
           await r.arrayBuffer();
@@ -415,7 +467,9 @@ async function sseCase(kind: StoreKind): Promise<SseFigure> {
       ackP99Ms: round(percentile(ackLatency, 99)),
       peakRssMb: server.peakRssMb(),
     };
-    log(`  SSE ${kind}: accepted→event p50 ${fig.acceptedToSseP50Ms} ms, p99 ${fig.acceptedToSseP99Ms} ms; send→event p99 ${fig.sendToSseP99Ms} ms; ${fig.matched}/${fig.accepted} matched; peak RSS ${fig.peakRssMb} MB`);
+    log(
+      `  SSE ${kind}: accepted→event p50 ${fig.acceptedToSseP50Ms} ms, p99 ${fig.acceptedToSseP99Ms} ms; send→event p99 ${fig.sendToSseP99Ms} ms; ${fig.matched}/${fig.accepted} matched; peak RSS ${fig.peakRssMb} MB`,
+    );
     return fig;
   } finally {
     controller.abort();
@@ -441,7 +495,9 @@ function gitCommit(): string {
   try {
     const head = readFileSync(path.join(ROOT, '.git/HEAD'), 'utf8').trim();
     if (!head.startsWith('ref: ')) return head.slice(0, 12);
-    return readFileSync(path.join(ROOT, '.git', head.slice(5)), 'utf8').trim().slice(0, 12);
+    return readFileSync(path.join(ROOT, '.git', head.slice(5)), 'utf8')
+      .trim()
+      .slice(0, 12);
   } catch {
     return 'unknown';
   }
@@ -449,7 +505,9 @@ function gitCommit(): string {
 
 async function main(): Promise<void> {
   const loadBefore = loadAverage();
-  log(`machine: ${os.cpus().length} cores, ${cpuModel()}, ${round(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}; load average ${loadBefore}${QUICK ? ' (QUICK mode)' : ''}`);
+  log(
+    `machine: ${os.cpus().length} cores, ${cpuModel()}, ${round(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}; load average ${loadBefore}${QUICK ? ' (QUICK mode)' : ''}`,
+  );
   const idleFigs: { store: StoreKind; coldStartMs: number; idleRssMb: number | null }[] = [];
   for (const k of STORES) {
     // Cold start: spawn of the compiled `lanes up` to "serving" on an empty (migrated on first open) store.
@@ -478,35 +536,86 @@ async function main(): Promise<void> {
     const lanes = ingestFigs.find((f) => f.target === `Lanes (${k})`);
     if (lanes && bare) {
       ratios[`ingest Lanes(${k})/bare`] = round(lanes.reqPerSec / bare.reqPerSec, 2);
-      targets.push({ name: `ingest ${k} vs bare route`, goal: '≥ 0.50', value: ratios[`ingest Lanes(${k})/bare`]?.toFixed(2) ?? '', met: lanes.reqPerSec / bare.reqPerSec >= 0.5 });
+      targets.push({
+        name: `ingest ${k} vs bare route`,
+        goal: '≥ 0.50',
+        value: ratios[`ingest Lanes(${k})/bare`]?.toFixed(2) ?? '',
+        met: lanes.reqPerSec / bare.reqPerSec >= 0.5,
+      });
     }
     if (lanes && probot) {
       ratios[`ingest Lanes(${k})/Probot`] = round(lanes.reqPerSec / probot.reqPerSec, 2);
-      targets.push({ name: `ingest ${k} vs Probot`, goal: k === 'sqlite' ? '≥ 1.0' : '≥ 0.5', value: ratios[`ingest Lanes(${k})/Probot`]?.toFixed(2) ?? '', met: lanes.reqPerSec / probot.reqPerSec >= (k === 'sqlite' ? 1 : 0.5) });
+      targets.push({
+        name: `ingest ${k} vs Probot`,
+        goal: k === 'sqlite' ? '≥ 1.0' : '≥ 0.5',
+        value: ratios[`ingest Lanes(${k})/Probot`]?.toFixed(2) ?? '',
+        met: lanes.reqPerSec / probot.reqPerSec >= (k === 'sqlite' ? 1 : 0.5),
+      });
     }
     const split = ingestFigs.find((f) => f.target === `Lanes (${k}, ingest replica + worker process)`);
     if (split && bare && probot) {
       ratios[`ingest Lanes(${k}, split)/bare`] = round(split.reqPerSec / bare.reqPerSec, 2);
       ratios[`ingest Lanes(${k}, split)/Probot`] = round(split.reqPerSec / probot.reqPerSec, 2);
-      targets.push({ name: `ingest ${k} (ingest replica + worker) vs bare route`, goal: '≥ 0.50', value: ratios[`ingest Lanes(${k}, split)/bare`]?.toFixed(2) ?? '', met: split.reqPerSec / bare.reqPerSec >= 0.5 });
-      targets.push({ name: `ingest ${k} (ingest replica + worker) vs Probot`, goal: '≥ 1.5', value: ratios[`ingest Lanes(${k}, split)/Probot`]?.toFixed(2) ?? '', met: split.reqPerSec / probot.reqPerSec >= 1.5 });
+      targets.push({
+        name: `ingest ${k} (ingest replica + worker) vs bare route`,
+        goal: '≥ 0.50',
+        value: ratios[`ingest Lanes(${k}, split)/bare`]?.toFixed(2) ?? '',
+        met: split.reqPerSec / bare.reqPerSec >= 0.5,
+      });
+      targets.push({
+        name: `ingest ${k} (ingest replica + worker) vs Probot`,
+        goal: '≥ 1.5',
+        value: ratios[`ingest Lanes(${k}, split)/Probot`]?.toFixed(2) ?? '',
+        met: split.reqPerSec / probot.reqPerSec >= 1.5,
+      });
     }
     const small = overviewFigs.find((f) => f.store === k && f.runs === SIZES[0]);
     const big = overviewFigs.find((f) => f.store === k && f.runs === SIZES[SIZES.length - 1]);
     if (small && big) {
       const r = big.seqP99Ms / small.seqP99Ms;
       ratios[`overview ${k} p99 ${big.runs}/${small.runs}`] = round(r, 2);
-      targets.push({ name: `overview ${k} p99 ${big.runs.toLocaleString('en')}/${small.runs.toLocaleString('en')}`, goal: '≤ 1.2', value: r.toFixed(2), met: r <= 1.2 });
-      targets.push({ name: `overview ${k} p99 at ${big.runs.toLocaleString('en')} runs`, goal: '≤ 10 ms', value: `${big.seqP99Ms} ms`, met: big.seqP99Ms <= 10 });
-      targets.push({ name: `peak RSS ${k} at ${big.runs.toLocaleString('en')} runs`, goal: '≤ 150 MB', value: `${big.peakRssMb} MB`, met: big.peakRssMb === null ? null : big.peakRssMb <= 150 });
+      targets.push({
+        name: `overview ${k} p99 ${big.runs.toLocaleString('en')}/${small.runs.toLocaleString('en')}`,
+        goal: '≤ 1.2',
+        value: r.toFixed(2),
+        met: r <= 1.2,
+      });
+      targets.push({
+        name: `overview ${k} p99 at ${big.runs.toLocaleString('en')} runs`,
+        goal: '≤ 10 ms',
+        value: `${big.seqP99Ms} ms`,
+        met: big.seqP99Ms <= 10,
+      });
+      targets.push({
+        name: `peak RSS ${k} at ${big.runs.toLocaleString('en')} runs`,
+        goal: '≤ 150 MB',
+        value: `${big.peakRssMb} MB`,
+        met: big.peakRssMb === null ? null : big.peakRssMb <= 150,
+      });
     }
     const sse = sseFigs.find((f) => f.store === k);
     const idle = idleFigs.find((f) => f.store === k);
     if (idle) {
-      targets.push({ name: `idle RSS (${k})`, goal: '≤ 90 MB', value: `${idle.idleRssMb} MB`, met: idle.idleRssMb === null ? null : idle.idleRssMb <= 90 });
-      targets.push({ name: `cold start to ready, empty store (${k})`, goal: '≤ 1000 ms', value: `${idle.coldStartMs} ms`, met: idle.coldStartMs <= 1000 });
+      targets.push({
+        name: `idle RSS (${k})`,
+        goal: '≤ 90 MB',
+        value: `${idle.idleRssMb} MB`,
+        met: idle.idleRssMb === null ? null : idle.idleRssMb <= 90,
+      });
+      targets.push({
+        name: `cold start to ready, empty store (${k})`,
+        goal: '≤ 1000 ms',
+        value: `${idle.coldStartMs} ms`,
+        met: idle.coldStartMs <= 1000,
+      });
     }
-    if (sse) targets.push({ name: `webhook accepted → SSE p99 (${k})`, goal: '≤ 50 ms', value: `${sse.acceptedToSseP99Ms} ms`, met: sse.acceptedToSseP99Ms <= 50 });
+    if (sse)
+      targets.push({
+        name: `webhook accepted → SSE p99 (${k})`,
+        goal: '≤ 50 ms',
+        value: `${sse.acceptedToSseP99Ms} ms`,
+        met: sse.acceptedToSseP99Ms <= 50,
+      });
   }
 
   const date = new Date().toISOString().slice(0, 10);
@@ -525,7 +634,15 @@ async function main(): Promise<void> {
     quick: QUICK,
     durationSeconds: round((Date.now() - started) / 1000, 0),
     machine,
-    settings: { bodyBytes: BODY.length, ingestConnections: INGEST_CONNECTIONS, overviewConnections: OVERVIEW_CONNECTIONS, durationSeconds: DURATION_S, sseRate: SSE_RATE, sseSeconds: SSE_SECONDS, sizes: SIZES },
+    settings: {
+      bodyBytes: BODY.length,
+      ingestConnections: INGEST_CONNECTIONS,
+      overviewConnections: OVERVIEW_CONNECTIONS,
+      durationSeconds: DURATION_S,
+      sseRate: SSE_RATE,
+      sseSeconds: SSE_SECONDS,
+      sizes: SIZES,
+    },
     idle: idleFigs,
     ingest: ingestFigs,
     overview: overviewFigs,
@@ -557,23 +674,65 @@ function markdown(r: {
   const m = r.machine;
   const lines: string[] = [];
   lines.push(`# Lanes benchmark — ${r.date}${r.quick ? ' (QUICK mode: not a reference run)' : ''}`, '');
-  lines.push(`Machine: ${m.cores} cores (${m.cpuModel}), ${m.totalMemoryGiB} GiB, Node ${m.node}, ${m.platform}.`);
-  lines.push(`Load average (1, 5, 15 min) before: ${m.loadAverageBefore}; after: ${m.loadAverageAfter}. Commit ${r.commit}. Whole run: ${r.durationSeconds} s.`);
-  lines.push('Every server runs in its own process; the load generator (autocannon) runs in the parent. Peak RSS is the server\'s VmHWM.', '');
-  lines.push(`## (a) Signed-webhook ingest (${String(r.settings.bodyBytes)}-byte workflow_run, new GUID per request, ${String(r.settings.ingestConnections)} connections, ${String(r.settings.durationSeconds)} s)`, '');
-  lines.push('| Server | req/s | p50 ms | p99 ms | requests | non-2xx | errors | peak RSS MB |', '|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const f of r.ingest) lines.push(`| ${f.target} | ${f.reqPerSec} | ${f.p50Ms} | ${f.p99Ms} | ${f.requests} | ${f.non2xx} | ${f.errors} | ${f.peakRssMb ?? 'n/a'} |`);
-  lines.push('', `## (b) GET /api/v1/overview with history (${String(r.settings.overviewConnections)} connections, ${String(r.settings.durationSeconds)} s)`, '');
-  lines.push('p50/p99 "sequential": one keep-alive connection, one request after another, sub-millisecond timing (used for the targets). "4 conn": autocannon, whole-millisecond histogram.', '');
-  lines.push('| Store | runs | p50 ms | p99 ms | p50 ms (4 conn) | p99 ms (4 conn) | req/s (4 conn) | non-2xx | peak RSS MB | seeding s |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const f of r.overview) lines.push(`| ${f.store} | ${f.runs.toLocaleString('en')} | ${f.seqP50Ms} | ${f.seqP99Ms} | ${f.p50Ms} | ${f.p99Ms} | ${f.reqPerSec} | ${f.non2xx} | ${f.peakRssMb ?? 'n/a'} | ${f.seedSeconds} |`);
-  lines.push('', `## (c) Webhook accepted → SSE event (${String(r.settings.sseRate)} deliveries/s for ${String(r.settings.sseSeconds)} s)`, '');
-  lines.push('| Store | sent | accepted | events matched | accepted→event p50 ms | p99 ms | send→event p50 ms | p99 ms | 202 p99 ms | peak RSS MB |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const f of r.sse) lines.push(`| ${f.store} | ${f.sent} | ${f.accepted} | ${f.matched} | ${f.acceptedToSseP50Ms} | ${f.acceptedToSseP99Ms} | ${f.sendToSseP50Ms} | ${f.sendToSseP99Ms} | ${f.ackP99Ms} | ${f.peakRssMb ?? 'n/a'} |`);
+  lines.push(
+    `Machine: ${m.cores} cores (${m.cpuModel}), ${m.totalMemoryGiB} GiB, Node ${m.node}, ${m.platform}.`,
+  );
+  lines.push(
+    `Load average (1, 5, 15 min) before: ${m.loadAverageBefore}; after: ${m.loadAverageAfter}. Commit ${r.commit}. Whole run: ${r.durationSeconds} s.`,
+  );
+  lines.push(
+    "Every server runs in its own process; the load generator (autocannon) runs in the parent. Peak RSS is the server's VmHWM.",
+    '',
+  );
+  lines.push(
+    `## (a) Signed-webhook ingest (${String(r.settings.bodyBytes)}-byte workflow_run, new GUID per request, ${String(r.settings.ingestConnections)} connections, ${String(r.settings.durationSeconds)} s)`,
+    '',
+  );
+  lines.push(
+    '| Server | req/s | p50 ms | p99 ms | requests | non-2xx | errors | peak RSS MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const f of r.ingest)
+    lines.push(
+      `| ${f.target} | ${f.reqPerSec} | ${f.p50Ms} | ${f.p99Ms} | ${f.requests} | ${f.non2xx} | ${f.errors} | ${f.peakRssMb ?? 'n/a'} |`,
+    );
+  lines.push(
+    '',
+    `## (b) GET /api/v1/overview with history (${String(r.settings.overviewConnections)} connections, ${String(r.settings.durationSeconds)} s)`,
+    '',
+  );
+  lines.push(
+    'p50/p99 "sequential": one keep-alive connection, one request after another, sub-millisecond timing (used for the targets). "4 conn": autocannon, whole-millisecond histogram.',
+    '',
+  );
+  lines.push(
+    '| Store | runs | p50 ms | p99 ms | p50 ms (4 conn) | p99 ms (4 conn) | req/s (4 conn) | non-2xx | peak RSS MB | seeding s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const f of r.overview)
+    lines.push(
+      `| ${f.store} | ${f.runs.toLocaleString('en')} | ${f.seqP50Ms} | ${f.seqP99Ms} | ${f.p50Ms} | ${f.p99Ms} | ${f.reqPerSec} | ${f.non2xx} | ${f.peakRssMb ?? 'n/a'} | ${f.seedSeconds} |`,
+    );
+  lines.push(
+    '',
+    `## (c) Webhook accepted → SSE event (${String(r.settings.sseRate)} deliveries/s for ${String(r.settings.sseSeconds)} s)`,
+    '',
+  );
+  lines.push(
+    '| Store | sent | accepted | events matched | accepted→event p50 ms | p99 ms | send→event p50 ms | p99 ms | 202 p99 ms | peak RSS MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const f of r.sse)
+    lines.push(
+      `| ${f.store} | ${f.sent} | ${f.accepted} | ${f.matched} | ${f.acceptedToSseP50Ms} | ${f.acceptedToSseP99Ms} | ${f.sendToSseP50Ms} | ${f.sendToSseP99Ms} | ${f.ackP99Ms} | ${f.peakRssMb ?? 'n/a'} |`,
+    );
   lines.push('', '## Ratios', '');
   for (const [k, v] of Object.entries(r.ratios)) lines.push(`- ${k}: **${v}**`);
   lines.push('', '## Targets', '', '| Target | goal | measured | met |', '|---|---|---|---|');
-  for (const t of r.targets) lines.push(`| ${t.name} | ${t.goal} | ${t.value} | ${t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'} |`);
+  for (const t of r.targets)
+    lines.push(
+      `| ${t.name} | ${t.goal} | ${t.value} | ${t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'} |`,
+    );
   lines.push('', 'See bench/README.md for how to run this and what bounds each figure.', '');
   return lines.join('\n');
 }

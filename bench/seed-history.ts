@@ -8,30 +8,142 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { SQLITE_FILE } from '../src/store/sqlite-store.ts';
 
-export const CATALOG_WORKFLOWS: { id: string; file: string; name: string; event: string; environment: string | null }[] = [
+export const CATALOG_WORKFLOWS: {
+  id: string;
+  file: string;
+  name: string;
+  event: string;
+  environment: string | null;
+}[] = [
   { id: 'WF-01', file: 'ci-pr-fast.yml', name: 'ci-pr-fast', event: 'pull_request', environment: null },
-  { id: 'WF-02', file: 'ci-pr-contracts.yml', name: 'ci-pr-contracts', event: 'pull_request', environment: null },
-  { id: 'WF-03', file: 'build-main-release-assets.yml', name: 'build-main-release-assets', event: 'push', environment: null },
+  {
+    id: 'WF-02',
+    file: 'ci-pr-contracts.yml',
+    name: 'ci-pr-contracts',
+    event: 'pull_request',
+    environment: null,
+  },
+  {
+    id: 'WF-03',
+    file: 'build-main-release-assets.yml',
+    name: 'build-main-release-assets',
+    event: 'push',
+    environment: null,
+  },
   { id: 'WF-04', file: 'deploy-staging.yml', name: 'deploy-staging', event: 'push', environment: 'staging' },
-  { id: 'WF-05', file: 'open-release-candidate.yml', name: 'open-release-candidate', event: 'workflow_dispatch', environment: null },
-  { id: 'WF-06', file: 'prod-db-preflight.yml', name: 'prod-db-preflight', event: 'workflow_dispatch', environment: 'prod' },
+  {
+    id: 'WF-05',
+    file: 'open-release-candidate.yml',
+    name: 'open-release-candidate',
+    event: 'workflow_dispatch',
+    environment: null,
+  },
+  {
+    id: 'WF-06',
+    file: 'prod-db-preflight.yml',
+    name: 'prod-db-preflight',
+    event: 'workflow_dispatch',
+    environment: 'prod',
+  },
   { id: 'WF-07', file: 'release-prod-ops.yml', name: 'release-prod-ops', event: 'push', environment: 'prod' },
-  { id: 'WF-08', file: 'release-prod-pulse.yml', name: 'release-prod-pulse', event: 'push', environment: 'prod' },
-  { id: 'WF-09', file: 'post-release-verify.yml', name: 'post-release-verify', event: 'workflow_run', environment: 'prod' },
-  { id: 'WF-10', file: 'rollback-prod-ops.yml', name: 'rollback-prod-ops', event: 'workflow_dispatch', environment: 'prod' },
-  { id: 'WF-11', file: 'rollback-prod-pulse.yml', name: 'rollback-prod-pulse', event: 'workflow_dispatch', environment: 'prod' },
+  {
+    id: 'WF-08',
+    file: 'release-prod-pulse.yml',
+    name: 'release-prod-pulse',
+    event: 'push',
+    environment: 'prod',
+  },
+  {
+    id: 'WF-09',
+    file: 'post-release-verify.yml',
+    name: 'post-release-verify',
+    event: 'workflow_run',
+    environment: 'prod',
+  },
+  {
+    id: 'WF-10',
+    file: 'rollback-prod-ops.yml',
+    name: 'rollback-prod-ops',
+    event: 'workflow_dispatch',
+    environment: 'prod',
+  },
+  {
+    id: 'WF-11',
+    file: 'rollback-prod-pulse.yml',
+    name: 'rollback-prod-pulse',
+    event: 'workflow_dispatch',
+    environment: 'prod',
+  },
 ];
 
 const RUN_COLUMNS = [
-  'run_id', 'run_attempt', 'repo', 'workflow_path', 'workflow_name', 'workflow_id', 'run_number', 'event',
-  'head_branch', 'head_sha', 'status', 'conclusion', 'environment', 'html_url', 'run_started_at', 'updated_at', 'actor',
+  'run_id',
+  'run_attempt',
+  'repo',
+  'workflow_path',
+  'workflow_name',
+  'workflow_id',
+  'run_number',
+  'event',
+  'head_branch',
+  'head_sha',
+  'status',
+  'conclusion',
+  'environment',
+  'html_url',
+  'run_started_at',
+  'updated_at',
+  'actor',
 ] as const;
 const JOB_COLUMNS = [
-  'job_id', 'run_id', 'run_attempt', 'repo', 'name', 'status', 'conclusion', 'started_at', 'completed_at',
-  'html_url', 'labels', 'runner_name', 'updated_at',
+  'job_id',
+  'run_id',
+  'run_attempt',
+  'repo',
+  'name',
+  'status',
+  'conclusion',
+  'started_at',
+  'completed_at',
+  'html_url',
+  'labels',
+  'runner_name',
+  'updated_at',
 ] as const;
-const PG_RUN_TYPES = ['bigint', 'int', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
-const PG_JOB_TYPES = ['bigint', 'bigint', 'int', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
+const PG_RUN_TYPES = [
+  'bigint',
+  'int',
+  'text',
+  'text',
+  'text',
+  'text',
+  'int',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+];
+const PG_JOB_TYPES = [
+  'bigint',
+  'bigint',
+  'int',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+];
 
 const FIRST_RUN_ID = 9_000_000_000;
 const START_MS = Date.parse('2020-01-01T00:00:00Z');
@@ -64,9 +176,22 @@ function rowsFor(i: number, total: number): { run: Row; jobs: Row[] } {
   const sha = hex(Math.floor(i / 3), 40);
   const branch = wf.event === 'pull_request' ? `feature/change-${Math.floor(i / 11) % 997}` : 'main';
   const run: Row = [
-    runId, 1, 'nata-onl/ops', `.github/workflows/${wf.file}`, wf.name, wf.id, Math.floor(i / 11) + 1, wf.event,
-    branch, sha, running ? 'in_progress' : 'completed', conclusion, wf.environment,
-    `https://github.com/nata-onl/ops/actions/runs/${runId}`, started.toISOString(), updated.toISOString(),
+    runId,
+    1,
+    'nata-onl/ops',
+    `.github/workflows/${wf.file}`,
+    wf.name,
+    wf.id,
+    Math.floor(i / 11) + 1,
+    wf.event,
+    branch,
+    sha,
+    running ? 'in_progress' : 'completed',
+    conclusion,
+    wf.environment,
+    `https://github.com/nata-onl/ops/actions/runs/${runId}`,
+    started.toISOString(),
+    updated.toISOString(),
     ACTORS[i % ACTORS.length] ?? null,
   ];
   const jobs: Row[] = [];
@@ -74,10 +199,19 @@ function rowsFor(i: number, total: number): { run: Row; jobs: Row[] } {
     for (const [k, name] of ['build', 'test'].entries()) {
       const jobId = 2 * runId + k;
       jobs.push([
-        jobId, runId, 1, 'nata-onl/ops', name, running ? 'in_progress' : 'completed', conclusion,
-        started.toISOString(), running ? null : updated.toISOString(),
-        `https://github.com/nata-onl/ops/actions/runs/${runId}/job/${jobId}`, JSON.stringify(['ubuntu-latest']),
-        `GitHub Actions ${(i % 50) + 1}`, updated.toISOString(),
+        jobId,
+        runId,
+        1,
+        'nata-onl/ops',
+        name,
+        running ? 'in_progress' : 'completed',
+        conclusion,
+        started.toISOString(),
+        running ? null : updated.toISOString(),
+        `https://github.com/nata-onl/ops/actions/runs/${runId}/job/${jobId}`,
+        JSON.stringify(['ubuntu-latest']),
+        `GitHub Actions ${(i % 50) + 1}`,
+        updated.toISOString(),
       ]);
     }
   }
@@ -91,19 +225,33 @@ export interface SeedTarget {
 }
 
 /** Adds runs until the store holds `total` seeded runs. Returns how many were added and the time taken. */
-export async function seedRunsTo(target: SeedTarget, total: number, progress: (done: number) => void = () => undefined): Promise<{ added: number; ms: number }> {
+export async function seedRunsTo(
+  target: SeedTarget,
+  total: number,
+  progress: (done: number) => void = () => undefined,
+): Promise<{ added: number; ms: number }> {
   const t0 = performance.now();
   if (target.kind === 'sqlite') {
     const db = new Database(path.join(target.dataDir, SQLITE_FILE));
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      const have = (db.prepare('select count(*) as n from runs where run_id >= ?').get(FIRST_RUN_ID) as { n: number }).n;
+      const have = (
+        db.prepare('select count(*) as n from runs where run_id >= ?').get(FIRST_RUN_ID) as { n: number }
+      ).n;
       // Multi-row statements of 500 rows (17 params each, under SQLite's 32,766 parameter limit).
       const CHUNK = 500;
-      const insRuns = db.prepare(`insert into runs (${RUN_COLUMNS.join(',')}) values ${Array(CHUNK).fill(`(${RUN_COLUMNS.map(() => '?').join(',')})`).join(',')}`);
-      const insRun1 = db.prepare(`insert into runs (${RUN_COLUMNS.join(',')}) values (${RUN_COLUMNS.map(() => '?').join(',')})`);
-      const insJob1 = db.prepare(`insert into jobs (${JOB_COLUMNS.join(',')}) values (${JOB_COLUMNS.map(() => '?').join(',')})`);
+      const insRuns = db.prepare(
+        `insert into runs (${RUN_COLUMNS.join(',')}) values ${Array(CHUNK)
+          .fill(`(${RUN_COLUMNS.map(() => '?').join(',')})`)
+          .join(',')}`,
+      );
+      const insRun1 = db.prepare(
+        `insert into runs (${RUN_COLUMNS.join(',')}) values (${RUN_COLUMNS.map(() => '?').join(',')})`,
+      );
+      const insJob1 = db.prepare(
+        `insert into jobs (${JOB_COLUMNS.join(',')}) values (${JOB_COLUMNS.map(() => '?').join(',')})`,
+      );
       const batch = db.transaction((from: number, to: number) => {
         let i = from;
         for (; i + CHUNK <= to; i += CHUNK) {
@@ -122,7 +270,9 @@ export async function seedRunsTo(target: SeedTarget, total: number, progress: (d
         }
       });
       // The previous newest runs were "still running": finish them, as newer history now exists.
-      db.prepare(`update runs set status='completed', conclusion='success' where run_id >= ? and status <> 'completed'`).run(FIRST_RUN_ID);
+      db.prepare(
+        `update runs set status='completed', conclusion='success' where run_id >= ? and status <> 'completed'`,
+      ).run(FIRST_RUN_ID);
       for (let from = have; from < total; from += BATCH) {
         batch(from, Math.min(total, from + BATCH));
         progress(Math.min(total, from + BATCH));
@@ -137,8 +287,14 @@ export async function seedRunsTo(target: SeedTarget, total: number, progress: (d
   const client = new pg.Client({ connectionString: target.databaseUrl });
   await client.connect();
   try {
-    const have = Number((await client.query('select count(*) as n from runs where run_id >= $1', [FIRST_RUN_ID])).rows[0]?.n ?? 0);
-    await client.query(`update runs set status='completed', conclusion='success' where run_id >= $1 and status <> 'completed'`, [FIRST_RUN_ID]);
+    const have = Number(
+      (await client.query('select count(*) as n from runs where run_id >= $1', [FIRST_RUN_ID])).rows[0]?.n ??
+        0,
+    );
+    await client.query(
+      `update runs set status='completed', conclusion='success' where run_id >= $1 and status <> 'completed'`,
+      [FIRST_RUN_ID],
+    );
     // One multi-row insert per table per batch: unnest() over one array per column.
     const unnestSql = (table: string, cols: readonly string[], types: string[]) =>
       `insert into ${table} (${cols.join(',')}) select * from unnest(${cols.map((_, k) => `$${k + 1}::${types[k]}[]`).join(',')})`;
