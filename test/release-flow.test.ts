@@ -8,93 +8,13 @@ import { issueToken } from '../src/http/auth.ts';
 import { startLanes, type LanesProcess } from '../src/server.ts';
 import { demoClock, loadDemo } from '../src/cli/demo-loader.ts';
 import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.ts';
-import { SECRET, STORE_KINDS, testConfig, type StoreKind } from './helpers/lanes-harness.ts';
+import { SECRET, STORE_KINDS, testConfig } from './helpers/lanes-harness.ts';
 import { sendGreenStaging, sendProtectionRequest, sendRun } from './helpers/github-events.ts';
 import { SCREEN_GATES } from './helpers/reference-screen.ts';
+import { GH_TOKEN, releaseHarness, type ReleaseHarness } from './helpers/release-harness.ts';
 
-const GH_TOKEN = 'ghs_test_token_for_fake_github';
-
-interface Harness {
-  lanes: LanesProcess;
-  github: FakeGitHub;
-  setNow(iso: string): void;
-  advance(minutes: number): Promise<void>;
-  api(
-    person: string,
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: Record<string, unknown> }>;
-  settle(): Promise<void>;
-  dispatches(): { file: string; ref: string; inputs: Record<string, string> }[];
-  reviews(): { runId: number; state: string; comment: string }[];
-  close(): Promise<void>;
-}
-
-async function harness(kind: StoreKind, start: string): Promise<Harness> {
-  const github = await startFakeGitHub({ token: GH_TOKEN });
-  let now = Date.parse(start);
-  const clock = () => new Date(now);
-  const config = await testConfig(kind, { githubApiUrl: github.url, githubToken: GH_TOKEN });
-  const lanes = await startLanes(config, { log: pino({ level: process.env.RF_LOG ?? 'silent' }), clock });
-  const tokens = new Map<string, string>();
-  const settle = async () => {
-    for (let i = 0; i < 3; i++) {
-      await lanes.worker.drain();
-      await lanes.timers.drain();
-      await lanes.outbox.drain();
-    }
-  };
-  return {
-    lanes,
-    github,
-    setNow(iso) {
-      now = Date.parse(iso);
-    },
-    async advance(minutes) {
-      now += minutes * 60_000;
-      await settle();
-    },
-    async api(person, method, path, body) {
-      let token = tokens.get(person);
-      if (!token) {
-        // `admin:ivan` = ivan with an admin token (what overriding a freeze needs); otherwise operate.
-        const admin = person.startsWith('admin:');
-        const personId = admin ? person.slice('admin:'.length) : person;
-        const scope = admin ? 'admin' : 'operate';
-        token = (await issueToken(lanes.store, { personId, name: 'test', scope, now: clock() })).token;
-        tokens.set(person, token);
-      }
-      const res = await fetch(`${lanes.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const out = { status: res.status, body: (await res.json()) as Record<string, unknown> };
-      await settle();
-      return out;
-    },
-    settle,
-    dispatches: () =>
-      github.calls
-        .filter((c) => c.method === 'POST' && c.path.endsWith('/dispatches'))
-        .map((c) => {
-          const j = c.json as { ref: string; inputs?: Record<string, string> };
-          return { file: c.path.split('/').at(-2) ?? '', ref: j.ref, inputs: j.inputs ?? {} };
-        }),
-    reviews: () =>
-      github.calls
-        .filter((c) => c.method === 'POST' && c.path.endsWith('/deployment_protection_rule'))
-        .map((c) => {
-          const j = c.json as { state: string; comment: string };
-          return { runId: Number(c.path.split('/').at(-2)), state: j.state, comment: j.comment };
-        }),
-    async close() {
-      await lanes.close();
-      await github.close();
-    },
-  };
-}
+type Harness = ReleaseHarness;
+const harness = releaseHarness;
 
 const SHA = 'c0ffee0000000000000000000000000000000001';
 const T0 = '2026-04-01T08:00:00.000Z'; // a Wednesday: no freeze window

@@ -1,6 +1,6 @@
 // A Lanes server on an injectable clock against the local GitHub stand-in, with token-carrying API calls,
 // settle() (inbox, timers, outbox drained) and the dispatches and protection answers GitHub received.
-// Same shape as the harness in release-flow.test.ts, shared by the time-driven scenario tests.
+// Shared by the release-flow and time-driven scenario tests.
 import pino from 'pino';
 import { issueToken } from '../../src/http/auth.ts';
 import { startLanes, type LanesProcess } from '../../src/server.ts';
@@ -8,12 +8,14 @@ import type { Config } from '../../src/config.ts';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.ts';
 import { testConfig, type StoreKind } from './lanes-harness.ts';
 
-const GH_TOKEN = 'ghs_test_token_for_fake_github';
+export const GH_TOKEN = 'ghs_test_token_for_fake_github';
 
 export interface ReleaseHarness {
   lanes: LanesProcess;
   github: FakeGitHub;
   setNow(iso: string): void;
+  /** Moves the clock on and settles. */
+  advance(minutes: number): Promise<void>;
   api(
     person: string,
     method: string,
@@ -49,6 +51,10 @@ export async function releaseHarness(
     github,
     setNow(iso) {
       now = Date.parse(iso);
+    },
+    async advance(minutes) {
+      now += minutes * 60_000;
+      await settle();
     },
     async api(person, method, path, body) {
       let token = tokens.get(person);
