@@ -118,3 +118,15 @@ export async function enqueueEffect(
   const row = outboxEffectOf(ctx, e, requests, now);
   return row ? tx.enqueue(row) : 'skipped';
 }
+
+/** Enqueues each effect; answers the keys that are new (an effect already queued or sent is not repeated). */
+export async function enqueueNewEffects(
+  tx: StoreTx,
+  ctx: EngineContext,
+  effects: readonly Effect[],
+  now: string,
+): Promise<string[]> {
+  const keys: string[] = [];
+  for (const e of effects) if ((await enqueueEffect(tx, ctx, e, [], now)) === 'enqueued') keys.push(e.key);
+  return keys;
+}

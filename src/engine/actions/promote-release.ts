@@ -9,7 +9,7 @@ import { refuse, type Outcome } from '../../contract/refusal.ts';
 import type { ReleaseView } from '../../contract/views.ts';
 import { auditEntry } from '../audit-entry.ts';
 import { authorize } from './authorize.ts';
-import { enqueueEffect } from '../effects.ts';
+import { enqueueNewEffects } from '../effects.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { reevaluateRelease } from '../evaluate-release.ts';
 import { findRelease, loadReleaseState } from '../load-release-state.ts';
@@ -24,7 +24,12 @@ export async function promoteRelease(
 ): Promise<Outcome<ReleaseView>> {
   const { store, catalog } = ctx;
   const now = nowIso(ctx);
-  const allowed = await authorize(ctx, actor, { action: 'release.promote' }, { type: 'release', id: releaseId });
+  const allowed = await authorize(
+    ctx,
+    actor,
+    { action: 'release.promote' },
+    { type: 'release', id: releaseId },
+  );
   if (!allowed.ok) return allowed;
   const rec = await findRelease(ctx, releaseId);
   if (!rec) return refuse('not_found', `no release ${releaseId}`);
@@ -105,8 +110,7 @@ export async function promoteRelease(
     );
   const { laneId, effects } = plan;
   const sent = await store.transaction(async (tx) => {
-    const keys: string[] = [];
-    for (const e of effects) if ((await enqueueEffect(tx, ctx, e, [], now)) === 'enqueued') keys.push(e.key);
+    const keys = await enqueueNewEffects(tx, ctx, effects, now);
     // Every dispatch already queued or sent (e.g. by opening the release): nothing new to do.
     if (keys.length === 0) return keys;
     await tx.appendAudit(

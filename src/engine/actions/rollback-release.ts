@@ -10,7 +10,7 @@ import { refuse, type Outcome } from '../../contract/refusal.ts';
 import type { ReleaseView } from '../../contract/views.ts';
 import { auditEntry } from '../audit-entry.ts';
 import { authorize } from './authorize.ts';
-import { enqueueEffect } from '../effects.ts';
+import { enqueueNewEffects } from '../effects.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { findRelease, loadReleaseState } from '../load-release-state.ts';
 import { rollbackTargetOf } from '../release-history.ts';
@@ -44,7 +44,12 @@ export async function rollbackRelease(
 ): Promise<Outcome<ReleaseView>> {
   const { store, catalog } = ctx;
   const now = nowIso(ctx);
-  const allowed = await authorize(ctx, actor, { action: 'release.rollback' }, { type: 'release', id: releaseId });
+  const allowed = await authorize(
+    ctx,
+    actor,
+    { action: 'release.rollback' },
+    { type: 'release', id: releaseId },
+  );
   if (!allowed.ok) return allowed;
   const rec = await findRelease(ctx, releaseId);
   if (!rec) return refuse('not_found', `no release ${releaseId}`);
@@ -72,8 +77,7 @@ export async function rollbackRelease(
     return withIncident(e, input, run?.status === 'failed' ? run.runId : null);
   });
   const sent = await store.transaction(async (tx) => {
-    const keys: string[] = [];
-    for (const e of effects) if ((await enqueueEffect(tx, ctx, e, [], now)) === 'enqueued') keys.push(e.key);
+    const keys = await enqueueNewEffects(tx, ctx, effects, now);
     if (keys.length === 0) return keys;
     await tx.appendAudit(
       auditEntry({
