@@ -106,6 +106,11 @@ const MATRIX: Record<RouteName, Row> = {
     rightSeat: 'hana', // SEAT-RELEASE is a declared source of `report success`
     status: { ...UNAUTH, read: 403, rightSeat: 201, otherSeat: 403, service: 403, admin: 403 },
   },
+  releaseTimeline: {
+    path: '/api/v1/releases/rel-none/timeline',
+    rightSeat: 'hana',
+    status: { ...UNAUTH, read: 404, rightSeat: 404, otherSeat: 404, service: 404, admin: 404 },
+  },
 };
 
 for (const kind of STORE_KINDS) {

@@ -42,6 +42,7 @@ import {
 import { GateStepRequest, GateStepsQuery } from './requests.ts';
 import { GateStepList } from './results.ts';
 import { GateStepView } from './views.ts';
+import { ReleaseTimeline } from './views.ts';
 
 export type Scope = 'read' | 'operate' | 'admin';
 
@@ -170,6 +171,11 @@ export const API = {
     '/api/v1/catalog/versions',
     'Catalog versions this store accepted, newest first (the first is the active one)',
     CatalogVersionList,
+  ),
+  releaseTimeline: get(
+    '/api/v1/releases/{id}/timeline',
+    'A release’s decisions, effects, approvals, runs, protection answers and alerts, oldest first',
+    ReleaseTimeline,
   ),
 } as const satisfies Record<string, RouteSpec>;
 

@@ -101,7 +101,8 @@ export function summaryMessage(m: SummaryMessageInput): { text: string; detail: 
   else if (m.base.sha === m.sha) out.push(`Same commit as ${m.base.version}, now in production.`);
   else {
     out.push(`${m.totalCommits} commit(s) since ${m.base.version} (${m.base.sha.slice(0, 7)}):`);
-    for (const c of m.commits) out.push(`• ${c.sha.slice(0, 7)} ${c.message}${c.author ? ` (${c.author})` : ''}`);
+    for (const c of m.commits)
+      out.push(`• ${c.sha.slice(0, 7)} ${c.message}${c.author ? ` (${c.author})` : ''}`);
     const hidden = m.totalCommits - m.commits.length;
     if (hidden > 0) out.push(`… and ${hidden} more`);
   }

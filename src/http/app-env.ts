@@ -19,6 +19,7 @@ import type { ResourceLimits } from '../resource-limits.ts';
 import type { ActionsIdentity, OidcVerification } from '../github/actions-oidc.ts';
 import type { GateStepRequest, GateStepsQuery } from '../contract/requests.ts';
 import type { GateStepView } from '../contract/views.ts';
+import type { ReleaseTimeline } from '../contract/views.ts';
 import type { DeliveryWriter } from '../store/group-commit.ts';
 import type { ReleaseRecord, Store } from '../store/store.ts';
 import type { Authenticator, Principal } from './auth.ts';
@@ -51,6 +52,7 @@ export interface ReleaseActions {
   alerts(all: boolean): Promise<AlertView[]>;
   ackAlert(actor: ApiActor, id: number, comment?: string): Promise<Outcome<AlertView>>;
   resolveAlert(actor: ApiActor, id: number, comment?: string): Promise<Outcome<AlertView>>;
+  releaseTimeline(rec: ReleaseRecord): Promise<ReleaseTimeline>;
 }
 
 /** The gate step's calls: the OIDC verifier and the ask/list actions. */
