@@ -48,7 +48,10 @@ export function compareKey(releaseId: string): string {
 /** The first line of a commit message, control characters removed, at most `max` characters. */
 export function firstLine(message: string, max = MAX_MESSAGE_CHARS): string {
   // eslint-disable-next-line no-control-regex
-  const line = (message.split(/\r?\n/)[0] ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+  const line = (message.split(/\r?\n/)[0] ?? '')
+    .replace(/\t/g, ' ')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 

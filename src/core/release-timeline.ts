@@ -14,12 +14,21 @@ const KIND_ORDER: Record<TimelineKind, number> = {
   effect: 5,
 };
 
-/** Oldest first; ties by kind (causal order), then by the order the sources gave them. */
+/** Audit entries of one instant keep the order they were written in (their id). */
+function auditOrder(a: TimelineEntry, b: TimelineEntry): number {
+  const x = a.links.audit;
+  const y = b.links.audit;
+  return typeof x === 'number' && typeof y === 'number' ? x - y : 0;
+}
+
+/** Oldest first; ties by kind (causal order), audit entries by id, then the order the sources gave them. */
 export function mergeTimeline(items: readonly TimelineEntry[]): TimelineEntry[] {
   return items
     .map((e, i) => ({ e, i, t: Date.parse(e.at) }))
     .filter((x) => !Number.isNaN(x.t))
-    .sort((a, b) => a.t - b.t || KIND_ORDER[a.e.kind] - KIND_ORDER[b.e.kind] || a.i - b.i)
+    .sort(
+      (a, b) => a.t - b.t || KIND_ORDER[a.e.kind] - KIND_ORDER[b.e.kind] || auditOrder(a.e, b.e) || a.i - b.i,
+    )
     .map((x) => x.e);
 }
 

@@ -16,10 +16,8 @@ const OUTBOX_LIMIT = 2000;
 const RUN_LIMIT = 200;
 const ALERT_LIMIT = 500;
 
-function auditSummary(action: string, reason: string | null, data: unknown): string {
-  const d = data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {};
-  const target = typeof d.key === 'string' && action.startsWith('effect.') ? ` ${d.key}` : '';
-  return `${action}${target}${reason ? `: ${reason}` : ''}`;
+function auditSummary(action: string, reason: string | null): string {
+  return `${action}${reason ? `: ${reason}` : ''}`;
 }
 
 function alertBelongsTo(a: AlertRecord, releaseId: string): boolean {
@@ -30,9 +28,14 @@ function alertBelongsTo(a: AlertRecord, releaseId: string): boolean {
   return subject.releaseId === releaseId;
 }
 
-/** The release's lanes (promotion flow and rollback) that a run of this workflow serves. */
+/** The lanes a release goes through: its promotion flow and the rollback lanes. */
+function releaseLanes(ctx: EngineContext): Set<string> {
+  return new Set([...(ctx.catalog.promotion?.flow ?? []), ...(ctx.catalog.promotion?.rollback ?? [])]);
+}
+
+/** The release's lanes that a run of this workflow serves. */
 function lanesOfRun(ctx: EngineContext, run: RunRecord): string[] {
-  const own = new Set([...(ctx.catalog.promotion?.flow ?? []), ...(ctx.catalog.promotion?.rollback ?? [])]);
+  const own = releaseLanes(ctx);
   return ctx.catalog.lanes
     .filter((l) => own.has(l.id) && l.run_by.some((b) => b.workflow === run.workflowId))
     .map((l) => l.id);
@@ -44,8 +47,9 @@ async function runsOf(ctx: EngineContext, rec: ReleaseRecord): Promise<{ runs: R
   for (const r of onCommit) if (lanesOfRun(ctx, r).length > 0) runs.set(r.runId, r);
   // Runs the release counts that ran on another commit (a rollback runs the previous release's ref).
   const state = await loadReleaseState(ctx, rec);
-  for (const lr of Object.values(state.laneRuns)) {
-    if (lr.runId === null || runs.has(lr.runId)) continue;
+  const own = releaseLanes(ctx);
+  for (const [laneId, lr] of Object.entries(state.laneRuns)) {
+    if (!own.has(laneId) || lr.runId === null || runs.has(lr.runId)) continue;
     const r = await ctx.store.getRun(lr.runId);
     if (r) runs.set(r.runId, r);
   }
@@ -59,12 +63,13 @@ export async function releaseTimeline(ctx: EngineContext, rec: ReleaseRecord): P
 
   const audit = await store.listAudit({ objectType: 'release', objectId: rec.id, limit: AUDIT_LIMIT });
   truncated ||= audit.length >= AUDIT_LIMIT;
-  for (const a of audit)
+  // The outbox rows themselves show each effect (below): their audit twins would say it twice.
+  for (const a of audit.filter((x) => !x.action.startsWith('effect.')))
     items.push({
       at: a.at,
       kind: 'decision',
       who: a.actor,
-      summary: auditSummary(a.action, a.reason, a.data),
+      summary: auditSummary(a.action, a.reason),
       links: { release: rec.id, audit: a.id },
     });
   for (const g of catalog.gates) {
@@ -80,7 +85,7 @@ export async function releaseTimeline(ctx: EngineContext, rec: ReleaseRecord): P
         at: a.at,
         kind: 'decision',
         who: a.actor,
-        summary: `${g.id} ${auditSummary(a.action, a.reason, a.data)}`,
+        summary: `${g.id} ${auditSummary(a.action, a.reason)}`,
         links: { release: rec.id, gate: g.id, audit: a.id },
       });
   }
@@ -96,26 +101,28 @@ export async function releaseTimeline(ctx: EngineContext, rec: ReleaseRecord): P
 
   const outbox = await store.listOutboxSince({ since: rec.createdAt, limit: OUTBOX_LIMIT });
   truncated ||= outbox.length >= OUTBOX_LIMIT;
+  // One entry per effect, at its latest state: sent (done), dead, or waiting in the outbox.
   for (const o of outbox.filter((x) => effectBelongsTo(x, rec))) {
     const what = effectTarget(o.kind, o.payload);
     const links = { release: rec.id, effect: o.id };
-    const retries =
-      o.status === 'pending' && o.attempts > 0 ? ` (${o.attempts} attempts failed, retrying)` : '';
-    items.push({
-      at: o.createdAt,
-      kind: 'effect',
-      who: 'system',
-      summary: `enqueued ${what}${retries}`,
-      links,
-    });
+    const tries = o.attempts > 1 ? ` after ${o.attempts} attempts` : '';
+    const error = o.lastError ? ` (${o.lastError.slice(0, 200)})` : '';
     if (o.status === 'done' && o.doneAt)
-      items.push({ at: o.doneAt, kind: 'effect', who: 'system', summary: `sent ${what}`, links });
-    if (o.status === 'dead')
+      items.push({ at: o.doneAt, kind: 'effect', who: 'system', summary: `sent ${what}${tries}`, links });
+    else if (o.status === 'dead')
       items.push({
         at: o.runAt,
         kind: 'effect',
         who: 'system',
-        summary: `dead after ${o.attempts} attempts: ${what}${o.lastError ? ` (${o.lastError.slice(0, 200)})` : ''}`,
+        summary: `dead${tries}: ${what}${error}`,
+        links,
+      });
+    else
+      items.push({
+        at: o.createdAt,
+        kind: 'effect',
+        who: 'system',
+        summary: `enqueued ${what}${o.attempts > 0 ? `, ${o.attempts} attempt(s) failed, retrying${error}` : ''}`,
         links,
       });
   }
