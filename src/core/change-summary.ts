@@ -47,7 +47,6 @@ export function compareKey(releaseId: string): string {
 
 /** The first line of a commit message, control characters removed, at most `max` characters. */
 export function firstLine(message: string, max = MAX_MESSAGE_CHARS): string {
-  // eslint-disable-next-line no-control-regex
   const line = (message.split(/\r?\n/)[0] ?? '')
     .replace(/\t/g, ' ')
     .replace(/[\u0000-\u001f\u007f]/g, '')
