@@ -6,7 +6,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { issueToken } from '../src/http/auth.ts';
 import type { ChangeSummaryView, ReleaseTimeline } from '../src/contract/views.ts';
@@ -109,6 +113,37 @@ async function driveToProduction(h: ReleaseHarness, version: string, sha: string
   await h.advance(1);
 }
 
+/** A chat webhook stand-in: records each JSON message posted to it. */
+async function startHook(): Promise<{ url: string; texts: () => string[]; close: () => Promise<void> }> {
+  const got: { text: string; blocks?: { text?: { text?: string } }[] }[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      got.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as (typeof got)[number]);
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    texts: () => got.map((m) => `${m.text}\n${m.blocks?.[0]?.text?.text ?? ''}`),
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** The example catalog plus an alert route that takes release summaries (and nothing else). */
+function catalogWithSummaryRoute(hookUrl: string): string {
+  const text = readFileSync('examples/ops/lanes.yaml', 'utf8').replace(
+    'alert_routes:\n',
+    `alert_routes:\n  - id: release-notes\n    url: ${hookUrl}\n    match: { rules: [release_created] }\n`,
+  );
+  assert.match(text, /id: release-notes/);
+  const file = join(mkdtempSync(join(tmpdir(), 'lanes-timeline-')), 'lanes.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
 function lanesCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
@@ -124,13 +159,15 @@ function lanesCli(args: string[]): Promise<{ code: number; stdout: string; stder
 for (const kind of STORE_KINDS) {
   describe(`change summary from GitHub and the release timeline (${kind})`, () => {
     let h: ReleaseHarness;
+    let hook: Awaited<ReturnType<typeof startHook>>;
     let failNextCompare = false;
     const compares = () => h.github.calls.map(compareOf).filter((c) => c !== undefined);
     const summary = async (id: string) =>
       (await h.api('elena', 'GET', `/api/v1/releases/${id}`)).body.commits as ChangeSummaryView;
 
     before(async () => {
-      h = await releaseHarness(kind, T0);
+      hook = await startHook();
+      h = await releaseHarness(kind, T0, { catalog: catalogWithSummaryRoute(hook.url) });
       const serve = compareResponder(HISTORY);
       h.github.setResponder((call) => {
         if (failNextCompare && compareOf(call)) {
@@ -142,6 +179,7 @@ for (const kind of STORE_KINDS) {
     });
     after(async () => {
       await h.close();
+      await hook.close();
     });
 
     it('the first release has nothing to compare with: no compare call, the summary says so', async () => {
@@ -157,6 +195,11 @@ for (const kind of STORE_KINDS) {
       assert.equal(c.status, 'first_release');
       assert.deepEqual(c.lines, ['first cut']);
       assert.equal(compares().length, 0);
+      assert.equal(hook.texts().length, 1, 'one "release created" message');
+      assert.match(
+        hook.texts()[0] ?? '',
+        /release v1\.0\.0 \(c0ffee0\) created by hana[\s\S]*First release[\s\S]*first cut/,
+      );
       await driveToProduction(h, 'v1.0.0', SHA1, T0);
       const v1 = await h.api('elena', 'GET', '/api/v1/releases/rel-v1.0.0');
       const lanes = v1.body.lanes as { id: string; status: string }[];
@@ -192,9 +235,17 @@ for (const kind of STORE_KINDS) {
       );
       assert.equal(c.commits[2]?.url, `https://github.com/nata-onl/ops/commit/${SHA2}`);
       assert.deepEqual(c.lines, ['ops tuning'], 'the caller’s lines stay beside the commits');
-      // Re-evaluations and a second settle do not compare again.
+      // Re-evaluations and a second settle do not compare again, nor announce again.
       await h.advance(2);
       assert.equal(compares().length, 1);
+      const sent = hook.texts().filter((t) => t.includes('release v2.0.0'));
+      assert.equal(sent.length, 1, 'the summary is announced once, when the commits arrived');
+      assert.match(
+        sent[0] ?? '',
+        /3 commit\(s\) since v1\.0\.0[\s\S]*Queue backlog threshold \(ivan\)[\s\S]*ops tuning/,
+      );
+      // Alerts (critical, warning) do not go to a route that takes only release summaries.
+      assert.ok(hook.texts().every((t) => /release v\d/.test(t)));
     });
 
     it('a compare that fails with 502 is retried through the outbox, then shown', async () => {
@@ -206,6 +257,11 @@ for (const kind of STORE_KINDS) {
       assert.equal(created.status, 201, JSON.stringify(created.body));
       assert.equal(compares().length, 2, 'the failed attempt');
       assert.equal((await summary('rel-v3.0.0')).status, 'pending');
+      assert.equal(
+        hook.texts().filter((t) => t.includes('release v3.0.0')).length,
+        0,
+        'not before the commits',
+      );
       await h.advance(1); // past the first backoff
       assert.deepEqual(compares().slice(1), [
         { repo: 'nata-onl/ops', base: SHA1, head: SHA3 },
@@ -214,6 +270,7 @@ for (const kind of STORE_KINDS) {
       const c = await summary('rel-v3.0.0');
       assert.equal(c.status, 'fetched');
       assert.equal(c.totalCommits, 4);
+      assert.equal(hook.texts().filter((t) => t.includes('release v3.0.0')).length, 1);
       assert.equal(c.commits.at(-1)?.message, 'Tune canary [31mhealth[0m', 'control characters removed');
       const tl = (await h.api('elena', 'GET', '/api/v1/releases/rel-v3.0.0/timeline'))
         .body as ReleaseTimeline;
