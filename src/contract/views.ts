@@ -352,3 +352,15 @@ export const GateStepView = z.object({
   decidedAt: nullable(time),
 });
 export type GateStepView = z.infer<typeof GateStepView>;
+
+/** Who the dashboard (or a token) is signed in as: GET /api/v1/session. */
+export const SessionView = z.object({
+  via: z.enum(['session', 'token']).describe('the session cookie (Sign in with GitHub) or a Bearer token'),
+  login: nullable(z.string()).describe('the GitHub login of a session; null for a token'),
+  person: z.string().describe('the catalog person acting'),
+  seats: z.array(z.string()),
+  scopes: z.array(z.enum(['read', 'operate', 'admin'])),
+  csrfToken: nullable(z.string()).describe('send as X-CSRF-Token on every state change with the cookie'),
+  expiresAt: nullable(time),
+});
+export type SessionView = z.infer<typeof SessionView>;

@@ -26,6 +26,8 @@ import { releaseRoutes } from './routes/releases.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { securityHeaders } from './security-headers.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { signinRoutes } from './routes/signin.ts';
 import { isApiPath, serveDashboard, spaFallback } from './static-files.ts';
 import { isStoreFailure } from '../store/store-failure.ts';
 import { DEFAULT_LIMITS } from '../resource-limits.ts';
@@ -86,6 +88,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
 
+  // Sign in with GitHub: the browser's redirects and logout, outside /api/v1 (src/http/routes/signin.ts).
+  if (deps.sessions && deps.signin) {
+    app.route('/', signinRoutes({ store: deps.store, sessions: deps.sessions, signin: deps.signin }));
+  }
+
   // Before authentication: an oversized body is refused from its declared length, unread.
   app.use(
     '/api/v1/*',
@@ -121,6 +128,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', deliveryRoutes(deps.store));
   app.route('/', freezeRoutes(deps));
   app.route('/', gateStepReadRoutes(deps.gateSteps));
+  app.route('/', sessionRoutes());
 
   serveDashboard(app, deps.webDist);
   return app;
