@@ -60,7 +60,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (isStoreFailure(err)) {
       deps.log.warn({ err: err.message, path: c.req.path }, 'store unavailable');
       return c.json(
-        errorBody('store_unavailable', 'the store is unavailable; retry later', undefined, c.get('requestId')),
+        errorBody(
+          'store_unavailable',
+          'the store is unavailable; retry later',
+          undefined,
+          c.get('requestId'),
+        ),
         503,
       );
     }
@@ -128,7 +133,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', deliveryRoutes(deps.store));
   app.route('/', freezeRoutes(deps));
   app.route('/', gateStepReadRoutes(deps.gateSteps));
-  app.route('/', sessionRoutes());
+  app.route('/', sessionRoutes(Boolean(deps.sessions && deps.signin?.clientId && deps.signin.clientSecret)));
 
   serveDashboard(app, deps.webDist);
   return app;

@@ -1,6 +1,6 @@
 // GET /api/v1/session: who the caller is. For the dashboard's session cookie it also answers the CSRF
 // token the page must send as X-CSRF-Token on every state change (it is derived from the HttpOnly cookie,
-// which the page cannot read). Nobody signed in: 401.
+// which the page cannot read). Nobody signed in: 401, saying whether Sign in with GitHub is configured.
 import { Hono } from 'hono';
 import { accept } from '../../contract/refusal.ts';
 import { API, type Scope } from '../../contract/routes.ts';
@@ -12,11 +12,12 @@ import { isSessionPrincipal } from '../session-auth.ts';
 
 const SCOPES: Scope[] = ['read', 'operate', 'admin'];
 
-export function sessionRoutes(): Hono<AppEnv> {
+/** `githubSignIn`: whether Sign in with GitHub is configured (told to a caller nobody signed in as). */
+export function sessionRoutes(githubSignIn: boolean): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   route(app, API.session, ({ c }) => {
     const p = c.get('principal');
-    if (!p) throw new AppError('unauthorized', 'not signed in');
+    if (!p) throw new AppError('unauthorized', 'not signed in', { githubSignIn });
     const s = isSessionPrincipal(p) ? p.session : undefined;
     c.header('cache-control', 'no-store');
     return accept({
