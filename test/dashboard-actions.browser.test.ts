@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { demoClock, loadDemo } from '../src/cli/demo-loader.ts';
 import { issueToken } from '../src/http/auth.ts';
+import { startSession } from '../src/http/session-auth.ts';
 import type { GateView, Overview } from '../src/contract/views.ts';
 import type { AlertView } from '../src/contract/views.ts';
 import type { LanesProcess } from '../src/server.ts';
@@ -31,14 +32,15 @@ describe('dashboard actions in Chromium', () => {
     return (await res.json()) as T;
   };
 
-  /** A fresh browser profile; with a token in localStorage when `as` is given. */
+  /** A fresh browser profile; signed in as `as` (a session cookie, as Sign in with GitHub leaves) when given. */
   async function pageAs(as: string | null, width = 1280): Promise<Page> {
     const ctx = await browser.newContext({ viewport: { width, height: 900 } });
     contexts.push(ctx);
     if (as) {
-      const token = tokens[as];
-      assert.ok(token, `token for ${as}`);
-      await ctx.addInitScript((t) => window.localStorage.setItem('lanes-token', t), token);
+      const s = await startSession(lanes.store, { login: as, now: new Date(), ttlHours: 1 });
+      await ctx.addCookies([
+        { name: 'lanes_session', value: s.sessionId, url: lanes.url, httpOnly: true, sameSite: 'Lax' },
+      ]);
     }
     const page = await ctx.newPage();
     page.on('console', (m) => {
@@ -47,6 +49,13 @@ describe('dashboard actions in Chromium', () => {
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     return page;
   }
+
+  /** Whether any localStorage or sessionStorage value holds `secret`. */
+  const storedAnywhere = (page: Page, secret: string): Promise<boolean> =>
+    page.evaluate(
+      (t) => [...Object.values(localStorage), ...Object.values(sessionStorage)].some((v) => v.includes(t)),
+      secret,
+    );
 
   const textOf = async (page: Page, testId: string): Promise<string> =>
     ((await page.getByTestId(testId).textContent()) ?? '').trim();
@@ -136,7 +145,8 @@ describe('dashboard actions in Chromium', () => {
       'hana is not a member of SEAT-PRODUCT, which owns RG-10',
     );
     assert.equal(await page.getByTestId('signin-form').count(), 0);
-    assert.equal(await page.evaluate(() => window.localStorage.getItem('lanes-token')), tokens.hana);
+    // the token is held in the page's memory only
+    assert.equal(await storedAnywhere(page, tokens.hana ?? 'x'), false);
     // the button is usable again (not stuck in flight) and the gate is unchanged
     assert.equal(await page.getByTestId('approve-button').isEnabled(), true);
     assert.equal(await textOf(page, 'gate-detail-state'), 'pending');
@@ -283,11 +293,12 @@ describe('dashboard actions in Chromium', () => {
     // cancel: no token stored, the button is back
     await page.getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await page.getByTestId('signin-form').count(), 0);
-    assert.equal(await page.evaluate(() => window.localStorage.getItem('lanes-token')), null);
+    assert.equal(await storedAnywhere(page, 'lanes_'), false);
   });
 
   it('has no console errors other than the expected refusals', async () => {
-    const unexpected = consoleErrors.filter((m) => !/status of 40[39]/.test(m));
+    // 401: an anonymous page asks GET /api/v1/session who is signed in (nobody)
+    const unexpected = consoleErrors.filter((m) => !/status of 40[139]/.test(m));
     assert.deepEqual(unexpected, []);
   });
 });
