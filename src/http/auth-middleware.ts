@@ -79,6 +79,8 @@ export function authenticate(deps: {
       c.set('principal', undefined);
     }
     if (c.req.method === 'GET' && c.req.path === '/api/v1/openapi.json') return next();
+    // Who is signed in answers nobody itself (401 saying whether Sign in with GitHub is offered).
+    if (c.req.method === 'GET' && c.req.path === API.session.path) return next();
     if (!c.get('principal') && !(deps.openReads && c.req.method === 'GET')) {
       throw new AppError(
         'unauthorized',

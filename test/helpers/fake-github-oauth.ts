@@ -23,6 +23,8 @@ export interface FakeGitHubOAuth {
   login: string;
   /** Set: the person declines on the authorize page (error=access_denied). */
   deny: boolean;
+  /** Set: the authorize page waits (200, a page with no redirect), as GitHub's consent page would. */
+  hold: boolean;
   calls: FakeOAuthCall[];
   /** User tokens handed out (none of them may ever show up in Lanes' store). */
   issuedTokens: string[];
@@ -60,6 +62,7 @@ export async function startFakeGitHubOAuth(
     clientSecret: opts.clientSecret ?? 'fake-client-secret-0001',
     login: opts.login ?? 'jonas',
     deny: false,
+    hold: false,
     calls: [],
     issuedTokens: [],
   };
@@ -78,6 +81,11 @@ export async function startFakeGitHubOAuth(
         if (query.client_id !== fake.clientId || !/^https?:\/\//.test(redirect)) {
           res.writeHead(404, { 'content-type': 'text/plain' });
           res.end('unknown application');
+          return;
+        }
+        if (fake.hold) {
+          res.writeHead(200, { 'content-type': 'text/html' });
+          res.end('<!doctype html><title>Authorize application</title><h1>Authorize Lanes?</h1>');
           return;
         }
         const back = new URL(redirect);
