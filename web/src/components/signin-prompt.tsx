@@ -29,7 +29,7 @@ export function SignInPrompt({
   return (
     <div className="notice signin-prompt" data-testid="signin-prompt">
       <p>
-        <strong>{purpose ? `Sign in to ${purpose}.` : 'Sign in to read this Lanes server.'}</strong> {message}
+        <strong>{purpose ? `Sign in to ${purpose}.` : 'Sign in to read this Lanes server.'}</strong>
       </p>
       <div className="token-row">
         <a className="button-solid signin-github" href={signInHref()} data-testid="signin-github-prompt">
