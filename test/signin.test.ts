@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashToken, issueToken } from '../src/http/auth.ts';
-import { signinRoutes } from '../src/http/routes/signin.ts';
+import { safeNext, signinRoutes } from '../src/http/routes/signin.ts';
 import { SessionAuthenticator, startSession } from '../src/http/session-auth.ts';
 import type { SessionView } from '../src/contract/views.ts';
 import { STORE_KINDS, startTestLanes } from './helpers/lanes-harness.ts';
@@ -316,6 +316,22 @@ for (const kind of STORE_KINDS) {
     });
   });
 }
+
+describe('sign in with GitHub: where the callback may send the browser', () => {
+  it('only to a path of this site', () => {
+    assert.equal(safeNext('/gates/RG-09?x=1'), '/gates/RG-09?x=1');
+    for (const bad of [
+      undefined,
+      '',
+      'https://evil.example/',
+      '//evil.example/',
+      '/\\evil.example',
+      'gates',
+      '/a b',
+    ])
+      assert.equal(safeNext(bad), '/', String(bad));
+  });
+});
 
 describe('sign in with GitHub, not configured', () => {
   it('answers a clear 503 page when the App has no client id/secret', async () => {

@@ -99,8 +99,8 @@ export function signinRoutes(deps: {
   };
 
   app.get(LOGIN_PATH, (c) => {
-    const app = oauth();
-    if (!app) {
+    const gh = oauth();
+    if (!gh) {
       return page(
         c,
         503,
@@ -119,14 +119,14 @@ export function signinRoutes(deps: {
       maxAge: STATE_TTL_S,
     });
     return c.redirect(
-      authorizeUrl(app, { redirectUri: `${base(c)}${CALLBACK_PATH}`, state, codeVerifier: verifier }),
+      authorizeUrl(gh, { redirectUri: `${base(c)}${CALLBACK_PATH}`, state, codeVerifier: verifier }),
       302,
     );
   });
 
   app.get(CALLBACK_PATH, async (c) => {
-    const app = oauth();
-    if (!app) return page(c, 503, 'not_configured', 'Sign in with GitHub is not configured.');
+    const gh = oauth();
+    if (!gh) return page(c, 503, 'not_configured', 'Sign in with GitHub is not configured.');
     const cookie = getCookie(c, STATE_COOKIE);
     deleteCookie(c, STATE_COOKIE, {
       path: '/auth/github',
@@ -149,9 +149,9 @@ export function signinRoutes(deps: {
     const code = c.req.query('code');
     if (!code) return refused(c, 400, 'signin_state_invalid', 'GitHub sent no code back.');
     const redirectUri = `${base(c)}${CALLBACK_PATH}`;
-    const token = await exchangeCode(app, { code, redirectUri, codeVerifier: verifier });
+    const token = await exchangeCode(gh, { code, redirectUri, codeVerifier: verifier });
     if (!token.ok) return refused(c, 502, 'signin_failed', token.reason);
-    const login = await fetchLogin(app, token.value);
+    const login = await fetchLogin(gh, token.value);
     if (!login.ok) return refused(c, 502, 'signin_failed', login.reason);
     const person = deps.sessions.personFor(login.value);
     if (!person) {
