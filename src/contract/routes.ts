@@ -43,6 +43,7 @@ import { GateStepRequest, GateStepsQuery } from './requests.ts';
 import { GateStepList } from './results.ts';
 import { GateStepView } from './views.ts';
 import { ReleaseTimeline } from './views.ts';
+import { SessionView } from './views.ts';
 
 export type Scope = 'read' | 'operate' | 'admin';
 
@@ -176,6 +177,11 @@ export const API = {
     '/api/v1/releases/{id}/timeline',
     'A release’s decisions, effects, approvals, runs, protection answers and alerts, oldest first',
     ReleaseTimeline,
+  ),
+  session: get(
+    '/api/v1/session',
+    'Who is signed in (the session cookie or the Bearer token) and, for a session, its CSRF token; 401 when nobody',
+    SessionView,
   ),
 } as const satisfies Record<string, RouteSpec>;
 

@@ -395,3 +395,14 @@ export const ReleaseTimeline = z.object({
   truncated: z.boolean().describe('true when a source held more rows than the timeline reads'),
 });
 export type ReleaseTimeline = z.infer<typeof ReleaseTimeline>;
+/** Who the dashboard (or a token) is signed in as: GET /api/v1/session. */
+export const SessionView = z.object({
+  via: z.enum(['session', 'token']).describe('the session cookie (Sign in with GitHub) or a Bearer token'),
+  login: nullable(z.string()).describe('the GitHub login of a session; null for a token'),
+  person: z.string().describe('the catalog person acting'),
+  seats: z.array(z.string()),
+  scopes: z.array(z.enum(['read', 'operate', 'admin'])),
+  csrfToken: nullable(z.string()).describe('send as X-CSRF-Token on every state change with the cookie'),
+  expiresAt: nullable(time),
+});
+export type SessionView = z.infer<typeof SessionView>;

@@ -26,6 +26,8 @@ import type { Authenticator, Principal } from './auth.ts';
 import type { OidcVerifier } from './auth-middleware.ts';
 import type { ChangeHub } from './live/change-hub.ts';
 import type { Metrics } from './metrics.ts';
+import type { SigninConfig } from './routes/signin.ts';
+import type { SessionAuthenticator } from './session-auth.ts';
 
 /** The caller of an action: the person, their token, their seats, and how the audit log names them. */
 export interface ApiActor {
@@ -86,6 +88,12 @@ export interface AppDeps {
   reconcile?: (() => Promise<ReconcileResult>) | undefined;
   /** Absent: POST /api/v1/gate-steps answers 503 and the list is empty. */
   gateSteps?: GateStepActions;
+  /** Dashboard sessions (Sign in with GitHub); absent: API tokens only. */
+  sessions?: SessionAuthenticator;
+  /** The GitHub App's user authorization (client id/secret, hosts) and the session cookie settings. */
+  signin?: SigninConfig;
+  /** The URL people open Lanes at (Origin checks, the OAuth redirect_uri). */
+  publicUrl?: string | undefined;
 }
 
 export type AppEnv = { Variables: { principal: Principal | undefined; requestId: string } };

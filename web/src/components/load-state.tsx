@@ -1,7 +1,7 @@
 // Renders a resource's loading / error / not-yet-available states around its data.
 import type { ReactNode } from 'react';
 import type { Snapshot } from '../lib/api.ts';
-import { TokenForm } from './token-form.tsx';
+import { SignInPrompt } from './signin-prompt.tsx';
 
 export function LoadState<T>({
   snap,
@@ -38,7 +38,7 @@ export function LoadState<T>({
         </div>
       );
     case 'error':
-      if (snap.error?.status === 401) return <TokenForm message={snap.error.message} />;
+      if (snap.error?.status === 401) return <SignInPrompt message={snap.error.message} />;
       return (
         <div className="notice notice-bad" role="alert" data-testid="state-error">
           Could not load {what}: {snap.error?.message ?? 'unknown error'}
