@@ -305,6 +305,7 @@ export interface Database {
   sessions: SessionsTable;
   reconcile_state: ReconcileStateTable;
   gate_steps: GateStepsTable;
+  deployment_reviews: DeploymentReviewsTable;
 }
 
 export interface GateStepsTable {
@@ -325,4 +326,16 @@ export interface GateStepsTable {
   waiting_for: JsonText;
   requested_at: IsoText;
   decided_at: IsoText | null;
+}
+
+export interface DeploymentReviewsTable {
+  repo: string; // primary key (repo, run_id, run_attempt, environment): the first answer stands
+  run_id: number;
+  run_attempt: number;
+  environment: string;
+  sha: string;
+  state: string; // approved | rejected
+  reviewer: string | null;
+  comment: string | null;
+  reviewed_at: IsoText;
 }

@@ -25,6 +25,7 @@ import type { Db, ReadCtx, StoreDialect, TxCtx } from './repos/shared.ts';
 import { timerStore, timerWrites } from './repos/timers.ts';
 import { tokenReads, tokenWrites } from './repos/tokens.ts';
 import { catalogVersionReads, catalogVersionStore } from './repos/catalog-versions.ts';
+import { deploymentReviewReads, deploymentReviewWrites } from './repos/deployment-reviews.ts';
 import { reconcileStateStore } from './repos/reconcile-state.ts';
 import { sessionStore } from './repos/sessions.ts';
 import type {
@@ -64,6 +65,7 @@ export function transactionOver(db: Db, dialect: StoreDialect): StoreTx {
     ...engineStateWrites(ctx),
     ...gateStepWrites(ctx),
     getGateStep: gateStepReads(ctx).getGateStep,
+    ...deploymentReviewWrites(ctx),
   };
 }
 
@@ -79,6 +81,7 @@ function readsOver(ctx: ReadCtx): StoreReads {
     ...gateReads(ctx),
     ...alertReads(ctx),
     ...gateStepReads(ctx),
+    ...deploymentReviewReads(ctx),
   };
 }
 

@@ -13,6 +13,7 @@ import type {
   ProtectionRequest,
   RunRecord,
 } from '../core/run-model.ts';
+import type { DeploymentReview } from '../core/run-model.ts';
 
 import type { GateStepKey, GateStepOutcome, GateStepRecord } from './repos/gate-steps.ts';
 export type { GateStepKey, GateStepOutcome, GateStepRecord } from './repos/gate-steps.ts';
@@ -289,6 +290,8 @@ export interface StoreTx {
   insertGateStep(g: GateStepRecord): Promise<'inserted' | 'exists'>;
   decideGateStepRow(k: GateStepKey, o: GateStepOutcome, decidedAt: string | null): Promise<boolean>;
   getGateStep(k: GateStepKey): Promise<GateStepRecord | undefined>;
+  // reviewers' answers to deployments (repos/deployment-reviews.ts): the first answer stands
+  saveDeploymentReview(r: DeploymentReview): Promise<Upsert>;
 }
 
 /** Reads, on the pool (PostgreSQL) or the one connection (SQLite). */
@@ -339,6 +342,8 @@ export interface StoreReads {
   // gate-step requests (repos/gate-steps.ts)
   getGateStep(k: GateStepKey): Promise<GateStepRecord | undefined>;
   listGateSteps(filter: { runId?: number; limit?: number }): Promise<GateStepRecord[]>;
+  // reviewers' answers to deployments (repos/deployment-reviews.ts), oldest first
+  listDeploymentReviews(filter: { runId: number }): Promise<DeploymentReview[]>;
 }
 
 /** Queue operations that run their own short transaction (claims lease rows; SKIP LOCKED on PostgreSQL). */
@@ -349,7 +354,11 @@ export interface StoreQueues {
   /** Whether a delivery with this GUID was ever stored. */
   hasDelivery(guid: string): Promise<boolean>;
   inboxStats(): Promise<InboxStats>;
-  listDeliveries(filter: { status?: DeliveryStatus; before?: number; limit?: number }): Promise<DeliverySummary[]>;
+  listDeliveries(filter: {
+    status?: DeliveryStatus;
+    before?: number;
+    limit?: number;
+  }): Promise<DeliverySummary[]>;
   ignoredDeliveryCounts(): Promise<{ reason: string | null; count: number }[]>;
   claimOutbox(opts: { limit: number; now: string; leaseMs: number }): Promise<OutboxItem[]>;
   completeOutbox(id: number, at: string): Promise<void>;

@@ -26,6 +26,7 @@ export const LIVE_TOPICS = [
   'timer',
   'hold',
   'catalog',
+  'deployment_review',
 ] as const;
 
 const DEBOUNCE_MS = 100;
