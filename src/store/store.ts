@@ -354,11 +354,7 @@ export interface StoreQueues {
   /** Whether a delivery with this GUID was ever stored. */
   hasDelivery(guid: string): Promise<boolean>;
   inboxStats(): Promise<InboxStats>;
-  listDeliveries(filter: {
-    status?: DeliveryStatus;
-    before?: number;
-    limit?: number;
-  }): Promise<DeliverySummary[]>;
+  listDeliveries(filter: { status?: DeliveryStatus; before?: number; limit?: number }): Promise<DeliverySummary[]>;
   ignoredDeliveryCounts(): Promise<{ reason: string | null; count: number }[]>;
   claimOutbox(opts: { limit: number; now: string; leaseMs: number }): Promise<OutboxItem[]>;
   completeOutbox(id: number, at: string): Promise<void>;
