@@ -31,7 +31,7 @@ function reviewRejected(opts: {
   environment: string;
   at: string;
   login: string;
-}) {
+}): Record<string, unknown> {
   const p = example('deployment_review', 0);
   (p.repository as Record<string, unknown>).full_name = REPO;
   Object.assign(p.workflow_run as object, {
