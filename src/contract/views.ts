@@ -51,9 +51,7 @@ export const DrillView = z.object({
   nextDueAt: time.describe('the next scheduled fire'),
   missedAfter: time.describe('missed unless a successful run comes before (in the past when missed)'),
   state: z.enum(['ok', 'failed', 'missed', 'never']),
-  lastRun: nullable(
-    z.object({ runId: nullable(z.number().int()), status: z.string(), at: nullable(time) }),
-  ),
+  lastRun: nullable(z.object({ runId: nullable(z.number().int()), status: z.string(), at: nullable(time) })),
   lastSuccessAt: nullable(time),
 });
 export type DrillView = z.infer<typeof DrillView>;
@@ -266,7 +264,9 @@ export const ReleaseView = z.object({
   rejectedRuns: z.array(z.object({ lane: z.string(), runIds: z.array(z.number().int()) })).optional(),
   /** The next freeze occurrence of each window that holds a lane this release has still to run. */
   nextFreezes: z
-    .array(z.object({ window: z.string(), name: z.string(), lanes: z.array(z.string()), start: time, end: time }))
+    .array(
+      z.object({ window: z.string(), name: z.string(), lanes: z.array(z.string()), start: time, end: time }),
+    )
     .optional(),
 });
 export type ReleaseView = z.infer<typeof ReleaseView>;

@@ -1,8 +1,9 @@
 // When the engine must look at the drill rules again without any delivery: the earliest instant each
 // drill could turn "missed". Two bounds, whichever comes first and is still ahead: the schedule's own
-// check time (`nextDrillDue(...).checkAt`: a due fire plus the lane's grace) and, when the drill has
-// succeeded before, the instant that success becomes older than one cron period plus grace (which can
-// fall after the fire's check time; without it a missed drill would be noticed one period late). Pure.
+// check time (`nextDrillDue(...).checkAt`: a due fire plus the lane's grace) and the instant the last
+// success (or, for a drill that never succeeded, the start of monitoring) becomes older than one cron
+// period plus grace (which can fall after the fire's check time; without it a missed drill would be
+// noticed one period late). Also the drill states screens show (drillStates). Pure.
 import { Cron } from 'croner';
 import type { Catalog, Lane } from './catalog-model.ts';
 import { compareRunsNewestFirst, laneRunState, workflowStatusOf } from './lane-status.ts';
@@ -22,13 +23,14 @@ export function drillCheckTimes(c: Catalog, drills: readonly DrillHistory[], now
     const lane = c.lanes.find((l) => l.id === s.laneId);
     const h = drills.find((d) => d.laneId === s.laneId);
     let at = Date.parse(s.checkAt);
-    if (lane && lane.trigger.on === 'schedule' && h?.lastSuccessAt) {
+    // Since the last success or, for a drill that never succeeded, since monitoring began (drillMissed's rule).
+    const since = h?.lastSuccessAt ?? h?.monitoringSince ?? null;
+    if (lane && lane.trigger.on === 'schedule' && since) {
       const cron = new Cron(lane.trigger.cron, { timezone: 'UTC', paused: true });
       const [last, before] = cron.previousRuns(2, new Date(t + 1));
       if (last && before) {
         // drillMissed counts "missed" strictly after period + grace: look 1 ms past it.
-        const stale =
-          Date.parse(h.lastSuccessAt) + (last.getTime() - before.getTime()) + drillGraceMs(lane) + 1;
+        const stale = Date.parse(since) + (last.getTime() - before.getTime()) + drillGraceMs(lane) + 1;
         if (stale > t && stale < at) at = stale;
       }
     }

@@ -80,10 +80,13 @@ export class ReadModel {
   }
 
   /** Scheduled drills from the snapshot's runs (issue 15): next due, missed after, state. */
-  private drills(snap: Snapshot, now: Date): DrillState[] {
-    const histories = this.catalog.lanes
-      .filter((l) => l.kind === 'rollback-drill' && l.trigger.on === 'schedule')
-      .map((l) => drillHistoryOf(l, this.laneCandidates(l, snap), null));
+  private async drills(snap: Snapshot, now: Date): Promise<DrillState[]> {
+    const lanes = this.catalog.lanes.filter(
+      (l) => l.kind === 'rollback-drill' && l.trigger.on === 'schedule',
+    );
+    if (lanes.length === 0) return [];
+    const since = await this.store.getMonitoredSince('drills');
+    const histories = lanes.map((l) => drillHistoryOf(l, this.laneCandidates(l, snap), since));
     return drillStates(this.catalog, histories, now);
   }
 
@@ -99,7 +102,7 @@ export class ReadModel {
     const shas = [...new Set([...states.values()].flatMap((s) => (s.lastRun ? [s.lastRun.headSha] : [])))];
     const evidence = shas.length > 0 ? await this.store.listEvidence({ shas }) : [];
     snap.evidence = evidence;
-    const drills = this.drills(snap, now);
+    const drills = await this.drills(snap, now);
     const views = this.catalog.lanes.map((lane) => {
       const st = laneRunState(lane, this.laneCandidates(lane, snap), snap.jobs, evidence);
       states.set(lane.id, st);
@@ -188,7 +191,7 @@ export class ReadModel {
       workflows: c.workflows.map((w) => this.workflowView(w, snap.runsByWorkflow.get(w.id) ?? [])),
       gates,
       freezes: this.freezes(now),
-      drills: this.drills(snap, now),
+      drills: await this.drills(snap, now),
     };
   }
 
@@ -215,7 +218,7 @@ export class ReadModel {
     const current = st.lastRun ?? st0.lastRun;
     const checks = checkStates(lane, current ? evidence.filter((e) => e.sha === current.headSha) : []);
     return {
-      ...this.laneView(lane, st, this.drills(snap, now)),
+      ...this.laneView(lane, st, await this.drills(snap, now)),
       checkStates: checks.map(checkView),
       runs: matching.map((r) => ({
         ...runView(r),

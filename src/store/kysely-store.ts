@@ -14,7 +14,7 @@ import { auditReads, auditWrites } from './repos/audit.ts';
 import { changeLock, changeReads, changeWrites } from './repos/change-feed.ts';
 import { deliveryStore, deliveryWrites } from './repos/deliveries.ts';
 import { deploymentReads, deploymentWrites } from './repos/deployments.ts';
-import { engineStateWrites } from './repos/engine-state.ts';
+import { engineStateReads, engineStateWrites } from './repos/engine-state.ts';
 import { evidenceReads, evidenceWrites } from './repos/evidence.ts';
 import { gateReads, gateWrites } from './repos/gates.ts';
 import { gateStepReads, gateStepWrites } from './repos/gate-steps.ts';
@@ -82,6 +82,7 @@ function readsOver(ctx: ReadCtx): StoreReads {
     ...alertReads(ctx),
     ...gateStepReads(ctx),
     ...deploymentReviewReads(ctx),
+    ...engineStateReads(ctx),
   };
 }
 

@@ -344,6 +344,8 @@ export interface StoreReads {
   listGateSteps(filter: { runId?: number; limit?: number }): Promise<GateStepRecord[]>;
   // reviewers' answers to deployments (repos/deployment-reviews.ts), oldest first
   listDeploymentReviews(filter: { runId: number }): Promise<DeploymentReview[]>;
+  // engine state (repos/engine-state.ts): when monitoring began, null before it did
+  getMonitoredSince(subject: MonitoredSubject): Promise<string | null>;
 }
 
 /** Queue operations that run their own short transaction (claims lease rows; SKIP LOCKED on PostgreSQL). */

@@ -51,7 +51,8 @@ export function renderDrills(rows: DrillView[], color: boolean): string {
       { header: 'Next due', value: (d) => utcMinute(d.nextDueAt) },
       {
         header: 'Missed after',
-        value: (d) => (d.state === 'missed' ? `missed since ${utcMinute(d.missedAfter)}` : utcMinute(d.missedAfter)),
+        value: (d) =>
+          d.state === 'missed' ? `missed since ${utcMinute(d.missedAfter)}` : utcMinute(d.missedAfter),
       },
       {
         header: 'Last run',

@@ -9,6 +9,7 @@ import { LoadState } from '../components/load-state.tsx';
 import { canPromote, canRollback, PromoteAction, RollbackAction } from '../components/release-actions.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { TimeText } from '../components/time-text.tsx';
+import { ReleaseTimePanel } from '../components/time-panel.tsx';
 import { useApi } from '../lib/api.ts';
 import { Link, lanePath, releasePath } from '../lib/router.tsx';
 import { useTitle } from '../lib/use-title.ts';
@@ -254,6 +255,8 @@ export function ReleasePage({ id }: { id: string }) {
                 </div>
               ) : null}
             </Section>
+
+            <ReleaseTimePanel r={r} />
 
             <Section id="release-gates" title="Gates" note="Gate decisions evaluated for this release.">
               {gates.length ? (
