@@ -254,8 +254,14 @@ for (const kind of STORE_KINDS) {
       const view = (await h.api('ivan', 'GET', '/api/v1/releases/rel-v2.2.0')).body as {
         lanes?: { id: string; status: string }[];
         rejectedRuns?: { lane: string; runIds: number[] }[];
+        nextFreezes?: { window: string; lanes: string[]; start: string; end: string }[];
       };
       assert.deepEqual(view.rejectedRuns, [{ lane: 'PL-08', runIds: [runId] }]);
+      assert.deepEqual(
+        view.nextFreezes?.map((f) => [f.window, f.lanes.includes('PL-08'), f.start, f.end]),
+        [['friday-evening', true, '2026-04-03T17:00:00.000Z', '2026-04-06T08:00:00.000Z']],
+        'the release page shows the freeze ahead of its remaining lanes',
+      );
       await h.lanes.engine.reevaluateAll('test: again');
       await h.settle();
       assert.equal(prodDispatches().length, 1, 'Lanes does not ask the reviewer again by itself');
