@@ -2,8 +2,10 @@
 // clock: the overview carries the freeze windows (active until when, the next) and the scheduled drills
 // (next due, when each turns missed, state); the lane list and a drill lane's page carry its drill; a
 // failed drill run and then a green one change the drill's state and its missed-after; `lanes drills`
-// (and `lanes gates`) print the next due and missed-after. The dashboard: time-dashboard.browser.test.ts.
+// and `lanes gates` (the built CLI: npm run build:server) print the next due and missed-after. The
+// dashboard's panel: time-dashboard.browser.test.ts.
 import { describe, it, before, after } from 'node:test';
+import { execFile } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { issueToken } from '../src/http/auth.ts';
 import type { LanesProcess } from '../src/server.ts';
@@ -73,6 +75,22 @@ for (const kind of STORE_KINDS) {
       assert.match(text, /Next due/);
       assert.match(text, /2026-04-06 16:00/);
       assert.match(text, /2026-04-10 20:00/);
+    });
+
+    it('`lanes drills` and `lanes gates` (the built CLI) print the next due and missed-after', async () => {
+      const env = { ...process.env, LANES_URL: lanes.url, LANES_TOKEN: token, NO_COLOR: '1' };
+      for (const cmd of ['drills', 'gates']) {
+        const r = await new Promise<{ code: number; stdout: string }>((resolve) => {
+          execFile(process.execPath, ['bin/lanes.js', cmd], { timeout: 60_000, env }, (err, stdout) =>
+            resolve({ code: err ? -1 : 0, stdout }),
+          );
+        });
+        assert.equal(r.code, 0, cmd);
+        assert.match(r.stdout, /PL-12 weekly-rollback-drill/, cmd);
+        assert.match(r.stdout, /Next due/, cmd);
+        assert.match(r.stdout, /2026-04-06 16:00 UTC/, cmd);
+        assert.match(r.stdout, /2026-04-10 20:00 UTC/, cmd);
+      }
     });
 
     it('a failed drill run turns it failed; a green one ok, missed one period plus grace after it', async () => {
