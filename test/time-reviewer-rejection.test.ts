@@ -237,6 +237,18 @@ for (const kind of STORE_KINDS) {
           login: 'olga',
         }),
       );
+      // A redelivery (new delivery id, same review) changes nothing: the first answer stands.
+      await post(
+        h.lanes.url,
+        'deployment_review',
+        reviewRejected({
+          runId,
+          sha: SHA,
+          environment: 'prod-ops',
+          at: '2026-04-01T09:39:10Z',
+          login: 'pavel',
+        }),
+      );
       await completeAsRejected(h.lanes.url, runId, '2026-04-01T09:39:30Z');
       await h.settle();
       assert.equal((await h.lanes.store.getRun(runId))?.conclusion, 'failure', 'GitHub failed the run');
