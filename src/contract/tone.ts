@@ -52,6 +52,9 @@ const TONES: Record<string, Tone> = {
   cancelled: 'neutral',
   stale: 'neutral',
   superseded: 'neutral',
+  ok: 'ok',
+  missed: 'bad',
+  frozen: 'warn',
 };
 
 /** The tone of a status word; case, spaces and dashes do not matter; unknown words are neutral. */

@@ -42,6 +42,20 @@ export const LaneCheckView = z.object({
 });
 export type LaneCheckView = z.infer<typeof LaneCheckView>;
 
+/** A scheduled rollback drill: next due, when it turns "missed", how it stands (issue 15). */
+export const DrillView = z.object({
+  laneId: z.string(),
+  name: z.string(),
+  cron: z.string().describe('the schedule (UTC)'),
+  graceMs: z.number().int().describe('drill_grace of the catalog, or the default'),
+  nextDueAt: time.describe('the next scheduled fire'),
+  missedAfter: time.describe('missed unless a successful run comes before (in the past when missed)'),
+  state: z.enum(['ok', 'failed', 'missed', 'never']),
+  lastRun: nullable(z.object({ runId: nullable(z.number().int()), status: z.string(), at: nullable(time) })),
+  lastSuccessAt: nullable(time),
+});
+export type DrillView = z.infer<typeof DrillView>;
+
 export const LaneView = z.object({
   id: z.string().describe('catalog lane id, PL-xx'),
   name: z.string(),
@@ -57,6 +71,8 @@ export const LaneView = z.object({
   lastRunAt: nullable(time).describe('start of the newest run'),
   lastRunUrl: nullable(z.string()),
   workflows: z.array(z.string()).describe('WF ids'),
+  /** Drill lanes with a schedule only. */
+  drill: DrillView.optional(),
 });
 export type LaneView = z.infer<typeof LaneView>;
 
@@ -178,6 +194,10 @@ export const Overview = z.object({
   lanes: z.array(LaneView),
   workflows: z.array(WorkflowView),
   gates: z.array(GateView),
+  /** Freeze windows: active now (until when) and the next (issue 15). */
+  freezes: z.array(z.lazy(() => FreezeView)).optional(),
+  /** Scheduled rollback drills: next due and when each turns missed (issue 15). */
+  drills: z.array(DrillView).optional(),
 });
 export type Overview = z.infer<typeof Overview>;
 
@@ -264,6 +284,12 @@ export const ReleaseView = z.object({
   rejectedRuns: z.array(z.object({ lane: z.string(), runIds: z.array(z.number().int()) })).optional(),
   /** The change summary from GitHub (issue 11); absent only from views built before it existed. */
   commits: ChangeSummaryView.optional(),
+  /** The next freeze occurrence of each window that holds a lane this release has still to run. */
+  nextFreezes: z
+    .array(
+      z.object({ window: z.string(), name: z.string(), lanes: z.array(z.string()), start: time, end: time }),
+    )
+    .optional(),
 });
 export type ReleaseView = z.infer<typeof ReleaseView>;
 

@@ -307,6 +307,7 @@ export interface Database {
   gate_steps: GateStepsTable;
   release_compares: ReleaseComparesTable;
   release_commits: ReleaseCommitsTable;
+  deployment_reviews: DeploymentReviewsTable;
 }
 
 export interface GateStepsTable {
@@ -344,4 +345,16 @@ export interface ReleaseCommitsTable {
   author_login: string | null;
   message: string; // first line, bounded
   url: string | null;
+}
+
+export interface DeploymentReviewsTable {
+  repo: string; // primary key (repo, run_id, run_attempt, environment): the first answer stands
+  run_id: number;
+  run_attempt: number;
+  environment: string;
+  sha: string;
+  state: string; // approved | rejected
+  reviewer: string | null;
+  comment: string | null;
+  reviewed_at: IsoText;
 }

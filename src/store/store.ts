@@ -13,6 +13,7 @@ import type {
   ProtectionRequest,
   RunRecord,
 } from '../core/run-model.ts';
+import type { DeploymentReview } from '../core/run-model.ts';
 
 import type { GateStepKey, GateStepOutcome, GateStepRecord } from './repos/gate-steps.ts';
 export type { GateStepKey, GateStepOutcome, GateStepRecord } from './repos/gate-steps.ts';
@@ -291,6 +292,8 @@ export interface StoreTx {
   getGateStep(k: GateStepKey): Promise<GateStepRecord | undefined>;
   // a release's change summary (repos/release-commits.ts): written once; a second save is 'exists'
   saveReleaseCompare(c: ReleaseCompareRecord): Promise<'saved' | 'exists'>;
+  // reviewers' answers to deployments (repos/deployment-reviews.ts): the first answer stands
+  saveDeploymentReview(r: DeploymentReview): Promise<Upsert>;
 }
 
 /** Reads, on the pool (PostgreSQL) or the one connection (SQLite). */
@@ -345,6 +348,10 @@ export interface StoreReads {
   getReleaseCompare(releaseId: string): Promise<ReleaseCompareRecord | undefined>;
   /** Outbox rows created at or after `since`, oldest first, with when they were created and done. */
   listOutboxSince(filter: { since: string; limit: number }): Promise<OutboxHistoryItem[]>;
+  // reviewers' answers to deployments (repos/deployment-reviews.ts), oldest first
+  listDeploymentReviews(filter: { runId: number }): Promise<DeploymentReview[]>;
+  // engine state (repos/engine-state.ts): when monitoring began, null before it did
+  getMonitoredSince(subject: MonitoredSubject): Promise<string | null>;
 }
 
 /** Queue operations that run their own short transaction (claims lease rows; SKIP LOCKED on PostgreSQL). */

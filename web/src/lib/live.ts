@@ -29,6 +29,7 @@ export const LIVE_TOPICS = [
   'timer',
   'hold',
   'catalog',
+  'deployment_review',
 ] as const;
 
 const DEBOUNCE_MS = 100;

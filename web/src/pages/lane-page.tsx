@@ -7,6 +7,7 @@ import { LoadState } from '../components/load-state.tsx';
 import { RunsTable } from '../components/runs-table.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { TimeText } from '../components/time-text.tsx';
+import { LaneDrillPanel } from '../components/time-panel.tsx';
 import { useApi } from '../lib/api.ts';
 import { Link, workflowPath } from '../lib/router.tsx';
 import { useTitle } from '../lib/use-title.ts';
@@ -78,6 +79,7 @@ export function LanePage({ id }: { id: string }) {
           </PageHeader>
 
           {isTriggerable(l) ? <LaneTrigger lane={l} /> : null}
+          <LaneDrillPanel drill={l.drill} />
 
           <Section
             id="checks"

@@ -11,6 +11,7 @@ import { canPromote, canRollback, PromoteAction, RollbackAction } from '../compo
 import { ReleaseTimeline } from '../components/release-timeline.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { TimeText } from '../components/time-text.tsx';
+import { ReleaseTimePanel } from '../components/time-panel.tsx';
 import { useApi } from '../lib/api.ts';
 import { Link, lanePath, releasePath } from '../lib/router.tsx';
 import { useTitle } from '../lib/use-title.ts';
@@ -258,6 +259,8 @@ export function ReleasePage({ id }: { id: string }) {
                 </div>
               ) : null}
             </Section>
+
+            <ReleaseTimePanel r={r} />
 
             <Section id="release-gates" title="Gates" note="Gate decisions evaluated for this release.">
               {gates.length ? (
