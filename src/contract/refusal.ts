@@ -37,6 +37,7 @@ export const REFUSAL_STATUS = {
   catalog_mismatch: 409,
   catalog_invalid: 422,
   not_configured: 503,
+  effect_not_retryable: 409,
 } as const;
 
 export type RefusalCode = keyof typeof REFUSAL_STATUS;

@@ -19,6 +19,8 @@ import type { ResourceLimits } from '../resource-limits.ts';
 import type { ActionsIdentity, OidcVerification } from '../github/actions-oidc.ts';
 import type { GateStepRequest, GateStepsQuery } from '../contract/requests.ts';
 import type { GateStepView } from '../contract/views.ts';
+import type { EffectView } from '../contract/views.ts';
+import type { OutboxFilter } from '../store/store.ts';
 import type { DeliveryWriter } from '../store/group-commit.ts';
 import type { ReleaseRecord, Store } from '../store/store.ts';
 import type { Authenticator, Principal } from './auth.ts';
@@ -51,6 +53,9 @@ export interface ReleaseActions {
   alerts(all: boolean): Promise<AlertView[]>;
   ackAlert(actor: ApiActor, id: number, comment?: string): Promise<Outcome<AlertView>>;
   resolveAlert(actor: ApiActor, id: number, comment?: string): Promise<Outcome<AlertView>>;
+  effects(filter: OutboxFilter): Promise<EffectView[]>;
+  effect(id: number): Promise<EffectView | undefined>;
+  retryEffect(actor: ApiActor, id: number, comment?: string): Promise<Outcome<EffectView>>;
 }
 
 /** The gate step's calls: the OIDC verifier and the ask/list actions. */
