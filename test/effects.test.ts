@@ -4,7 +4,9 @@
 // audited); an admin's retry sends it exactly once more with the same effect_id and resolves the alert.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import type { EffectView } from '../src/contract/views.ts';
+import { issueToken } from '../src/http/auth.ts';
 import { STORE_KINDS } from './helpers/lanes-harness.ts';
 import { sendGreenStaging } from './helpers/github-events.ts';
 import { releaseHarness, type ReleaseHarness } from './helpers/release-harness.ts';
@@ -20,6 +22,24 @@ async function metric(h: ReleaseHarness, line: string): Promise<number> {
   const found = text.split('\n').find((l) => l.startsWith(`${line} `));
   assert.ok(found, `metric ${line} missing`);
   return Number(found.slice(line.length + 1));
+}
+
+/** `lanes …` from source (the server lives in this process, so asynchronously). */
+function lanesCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', ...args],
+      { env: { ...process.env, NO_COLOR: '1', ...env } },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
 }
 
 for (const kind of STORE_KINDS) {
@@ -77,9 +97,15 @@ for (const kind of STORE_KINDS) {
       const one = await h.api('elena', 'GET', `/api/v1/effects/${effect.id}`);
       assert.deepEqual(one.body, effect);
       const ofRelease = await effects('?release=rel-v4.0.0');
-      assert.ok(ofRelease.some((e) => e.key === KEY), 'the release filter finds it');
+      assert.ok(
+        ofRelease.some((e) => e.key === KEY),
+        'the release filter finds it',
+      );
       assert.ok(ofRelease.every((e) => e.releaseId === 'rel-v4.0.0'));
-      assert.ok(ofRelease.some((e) => e.kind === 'github.commit_status'), 'its commit statuses too');
+      assert.ok(
+        ofRelease.some((e) => e.kind === 'github.commit_status'),
+        'its commit statuses too',
+      );
       assert.deepEqual(await effects('?release=rel-none'), []);
 
       const live = await alerts();
@@ -116,6 +142,29 @@ for (const kind of STORE_KINDS) {
         missingAudit.map((e) => [e.action, e.data.code]),
         [['effect.retry_refused', 'not_found']],
       );
+    });
+
+    it('lanes effects lists it; lanes effects retry prints the refusal code; a bad --state is a usage error', async () => {
+      const token = (
+        await issueToken(h.lanes.store, { personId: 'hana', name: 'cli', scope: 'operate', now: new Date() })
+      ).token;
+      const env = { LANES_URL: h.lanes.url, LANES_TOKEN: token };
+      const table = await lanesCli(['effects', '--state', 'dead'], env);
+      assert.equal(table.code, 0, table.stderr);
+      assert.match(table.stdout, new RegExp(`${effect.id}\\s+dead\\s+dispatch\\s+${KEY}\\s+rel-v4.0.0\\s+8`));
+      const json = await lanesCli(['effects', '--release', 'rel-v4.0.0', '--json'], env);
+      assert.equal(json.code, 0, json.stderr);
+      const listed = (JSON.parse(json.stdout) as { effects: EffectView[] }).effects;
+      assert.deepEqual(
+        listed.find((e) => e.id === effect.id),
+        effect,
+      );
+      const usage = await lanesCli(['effects', '--state', 'stuck'], env);
+      assert.equal(usage.code, 2);
+      const refused = await lanesCli(['effects', 'retry', String(effect.id)], env);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /insufficient_scope/);
+      assert.equal((await lanesCli(['effects', 'retry', 'x1'], env)).code, 2);
     });
 
     it('an admin’s retry sends it exactly once more with the same effect_id and resolves the alert', async () => {
@@ -157,7 +206,11 @@ for (const kind of STORE_KINDS) {
         ok.map((e) => [e.actor.split(' ')[0], e.reason]),
         [['jonas', 'GitHub is back']],
       );
-      assert.equal(audit.filter((e) => e.action === 'effect.retry_refused').length, 2);
+      assert.equal(
+        audit.filter((e) => e.action === 'effect.retry_refused').length,
+        3,
+        'API and CLI refusals',
+      );
     });
   });
 }
