@@ -26,6 +26,7 @@ export const LIVE_TOPICS = [
   'timer',
   'hold',
   'catalog',
+  'effect',
 ] as const;
 
 const DEBOUNCE_MS = 100;

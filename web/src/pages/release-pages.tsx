@@ -7,6 +7,7 @@ import { Cell, GenericTable } from '../components/generic-table.tsx';
 import { Empty, Facts, PageHeader, Section } from '../components/layout-parts.tsx';
 import { LoadState } from '../components/load-state.tsx';
 import { canPromote, canRollback, PromoteAction, RollbackAction } from '../components/release-actions.tsx';
+import { ReleaseEffects } from '../components/effects-table.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { TimeText } from '../components/time-text.tsx';
 import { useApi } from '../lib/api.ts';
@@ -262,6 +263,8 @@ export function ReleasePage({ id }: { id: string }) {
                 <Empty>No gate decisions for this release yet.</Empty>
               )}
             </Section>
+
+            <ReleaseEffects releaseId={r.id} />
 
             <Section id="release-approvals" title="Approvals">
               {approvals.length ? (
