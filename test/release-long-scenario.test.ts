@@ -1,0 +1,209 @@
+// The long acceptance scenario of issue 11, end to end against the local GitHub stand-in with signed
+// webhooks, on both stores. A baseline release ships and passes its post-deploy checks (the rollback target).
+// Then one release goes from create to post-deploy through what real teams do: its production dispatch goes
+// dead while GitHub fails and an admin re-sends it; its production run fails and is re-run (same run id,
+// attempt 2, a new protection request answered exactly once); its pulse deploy fails after production, it is
+// rolled back, the rollback workflow fails once and the rollback is re-issued; finally a second release is
+// opened on the same commit. Asserted throughout: what the stand-in received (count, order, payload), exactly
+// one protection answer per (run, attempt, environment), and one alert per incident.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { EffectView } from '../src/contract/views.ts';
+import { STORE_KINDS, sendDelivery, workflowRunPayload } from './helpers/lanes-harness.ts';
+import { sendGreenStaging, sendProtectionRequest, sendRun } from './helpers/github-events.ts';
+import { releaseHarness, type ReleaseHarness } from './helpers/release-harness.ts';
+
+const BASE_SHA = 'c0ffee0000000000000000000000000000000051';
+const SHA = 'c0ffee0000000000000000000000000000000052';
+const T0 = '2026-04-06T08:00:00.000Z'; // a Monday: no freeze window all week
+
+interface Alert {
+  id: number;
+  key: string;
+  rule: string;
+  count: number;
+  status: string;
+}
+
+const plusMin = (iso: string, m: number) => new Date(Date.parse(iso) + m * 60_000).toISOString();
+
+/** One attempt of a run as GitHub reports a re-run: same run id, the attempt number. */
+async function sendAttempt(
+  url: string,
+  o: {
+    runId: number;
+    file: string;
+    sha: string;
+    ref: string;
+    attempt: number;
+    status: string;
+    conclusion: string | null;
+    at: string;
+  },
+): Promise<void> {
+  const p = workflowRunPayload({
+    runId: o.runId,
+    workflowFile: o.file,
+    workflowName: o.file.replace(/\.yml$/, ''),
+    status: o.status,
+    conclusion: o.conclusion,
+    startedAt: o.at,
+    updatedAt: o.at,
+    attempt: o.attempt,
+    event: 'workflow_dispatch',
+    sha: o.sha,
+    branch: o.ref,
+  });
+  const r = await sendDelivery(url, 'workflow_run', p);
+  assert.equal(r.status, 202);
+}
+
+const OPEN_JOBS = ['change summary', 'freeze window', 'rollback target exists'].map((name) => ({ name }));
+const OPS_JOBS = ['ops checklist', 'canary health', 'queue backlog threshold'].map((name) => ({ name }));
+const PULSE_JOBS = ['15 min green after ops', 'feed freshness', 'workspace isolation'].map((name) => ({
+  name,
+}));
+const VERIFY_JOBS = ['5xx', 'ws disconnect', 'queue lag', 'report success', 'alert duplication'].map(
+  (name) => ({
+    name,
+  }),
+);
+
+for (const kind of STORE_KINDS) {
+  describe(`the long release scenario (${kind})`, () => {
+    let h: ReleaseHarness;
+    let now = T0;
+    const at = (m: number) => {
+      now = plusMin(now, m);
+      h.setNow(now);
+      return now;
+    };
+    const alerts = async (all = false): Promise<Alert[]> =>
+      (await h.api('elena', 'GET', `/api/v1/alerts${all ? '?all=1' : ''}`)).body.alerts as Alert[];
+    const release = async (id: string) => (await h.api('elena', 'GET', `/api/v1/releases/${id}`)).body;
+    const answers = (runId: number) => h.reviews().filter((r) => r.runId === runId);
+    const files = () => h.dispatches().map((d) => d.file);
+
+    before(async () => {
+      h = await releaseHarness(kind, T0);
+      await sendGreenStaging(h.lanes.url, BASE_SHA, '2026-04-06T06:00:00Z');
+      await sendGreenStaging(h.lanes.url, SHA, '2026-04-06T07:00:00Z');
+      await h.settle();
+    });
+    after(async () => {
+      await h.close();
+    });
+
+    /** Ships a release through production and its post-deploy checks (no failures). */
+    async function ship(version: string, sha: string): Promise<void> {
+      const id = `rel-${version}`;
+      assert.equal((await h.api('hana', 'POST', '/api/v1/releases', { version, sha })).status, 201);
+      await sendRun(h.lanes.url, {
+        file: 'open-release-candidate.yml',
+        name: 'open-release-candidate',
+        sha,
+        at: at(1),
+        branch: version,
+        jobs: OPEN_JOBS,
+      });
+      await h.settle();
+      assert.equal((await h.api('ivan', 'POST', '/api/v1/gates/RG-07/approve', { release: id })).status, 200);
+      assert.equal(
+        (await h.api('dmitri', 'POST', '/api/v1/gates/RG-08/approve', { release: id })).status,
+        200,
+      );
+      const ops = await sendRun(h.lanes.url, {
+        file: 'release-prod-ops.yml',
+        name: 'release-prod-ops',
+        sha,
+        at: at(1),
+        branch: version,
+        open: true,
+      });
+      await sendProtectionRequest(h.lanes.url, { runId: ops, environment: 'prod-ops', sha, ref: version });
+      await h.settle();
+      assert.deepEqual(
+        answers(ops).map((a) => a.state),
+        ['approved'],
+      );
+      await sendRun(h.lanes.url, {
+        file: 'release-prod-ops.yml',
+        name: 'release-prod-ops',
+        sha,
+        at: now,
+        branch: version,
+        runId: ops,
+        jobs: OPS_JOBS,
+      });
+      await sendRun(h.lanes.url, {
+        file: 'post-release-verify.yml',
+        name: 'post-release-verify',
+        sha,
+        at: at(1),
+        branch: version,
+        environment: 'prod-ops',
+        jobs: VERIFY_JOBS,
+      });
+      const pulse = await sendRun(h.lanes.url, {
+        file: 'release-prod-pulse.yml',
+        name: 'release-prod-pulse',
+        sha,
+        at: at(1),
+        branch: version,
+        open: true,
+      });
+      await sendProtectionRequest(h.lanes.url, {
+        runId: pulse,
+        environment: 'prod-pulse',
+        sha,
+        ref: version,
+      });
+      assert.equal(
+        (await h.api('jonas', 'POST', '/api/v1/gates/RG-09/approve', { release: id })).status,
+        200,
+      );
+      assert.equal(
+        (await h.api('giulia', 'POST', '/api/v1/gates/RG-10/approve', { release: id })).status,
+        200,
+      );
+      at(20);
+      await h.settle(); // the 15 min hold after PL-08 ends
+      assert.deepEqual(
+        answers(pulse).map((a) => a.state),
+        ['approved'],
+      );
+      await sendRun(h.lanes.url, {
+        file: 'release-prod-pulse.yml',
+        name: 'release-prod-pulse',
+        sha,
+        at: now,
+        branch: version,
+        runId: pulse,
+        jobs: PULSE_JOBS,
+      });
+      assert.equal((await h.api('ivan', 'POST', '/api/v1/gates/RG-13/approve', { release: id })).status, 200);
+      at(24 * 60 + 5);
+      await h.settle(); // the 24 h window of RG-13
+    }
+
+    it('a baseline release ships and passes its post-deploy checks', async () => {
+      await ship('v6.0.0', BASE_SHA);
+      const r = await release('rel-v6.0.0');
+      const gates = (r.gates as { id: string; state: string }[]).filter((g) =>
+        ['RG-11', 'RG-12', 'RG-13'].includes(g.id),
+      );
+      assert.deepEqual(
+        gates.map((g) => [g.id, g.state]),
+        [
+          ['RG-11', 'passed'],
+          ['RG-12', 'passed'],
+          ['RG-13', 'passed'],
+        ],
+        JSON.stringify(r),
+      );
+      assert.deepEqual(await alerts(), []);
+      const rec = await h.lanes.store.getRelease('rel-v6.0.0');
+      assert.ok((rec?.data as { verifiedAt?: string }).verifiedAt, JSON.stringify(rec));
+    });
+  });
+}
