@@ -205,5 +205,213 @@ for (const kind of STORE_KINDS) {
       const rec = await h.lanes.store.getRelease('rel-v6.0.0');
       assert.ok((rec?.data as { verifiedAt?: string }).verifiedAt, JSON.stringify(rec));
     });
+
+    const ID = 'rel-v6.1.0';
+    const PROD_KEY = `dispatch:${ID}:PL-08`;
+    let mark = 0; // dispatches the stand-in had received before the main release
+    let opsRun = 0;
+    let pulseRun = 0;
+    let deadEffect: EffectView;
+
+    it('the production dispatch goes dead while GitHub fails: one alert; promote sends nothing', async () => {
+      mark = h.dispatches().length;
+      assert.equal(
+        (await h.api('hana', 'POST', '/api/v1/releases', { version: 'v6.1.0', sha: SHA })).status,
+        201,
+      );
+      await sendRun(h.lanes.url, {
+        file: 'open-release-candidate.yml',
+        name: 'open-release-candidate',
+        sha: SHA,
+        at: at(1),
+        branch: 'v6.1.0',
+        jobs: OPEN_JOBS,
+      });
+      await h.settle();
+      h.github.setResponder((c) =>
+        c.path.endsWith('/release-prod-ops.yml/dispatches')
+          ? { status: 503, body: { message: 'unavailable' } }
+          : undefined,
+      );
+      assert.equal((await h.api('ivan', 'POST', '/api/v1/gates/RG-07/approve', { release: ID })).status, 200);
+      assert.equal(
+        (await h.api('dmitri', 'POST', '/api/v1/gates/RG-08/approve', { release: ID })).status,
+        200,
+      );
+      const dead = async () =>
+        (await h.api('elena', 'GET', `/api/v1/effects?state=dead&release=${ID}`)).body
+          .effects as EffectView[];
+      for (let i = 0; i < 30 && (await dead()).length === 0; i++) {
+        at(1);
+        await h.settle();
+      }
+      const list = await dead();
+      assert.deepEqual(
+        list.map((e) => [e.key, e.attempts]),
+        [[PROD_KEY, 8]],
+      );
+      deadEffect = list[0] as EffectView;
+      const sent = h.dispatches().slice(mark);
+      assert.deepEqual(
+        sent.map((d) => d.file),
+        ['open-release-candidate.yml', ...Array<string>(8).fill('release-prod-ops.yml')],
+      );
+      for (const d of sent.slice(1))
+        assert.deepEqual([d.ref, d.inputs.effect_id, d.inputs.release], ['v6.1.0', PROD_KEY, ID]);
+      assert.deepEqual(
+        (await alerts()).map((a) => [a.key, a.count]),
+        [[`effect_dead:${deadEffect.id}`, 1]],
+      );
+
+      const promote = await h.api('hana', 'POST', `/api/v1/releases/${ID}/promote`, {});
+      assert.equal(promote.status, 409, 'the dispatch exists (dead): promote sends nothing and says so');
+      assert.match((promote.body.error as { message: string }).message, new RegExp(PROD_KEY));
+      assert.equal(h.dispatches().length, mark + 9);
+    });
+
+    it('an admin re-sends it: GitHub receives it exactly once more, same effect_id; the alert resolves', async () => {
+      h.github.setResponder(undefined);
+      const retried = await h.api('admin:jonas', 'POST', `/api/v1/effects/${deadEffect.id}/retry`, {
+        comment: 'GitHub is back',
+      });
+      assert.equal(retried.status, 202, JSON.stringify(retried.body));
+      at(1);
+      await h.settle();
+      const sent = h.dispatches().slice(mark + 9);
+      assert.deepEqual(
+        sent.map((d) => [d.file, d.inputs.effect_id]),
+        [['release-prod-ops.yml', PROD_KEY]],
+      );
+      assert.deepEqual(await alerts(), []);
+    });
+
+    it('the production run fails and is re-run: attempt 2 gets its own answer, once; one alert across attempts', async () => {
+      opsRun = await sendRun(h.lanes.url, {
+        file: 'release-prod-ops.yml',
+        name: 'release-prod-ops',
+        sha: SHA,
+        at: at(1),
+        branch: 'v6.1.0',
+        open: true,
+      });
+      await sendProtectionRequest(h.lanes.url, {
+        runId: opsRun,
+        environment: 'prod-ops',
+        sha: SHA,
+        ref: 'v6.1.0',
+      });
+      await h.settle();
+      assert.deepEqual(
+        answers(opsRun).map((a) => a.state),
+        ['approved'],
+      );
+      const attempt = (n: number, status: string, conclusion: string | null) =>
+        sendAttempt(h.lanes.url, {
+          runId: opsRun,
+          file: 'release-prod-ops.yml',
+          sha: SHA,
+          ref: 'v6.1.0',
+          attempt: n,
+          status,
+          conclusion,
+          at: at(1),
+        });
+      await attempt(1, 'completed', 'failure');
+      await h.settle();
+      assert.deepEqual(
+        (await alerts()).map((a) => [a.key, a.count, a.status]),
+        [[`lane_failed:${ID}:PL-08`, 1, 'open']],
+      );
+      assert.equal((await release(ID)).state, 'failed');
+
+      await attempt(2, 'in_progress', null);
+      at(1);
+      await sendProtectionRequest(h.lanes.url, {
+        runId: opsRun,
+        environment: 'prod-ops',
+        sha: SHA,
+        ref: 'v6.1.0',
+      });
+      await h.settle();
+      at(1);
+      await h.settle();
+      assert.deepEqual(
+        answers(opsRun).map((a) => a.state),
+        ['approved', 'approved'],
+        'one answer per attempt',
+      );
+      assert.deepEqual(
+        (await alerts()).map((a) => [a.key, a.count, a.status]),
+        [[`lane_failed:${ID}:PL-08`, 1, 'open']],
+      );
+
+      await attempt(2, 'completed', 'success');
+      await h.settle();
+      assert.deepEqual(await alerts(), [], 'the re-run succeeded: the incident is over');
+      const all = (await alerts(true)).filter((a) => a.key === `lane_failed:${ID}:PL-08`);
+      assert.deepEqual(
+        all.map((a) => [a.count, a.status]),
+        [[1, 'resolved']],
+        'one alert for the incident',
+      );
+      assert.notEqual((await release(ID)).state, 'failed', 'failed is recoverable');
+    });
+
+    it('after production the pulse deploy fails: one alert', async () => {
+      await sendRun(h.lanes.url, {
+        file: 'post-release-verify.yml',
+        name: 'post-release-verify',
+        sha: SHA,
+        at: at(1),
+        branch: 'v6.1.0',
+        environment: 'prod-ops',
+        jobs: VERIFY_JOBS,
+      });
+      pulseRun = await sendRun(h.lanes.url, {
+        file: 'release-prod-pulse.yml',
+        name: 'release-prod-pulse',
+        sha: SHA,
+        at: at(1),
+        branch: 'v6.1.0',
+        open: true,
+      });
+      await sendProtectionRequest(h.lanes.url, {
+        runId: pulseRun,
+        environment: 'prod-pulse',
+        sha: SHA,
+        ref: 'v6.1.0',
+      });
+      assert.equal(
+        (await h.api('jonas', 'POST', '/api/v1/gates/RG-09/approve', { release: ID })).status,
+        200,
+      );
+      assert.equal(
+        (await h.api('giulia', 'POST', '/api/v1/gates/RG-10/approve', { release: ID })).status,
+        200,
+      );
+      at(20);
+      await h.settle();
+      assert.deepEqual(
+        answers(pulseRun).map((a) => a.state),
+        ['approved'],
+      );
+      await sendRun(h.lanes.url, {
+        file: 'release-prod-pulse.yml',
+        name: 'release-prod-pulse',
+        sha: SHA,
+        at: at(1),
+        branch: 'v6.1.0',
+        runId: pulseRun,
+        conclusion: 'failure',
+        jobs: [{ name: 'deploy', conclusion: 'failure' }],
+      });
+      await h.settle();
+      at(1);
+      await h.settle();
+      assert.deepEqual(
+        (await alerts()).map((a) => [a.key, a.count]),
+        [[`lane_failed:${ID}:PL-09`, 1]],
+      );
+    });
   });
 }
