@@ -82,7 +82,6 @@ for (const kind of STORE_KINDS) {
       (await h.api('elena', 'GET', `/api/v1/alerts${all ? '?all=1' : ''}`)).body.alerts as Alert[];
     const release = async (id: string) => (await h.api('elena', 'GET', `/api/v1/releases/${id}`)).body;
     const answers = (runId: number) => h.reviews().filter((r) => r.runId === runId);
-    const files = () => h.dispatches().map((d) => d.file);
 
     before(async () => {
       h = await releaseHarness(kind, T0);
@@ -412,6 +411,157 @@ for (const kind of STORE_KINDS) {
         (await alerts()).map((a) => [a.key, a.count]),
         [[`lane_failed:${ID}:PL-09`, 1]],
       );
+    });
+
+    let rollbackMark = 0;
+    it('it is rolled back to the baseline; the rollback workflow fails once and the re-issued rollback sends it again', async () => {
+      rollbackMark = h.dispatches().length;
+      const body = { reason: 'pulse deploy failed', incident: 'INC-61', owner: 'elena' };
+      const first = await h.api('elena', 'POST', `/api/v1/releases/${ID}/rollback`, body);
+      assert.equal(first.status, 202, JSON.stringify(first.body));
+      const answer = first.body.answer as { did: string; effects: string[] };
+      assert.equal(answer.did, 'dispatched');
+      const sent = h.dispatches().slice(rollbackMark);
+      assert.deepEqual(sent.map((d) => d.file).sort(), ['rollback-prod-ops.yml', 'rollback-prod-pulse.yml']);
+      for (const d of sent) {
+        assert.equal(d.inputs.target_release, 'rel-v6.0.0');
+        assert.equal(d.inputs.target_version, 'v6.0.0');
+        assert.equal(d.inputs.incident, 'INC-61');
+        assert.ok(answer.effects.includes(d.inputs.effect_id ?? ''), 'each dispatch carries its effect id');
+      }
+      const twice = await h.api('elena', 'POST', `/api/v1/releases/${ID}/rollback`, body);
+      assert.equal(twice.status, 202);
+      assert.equal(
+        (twice.body.answer as { did: string }).did,
+        'waiting',
+        'asked again while queued: nothing sent',
+      );
+      assert.equal(h.dispatches().length, rollbackMark + 2);
+
+      const failedRollback = await sendRun(h.lanes.url, {
+        file: 'rollback-prod-ops.yml',
+        name: 'rollback-prod-ops',
+        sha: SHA,
+        at: at(1),
+        branch: 'v6.1.0',
+        environment: 'prod-ops',
+        actor: 'elena',
+        conclusion: 'failure',
+        jobs: [{ name: 'rollback', conclusion: 'failure' }],
+      });
+      await h.settle();
+      const again = await h.api('elena', 'POST', `/api/v1/releases/${ID}/rollback`, body);
+      assert.equal(again.status, 202, JSON.stringify(again.body));
+      const reissued = again.body.answer as { did: string; effects: string[] };
+      assert.equal(reissued.did, 'dispatched');
+      const resent = h.dispatches().slice(rollbackMark + 2);
+      assert.deepEqual(
+        resent.map((d) => d.file),
+        ['rollback-prod-ops.yml'],
+        'only the failed rollback lane again',
+      );
+      assert.match(resent[0]?.inputs.effect_id ?? '', new RegExp(`:after-${failedRollback}$`));
+      assert.deepEqual(reissued.effects, [resent[0]?.inputs.effect_id]);
+
+      await sendRun(h.lanes.url, {
+        file: 'rollback-prod-ops.yml',
+        name: 'rollback-prod-ops',
+        sha: SHA,
+        at: at(1),
+        branch: 'v6.1.0',
+        environment: 'prod-ops',
+        actor: 'elena',
+        jobs: [{ name: 'rollback' }],
+      });
+      await sendRun(h.lanes.url, {
+        file: 'rollback-prod-pulse.yml',
+        name: 'rollback-prod-pulse',
+        sha: SHA,
+        at: at(1),
+        branch: 'v6.1.0',
+        environment: 'prod-pulse',
+        actor: 'elena',
+        jobs: [{ name: 'rollback' }],
+      });
+      await h.settle();
+      at(1);
+      await h.settle();
+      const r = await h.lanes.store.getRelease(ID);
+      assert.equal(r?.state, 'rolled_back', JSON.stringify(r));
+      assert.deepEqual(await alerts(), [], 'the rollback resolved the incident');
+      const pulseAlerts = (await alerts(true)).filter((a) => a.key === `lane_failed:${ID}:PL-09`);
+      assert.deepEqual(
+        pulseAlerts.map((a) => [a.count, a.status]),
+        [[1, 'resolved']],
+      );
+    });
+
+    it('a second release on the same commit: no duplicate status, no new alert, no extra answer', async () => {
+      const before = { dispatches: h.dispatches().length, reviews: h.reviews().length };
+      const created = await h.api('hana', 'POST', '/api/v1/releases', { version: 'v6.1.1', sha: SHA });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      at(1);
+      await h.settle();
+      assert.equal(
+        h.dispatches().length,
+        before.dispatches,
+        'the commit’s opening run (PL-06) already exists: nothing is dispatched again',
+      );
+      assert.equal(h.reviews().length, before.reviews);
+      const statuses = h.github.calls
+        .filter((c) => c.method === 'POST' && c.path.endsWith(`/statuses/${SHA}`))
+        .map((c) => c.json as { context: string; state: string });
+      const seen = new Map<string, number>();
+      for (const st of statuses)
+        seen.set(`${st.context}=${st.state}`, (seen.get(`${st.context}=${st.state}`) ?? 0) + 1);
+      assert.deepEqual(
+        [...seen].filter(([, n]) => n > 1),
+        [],
+        'one status per gate and state per commit',
+      );
+      assert.deepEqual(await alerts(), []);
+    });
+
+    it('over the whole scenario: one answer per (run, attempt, environment), one alert per incident', async () => {
+      const perRun = new Map<number, string[]>();
+      for (const r of h.reviews()) perRun.set(r.runId, [...(perRun.get(r.runId) ?? []), r.state]);
+      assert.deepEqual(
+        perRun.get(opsRun),
+        ['approved', 'approved'],
+        'attempts 1 and 2 of the production run',
+      );
+      assert.deepEqual(perRun.get(pulseRun), ['approved']);
+      assert.equal(h.reviews().length, 5, 'baseline ops + pulse, main ops ×2 attempts + pulse');
+      const all = await alerts(true);
+      const keys = all.map((a) => a.key).sort();
+      assert.deepEqual(keys, [...new Set(keys)], 'one alert per incident');
+      assert.ok(
+        all.every((a) => a.status === 'resolved'),
+        JSON.stringify(all),
+      );
+      assert.deepEqual(
+        all
+          .filter((a) => a.key.startsWith(`lane_failed:${ID}`) || a.key.startsWith('effect_dead'))
+          .map((a) => [a.key.replace(/:\d+$/, ':N'), a.count])
+          .sort(),
+        [
+          ['effect_dead:N', 1],
+          [`lane_failed:${ID}:PL-08`, 1],
+          [`lane_failed:${ID}:PL-09`, 1],
+          [`lane_failed:${ID}:PL-11`, 1], // the rollback workflow that failed once
+        ],
+      );
+      // What the stand-in received for the main release, in order (the rollback lanes go out together).
+      const main = h
+        .dispatches()
+        .slice(mark)
+        .map((d) => d.file);
+      assert.deepEqual(main.slice(0, 10), [
+        'open-release-candidate.yml',
+        ...Array<string>(9).fill('release-prod-ops.yml'),
+      ]);
+      assert.deepEqual(main.slice(10, 12).sort(), ['rollback-prod-ops.yml', 'rollback-prod-pulse.yml']);
+      assert.deepEqual(main.slice(12), ['rollback-prod-ops.yml']);
     });
   });
 }
