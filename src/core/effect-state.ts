@@ -34,7 +34,7 @@ const TOKEN_WORDS = [
   /\b(github_pat_[A-Za-z0-9_]{8,})/g,
   /\b(lanes_[A-Za-z0-9_]{8,})/g, // Lanes API tokens
   /\b(xox[abposr]-[A-Za-z0-9-]{8,})/g, // Slack tokens
-  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, // JWTs
+  /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, // JWTs
 ];
 
 /** An error message safe to show: URLs reduced to their origin, credentials and bearer values replaced. */
