@@ -1,7 +1,7 @@
 // The release page's "Effects" section: every outbox effect of the release (dispatches, protection answers,
 // commit statuses) with its state pill, attempts, next attempt and sanitised last error. A dead effect has a
 // Retry button: the API lets only an admin token re-send it (same effect_id) and answers anyone else with
-// its refusal, shown as given.
+// its refusal, shown as given; the answer stays in the row after the effect leaves `dead`.
 import type { EffectList } from '../../../src/contract/results.ts';
 import type { EffectView } from '../../../src/contract/views.ts';
 import { releaseEffectsPath, retryEffect, useApi } from '../lib/api.ts';
@@ -17,19 +17,21 @@ function RetryButton({ effect }: { effect: EffectView }) {
   const last = action.last;
   return (
     <div className="action-inline" data-testid={`effect-retry-${effect.id}`}>
-      <ActionButton
-        kind="plain"
-        busy={action.busy === 'retry'}
-        busyText="Re-sending…"
-        onClick={() =>
-          void action.run('retry', `re-send effect ${effect.id} (admin token)`, () =>
-            retryEffect<EffectView>(effect.id),
-          )
-        }
-        testId={`effect-retry-button-${effect.id}`}
-      >
-        Retry
-      </ActionButton>
+      {effect.state === 'dead' ? (
+        <ActionButton
+          kind="plain"
+          busy={action.busy === 'retry'}
+          busyText="Re-sending…"
+          onClick={() =>
+            void action.run('retry', `re-send effect ${effect.id} (admin token)`, () =>
+              retryEffect<EffectView>(effect.id),
+            )
+          }
+          testId={`effect-retry-button-${effect.id}`}
+        >
+          Retry
+        </ActionButton>
+      ) : null}
       {action.prompt}
       {last ? (
         <ActionMessage key={last.n} error={last.error} testId={`effect-retry-result-${effect.id}`}>
@@ -80,7 +82,8 @@ export function ReleaseEffects({ releaseId }: { releaseId: string }) {
                 {
                   key: 'action',
                   label: 'Action',
-                  render: (e) => (e.state === 'dead' ? <RetryButton effect={e} /> : null),
+                  // Mounted for every effect that ever died, so the retry's answer stays once it is no longer dead.
+                  render: (e) => (e.deaths > 0 ? <RetryButton effect={e} /> : null),
                 },
               ]}
             />
