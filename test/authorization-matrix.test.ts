@@ -113,6 +113,18 @@ const MATRIX: Record<RouteName, Row> = {
     rightSeat: 'hana',
     status: { ...UNAUTH, read: 404, rightSeat: 404, otherSeat: 404, service: 404, admin: 404 },
   },
+  effects: { path: '/api/v1/effects?state=dead', rightSeat: 'hana', status: READ_OK },
+  effect: {
+    path: '/api/v1/effects/999',
+    rightSeat: 'hana',
+    status: { ...UNAUTH, read: 404, rightSeat: 404, otherSeat: 404, service: 404, admin: 404 },
+  },
+  retryEffect: {
+    path: '/api/v1/effects/999/retry',
+    body: {},
+    rightSeat: 'hana', // admin scope only (policy effect.retry, refusals audited); no effect 999 → 404
+    status: { ...UNAUTH, read: 403, rightSeat: 403, otherSeat: 403, service: 403, admin: 404 },
+  },
 };
 
 for (const kind of STORE_KINDS) {

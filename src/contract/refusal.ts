@@ -42,6 +42,7 @@ export const REFUSAL_STATUS = {
   signin_refused: 403,
   signin_state_invalid: 400,
   signin_failed: 502,
+  effect_not_retryable: 409,
 } as const;
 
 export type RefusalCode = keyof typeof REFUSAL_STATUS;

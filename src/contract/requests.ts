@@ -125,3 +125,13 @@ export const GateStepsQuery = z.object({
   limit: limit(50, 500),
 });
 export type GateStepsQuery = z.output<typeof GateStepsQuery>;
+
+export const EffectsQuery = z.object({
+  state: z
+    .enum(['pending', 'retrying', 'done', 'dead'])
+    .optional()
+    .describe('empty means any; retrying = pending after a failed attempt'),
+  release: z.string().max(200).optional().describe('only the effects of this release id'),
+  limit: limit(100, 1000),
+});
+export type EffectsQuery = z.output<typeof EffectsQuery>;

@@ -5,6 +5,7 @@ import { REFUSAL_STATUS, type RefusalCode } from './refusal.ts';
 import { AlertView, GateView, LaneView, ReleaseView, WorkflowView } from './views.ts';
 import { CatalogVersionView } from './views.ts';
 import { GateStepView } from './views.ts';
+import { EffectView } from './views.ts';
 
 export const LaneList = z.object({ lanes: z.array(LaneView) });
 export type LaneList = z.infer<typeof LaneList>;
@@ -64,3 +65,6 @@ export const CatalogVersionList = z.object({ versions: z.array(CatalogVersionVie
 export type CatalogVersionList = z.infer<typeof CatalogVersionList>;
 export const GateStepList = z.object({ gateSteps: z.array(GateStepView) });
 export type GateStepList = z.infer<typeof GateStepList>;
+
+export const EffectList = z.object({ effects: z.array(EffectView) });
+export type EffectList = z.infer<typeof EffectList>;

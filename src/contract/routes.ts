@@ -44,6 +44,9 @@ import { GateStepList } from './results.ts';
 import { GateStepView } from './views.ts';
 import { ReleaseTimeline } from './views.ts';
 import { SessionView } from './views.ts';
+import { EffectsQuery } from './requests.ts';
+import { EffectList } from './results.ts';
+import { EffectView } from './views.ts';
 
 export type Scope = 'read' | 'operate' | 'admin';
 
@@ -182,6 +185,21 @@ export const API = {
     '/api/v1/session',
     'Who is signed in (the session cookie or the Bearer token) and, for a session, its CSRF token; 401 when nobody',
     SessionView,
+  ),
+  effects: get(
+    '/api/v1/effects',
+    'Outbox effects (dispatches, protection answers, statuses, notifications), newest first',
+    EffectList,
+    EffectsQuery,
+  ),
+  effect: get('/api/v1/effects/{id}', 'One outbox effect', EffectView),
+  // Operate scope at the door so a refusal is the policy's (effect.retry: admin) and is audited.
+  retryEffect: post(
+    '/api/v1/effects/{id}/retry',
+    'Re-send a dead effect (admin): pending again, attempts reset, same key and effect_id',
+    NoteRequest,
+    EffectView,
+    202,
   ),
 } as const satisfies Record<string, RouteSpec>;
 

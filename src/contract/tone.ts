@@ -28,6 +28,7 @@ const TONES: Record<string, Tone> = {
   acknowledged: 'info',
   info: 'info',
   pending: 'warn',
+  retrying: 'warn',
   queued: 'warn',
   waiting: 'warn',
   requested: 'warn',

@@ -432,3 +432,27 @@ export const SessionView = z.object({
   expiresAt: nullable(time),
 });
 export type SessionView = z.infer<typeof SessionView>;
+/**
+ * One outbox effect (a GitHub dispatch, protection answer, commit status or notification) and where it is:
+ * pending (not tried yet), retrying (a failed attempt, another is due at nextAttemptAt), done, or dead (no
+ * more automatic attempts: an admin may retry it). The key is the idempotency key, sent to workflows as the
+ * `effect_id` input. The payload itself is not shown (a notification's URL is a secret); `target` says
+ * where it goes and `lastError` is sanitised (no URLs' paths or queries, no tokens).
+ */
+export const EffectView = z.object({
+  id: z.number().int(),
+  kind: z.string().describe('github.dispatch, github.protection_review, github.commit_status, alert.notify'),
+  key: z.string().describe('idempotency key; a dispatch carries it as its effect_id input'),
+  state: z.enum(['pending', 'retrying', 'done', 'dead']),
+  attempts: z.number().int(),
+  lastError: nullable(z.string()),
+  nextAttemptAt: nullable(time).describe('when the worker tries it next (pending and retrying only)'),
+  target: z.string().describe('where it goes, e.g. owner/repo deploy.yml@v1.2.0'),
+  releaseId: nullable(z.string()),
+  laneId: nullable(z.string()),
+  createdAt: time,
+  updatedAt: time,
+  doneAt: nullable(time),
+  deaths: z.number().int().describe('times it went dead (a retried effect keeps its count)'),
+});
+export type EffectView = z.infer<typeof EffectView>;

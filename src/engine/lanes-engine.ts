@@ -20,6 +20,7 @@ import { Reconciler } from './reconcile-loop.ts';
 import { ReleaseEngine } from './release-engine.ts';
 import { TimerWorker } from './timer-worker.ts';
 import { detectUnaskedRuns } from './unasked-runs.ts';
+import { effectRecovered, markEffectDead } from './effect-alerts.ts';
 
 export interface LanesEngineOptions {
   clock: () => Date;
@@ -111,6 +112,9 @@ export class LanesEngine {
     this.outbox = new OutboxWorker(store, handlers, auth ? log : log.child({}, { level: 'error' }), {
       clock,
       ...(opts.outboxLeaseMs !== undefined ? { leaseMs: opts.outboxLeaseMs } : {}),
+      // A dead effect commits with its audit and alert; a retried one that goes through resolves it.
+      onDead: (item, message, now) => markEffectDead(releases.ctx, item, message, now),
+      onRecovered: (item, now) => effectRecovered(releases.ctx, item, now),
     });
     this.timers = new TimerWorker(store, (t) => releases.reevaluateAll(`timer ${t.key}`), log, { clock });
   }

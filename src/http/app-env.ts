@@ -20,6 +20,8 @@ import type { ActionsIdentity, OidcVerification } from '../github/actions-oidc.t
 import type { GateStepRequest, GateStepsQuery } from '../contract/requests.ts';
 import type { GateStepView } from '../contract/views.ts';
 import type { ReleaseTimeline } from '../contract/views.ts';
+import type { EffectView } from '../contract/views.ts';
+import type { OutboxFilter } from '../store/store.ts';
 import type { DeliveryWriter } from '../store/group-commit.ts';
 import type { ReleaseRecord, Store } from '../store/store.ts';
 import type { Authenticator, Principal } from './auth.ts';
@@ -55,6 +57,9 @@ export interface ReleaseActions {
   ackAlert(actor: ApiActor, id: number, comment?: string): Promise<Outcome<AlertView>>;
   resolveAlert(actor: ApiActor, id: number, comment?: string): Promise<Outcome<AlertView>>;
   releaseTimeline(rec: ReleaseRecord): Promise<ReleaseTimeline>;
+  effects(filter: OutboxFilter): Promise<EffectView[]>;
+  effect(id: number): Promise<EffectView | undefined>;
+  retryEffect(actor: ApiActor, id: number, comment?: string): Promise<Outcome<EffectView>>;
 }
 
 /** The gate step's calls: the OIDC verifier and the ask/list actions. */

@@ -25,6 +25,7 @@ import { overviewRoutes } from './routes/overview.ts';
 import { releaseRoutes } from './routes/releases.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { workflowRoutes } from './routes/workflows.ts';
+import { effectRoutes } from './routes/effects.ts';
 import { securityHeaders } from './security-headers.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { signinRoutes } from './routes/signin.ts';
@@ -134,6 +135,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', freezeRoutes(deps));
   app.route('/', gateStepReadRoutes(deps.gateSteps));
   app.route('/', sessionRoutes(Boolean(deps.sessions && deps.signin?.clientId && deps.signin.clientSecret)));
+  app.route('/', effectRoutes(deps.engine));
 
   serveDashboard(app, deps.webDist);
   return app;

@@ -192,6 +192,11 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: IsoText;
   done_at: IsoText | null;
+  // 0015: the release and lane it concerns, when it last changed, how often it went dead
+  release_id: string | null;
+  lane_id: string | null;
+  updated_at: IsoText | null;
+  deaths: Generated<number>;
 }
 
 export interface TimersTable {

@@ -17,6 +17,8 @@ import type { DeploymentReview } from '../core/run-model.ts';
 
 import type { GateStepKey, GateStepOutcome, GateStepRecord } from './repos/gate-steps.ts';
 export type { GateStepKey, GateStepOutcome, GateStepRecord } from './repos/gate-steps.ts';
+import type { OutboxFilter, OutboxRecord } from './repos/outbox.ts';
+export type { OutboxFilter, OutboxFilterState, OutboxRecord } from './repos/outbox.ts';
 
 export type DeliveryStatus = 'pending' | 'processed' | 'ignored' | 'failed';
 
@@ -257,6 +259,10 @@ export interface StoreTx {
   appendChanges(items: { topic: string; data: unknown; at: string }[]): Promise<void>;
   // outbox and timers (repos/outbox.ts, repos/timers.ts)
   enqueue(effect: OutboxEffect): Promise<'enqueued' | 'duplicate'>;
+  /** The outbox worker gives up on an effect (its alert commits with it). */
+  markOutboxDead(id: number, error: string, at: string): Promise<void>;
+  /** An admin re-sends a dead effect: pending again, attempts reset, same key; false unless it was dead. */
+  retryOutbox(id: number, at: string): Promise<boolean>;
   schedule(timer: TimerSpec): Promise<'scheduled' | 'duplicate'>;
   // releases (repos/releases.ts)
   createRelease(r: ReleaseRecord): Promise<'created' | 'duplicate'>;
@@ -367,6 +373,9 @@ export interface StoreQueues {
   claimOutbox(opts: { limit: number; now: string; leaseMs: number }): Promise<OutboxItem[]>;
   completeOutbox(id: number, at: string): Promise<void>;
   failOutbox(id: number, error: string, retryAt: string | null): Promise<void>;
+  listOutbox(filter: OutboxFilter): Promise<OutboxRecord[]>;
+  getOutbox(id: number): Promise<OutboxRecord | undefined>;
+  outboxStats(): Promise<{ byStatus: Record<string, number>; deaths: number }>;
   claimDueTimers(opts: { limit: number; now: string }): Promise<TimerItem[]>;
   listTimers(filter: { status?: TimerItem['status']; kind?: string; limit?: number }): Promise<TimerItem[]>;
 }

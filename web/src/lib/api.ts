@@ -220,3 +220,13 @@ export function useData<T>(key: string, loader: Loader<T>): Snapshot<T> {
 export function useApi<T>(path: string): Snapshot<T> {
   return useData<T>(path, (signal) => getJson<T>(path, signal));
 }
+
+/** The outbox effects of one release (GET /api/v1/effects?release=…), newest first. */
+export function releaseEffectsPath(releaseId: string): string {
+  return `/effects?release=${encodeURIComponent(releaseId)}&limit=200`;
+}
+
+/** An admin re-sends a dead effect (POST /api/v1/effects/{id}/retry): same key and effect_id. */
+export function retryEffect<T>(id: number, comment?: string): Promise<T> {
+  return postJson<T>(`/effects/${id}/retry`, comment ? { comment } : {});
+}

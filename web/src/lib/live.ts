@@ -30,6 +30,7 @@ export const LIVE_TOPICS = [
   'hold',
   'catalog',
   'deployment_review',
+  'effect',
 ] as const;
 
 const DEBOUNCE_MS = 100;

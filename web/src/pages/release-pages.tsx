@@ -9,6 +9,7 @@ import { Empty, Facts, PageHeader, Section } from '../components/layout-parts.ts
 import { LoadState } from '../components/load-state.tsx';
 import { canPromote, canRollback, PromoteAction, RollbackAction } from '../components/release-actions.tsx';
 import { ReleaseTimeline } from '../components/release-timeline.tsx';
+import { ReleaseEffects } from '../components/effects-table.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { TimeText } from '../components/time-text.tsx';
 import { ReleaseTimePanel } from '../components/time-panel.tsx';
@@ -269,6 +270,8 @@ export function ReleasePage({ id }: { id: string }) {
                 <Empty>No gate decisions for this release yet.</Empty>
               )}
             </Section>
+
+            <ReleaseEffects releaseId={r.id} />
 
             <Section id="release-approvals" title="Approvals">
               {approvals.length ? (
