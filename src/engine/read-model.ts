@@ -27,6 +27,7 @@ import type {
   FreezeView,
 } from '../contract/views.ts';
 import type { Store } from '../store/store.ts';
+import { runsCountingFor } from './load-release-state.ts';
 
 /** How many recent runs per workflow the status looks at (newest first; index-backed, flat with history). */
 const RECENT_RUNS_PER_WORKFLOW = 50;
@@ -75,7 +76,12 @@ export class ReadModel {
   }
 
   private laneCandidates(lane: Lane, snap: Snapshot): RunRecord[] {
-    return lane.run_by.flatMap((b) => snap.runsByWorkflow.get(b.workflow) ?? []);
+    // Only runs that count for the lane (repository, event, branch policy): a PR run greens no main lane.
+    return runsCountingFor(
+      this.catalog,
+      lane.id,
+      lane.run_by.flatMap((b) => snap.runsByWorkflow.get(b.workflow) ?? []),
+    );
   }
 
   private async laneViews(
