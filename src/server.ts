@@ -19,6 +19,7 @@ import type { TimerWorker } from './engine/timer-worker.ts';
 import { createApp, type AppEnv } from './http/app.ts';
 import { TokenAuthenticator } from './http/auth.ts';
 import { ActionsOidcVerifier } from './github/actions-oidc.ts';
+import { tokenActions } from './engine/actions/manage-token.ts';
 import { ChangeHub } from './http/live/change-hub.ts';
 import { Metrics } from './http/metrics.ts';
 import { DeliveryWriter } from './store/group-commit.ts';
@@ -144,6 +145,7 @@ export async function startLanes(
     limits,
     reconcile: reconciler ? () => reconciler.runOnce() : undefined,
     gateSteps: gateStepActions(engine.ctx, config),
+    tokens: tokenActions(engine.ctx),
   });
   if (config.workers === 'all') {
     await lanesEngine.start();

@@ -317,5 +317,15 @@ for (const kind of STORE_KINDS) {
         ['PL-11', 'lane_not_triggerable'],
       ]);
     });
+
+    it('admin-only actions are refused for operate: token management (freeze override: release-flow test)', async () => {
+      const body = { person: 'elena', scope: 'operate', expiresIn: '1d' };
+      const op = await h.api('hana', 'POST', '/api/v1/tokens', body);
+      assert.equal(op.status, 403);
+      assert.equal(codeOf(op.body), 'insufficient_scope');
+      assert.equal((await h.api('hana', 'GET', '/api/v1/tokens')).status, 403);
+      await refusedAudit('token.manage_refused', 'insufficient_scope', /^hana/);
+      assert.equal((await h.api('admin:hana', 'POST', '/api/v1/tokens', body)).status, 201);
+    });
   });
 }

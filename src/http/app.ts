@@ -25,6 +25,7 @@ import { overviewRoutes } from './routes/overview.ts';
 import { releaseRoutes } from './routes/releases.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { workflowRoutes } from './routes/workflows.ts';
+import { tokenRoutes } from './routes/tokens.ts';
 import { securityHeaders } from './security-headers.ts';
 import { isApiPath, serveDashboard, spaFallback } from './static-files.ts';
 import { isStoreFailure } from '../store/store-failure.ts';
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', deliveryRoutes(deps.store));
   app.route('/', freezeRoutes(deps));
   app.route('/', gateStepReadRoutes(deps.gateSteps));
+  app.route('/', tokenRoutes(deps.tokens));
 
   serveDashboard(app, deps.webDist);
   return app;
