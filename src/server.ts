@@ -20,6 +20,7 @@ import { createApp, type AppEnv } from './http/app.ts';
 import { TokenAuthenticator } from './http/auth.ts';
 import { ActionsOidcVerifier } from './github/actions-oidc.ts';
 import { tokenActions } from './engine/actions/manage-token.ts';
+import { auditedOidcVerifier } from './engine/oidc-refusal.ts';
 import { ChangeHub } from './http/live/change-hub.ts';
 import { Metrics } from './http/metrics.ts';
 import { DeliveryWriter } from './store/group-commit.ts';
@@ -134,7 +135,10 @@ export async function startLanes(
     hub,
     metrics,
     auth: new TokenAuthenticator(store, catalog),
-    oidc: new ActionsOidcVerifier({ issuer: config.oidcIssuer, audience: config.oidcAudience }),
+    oidc: auditedOidcVerifier(
+      new ActionsOidcVerifier({ issuer: config.oidcIssuer, audience: config.oidcAudience }),
+      engine.ctx,
+    ),
     log,
     secrets: config.webhookSecrets,
     maxBodyBytes: config.maxBodyBytes,
