@@ -42,6 +42,14 @@ export const LaneCheckView = z.object({
 });
 export type LaneCheckView = z.infer<typeof LaneCheckView>;
 
+/** Whether the catalog lets a lane be triggered by hand, on which refs (globs), and if not, why. */
+export const LaneFreeTrigger = z.object({
+  allowed: z.boolean(),
+  refs: z.array(z.string()).describe('ref patterns a free trigger may use, e.g. feature/*'),
+  reason: z.string().optional().describe('why not, e.g. dispatched by the release flow'),
+});
+export type LaneFreeTrigger = z.infer<typeof LaneFreeTrigger>;
+
 export const LaneView = z.object({
   id: z.string().describe('catalog lane id, PL-xx'),
   name: z.string(),
@@ -57,6 +65,7 @@ export const LaneView = z.object({
   lastRunAt: nullable(time).describe('start of the newest run'),
   lastRunUrl: nullable(z.string()),
   workflows: z.array(z.string()).describe('WF ids'),
+  freeTrigger: LaneFreeTrigger,
 });
 export type LaneView = z.infer<typeof LaneView>;
 

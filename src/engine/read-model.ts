@@ -28,6 +28,7 @@ import type {
 } from '../contract/views.ts';
 import type { Store } from '../store/store.ts';
 import { runsCountingFor } from './load-release-state.ts';
+import { freeTrigger } from '../core/policy.ts';
 
 /** How many recent runs per workflow the status looks at (newest first; index-backed, flat with history). */
 const RECENT_RUNS_PER_WORKFLOW = 50;
@@ -119,6 +120,7 @@ export class ReadModel {
       lastRunAt: st.lastRun?.runStartedAt ?? null,
       lastRunUrl: st.lastRun?.htmlUrl ?? null,
       workflows: [...new Set(lane.run_by.map((b) => b.workflow))],
+      freeTrigger: freeTrigger(this.catalog, lane),
     };
   }
 
