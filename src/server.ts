@@ -20,6 +20,8 @@ import { createApp, type AppEnv } from './http/app.ts';
 import { TokenAuthenticator } from './http/auth.ts';
 import { SessionAuthenticator } from './http/session-auth.ts';
 import { ActionsOidcVerifier } from './github/actions-oidc.ts';
+import { tokenActions } from './engine/actions/manage-token.ts';
+import { auditedOidcVerifier } from './engine/oidc-refusal.ts';
 import { ChangeHub } from './http/live/change-hub.ts';
 import { Metrics } from './http/metrics.ts';
 import { DeliveryWriter } from './store/group-commit.ts';
@@ -134,7 +136,10 @@ export async function startLanes(
     hub,
     metrics,
     auth: new TokenAuthenticator(store, catalog),
-    oidc: new ActionsOidcVerifier({ issuer: config.oidcIssuer, audience: config.oidcAudience }),
+    oidc: auditedOidcVerifier(
+      new ActionsOidcVerifier({ issuer: config.oidcIssuer, audience: config.oidcAudience }),
+      engine.ctx,
+    ),
     log,
     secrets: config.webhookSecrets,
     maxBodyBytes: config.maxBodyBytes,
@@ -156,6 +161,7 @@ export async function startLanes(
       sessionTtlHours: config.sessionTtlHours,
       cookieSecure: config.cookieSecure,
     },
+    tokens: tokenActions(engine.ctx),
   });
   if (config.workers === 'all') {
     await lanesEngine.start();

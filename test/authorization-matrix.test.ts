@@ -125,6 +125,22 @@ const MATRIX: Record<RouteName, Row> = {
     rightSeat: 'hana', // admin scope only (policy effect.retry, refusals audited); no effect 999 → 404
     status: { ...UNAUTH, read: 403, rightSeat: 403, otherSeat: 403, service: 403, admin: 404 },
   },
+  tokens: {
+    path: '/api/v1/tokens',
+    rightSeat: 'ivan', // token management is admin scope only, whatever the seat
+    status: { ...UNAUTH, read: 403, rightSeat: 403, otherSeat: 403, service: 403, admin: 200 },
+  },
+  createToken: {
+    path: '/api/v1/tokens',
+    body: { person: 'giulia', scope: 'read', expiresIn: '1d' },
+    rightSeat: 'ivan',
+    status: { ...UNAUTH, read: 403, rightSeat: 403, otherSeat: 403, service: 403, admin: 201 },
+  },
+  revokeToken: {
+    path: '/api/v1/tokens/tok_000000000000',
+    rightSeat: 'ivan', // allowed for admin, then: no such token
+    status: { ...UNAUTH, read: 403, rightSeat: 403, otherSeat: 403, service: 403, admin: 404 },
+  },
 };
 
 for (const kind of STORE_KINDS) {

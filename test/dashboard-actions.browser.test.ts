@@ -1,7 +1,8 @@
 // The dashboard's actions in a real browser (Debian's Chromium driven by playwright-core) against a real
 // Lanes server holding the demo history: a seat member approves a gate, a non-member is refused and sees
-// the API's message, an alert is acked and resolved, a rollback is validated and started, a manual lane
-// is triggered. Every outcome is checked in the page and through the API. Screenshots in test-results/.
+// the API's message, an alert is acked and resolved, a rollback is validated and started, a lane the
+// policy lets start by hand is triggered on an allowed ref (release-flow lanes have no button). Every
+// outcome is checked in the page and through the API. Screenshots in test-results/.
 // Needs `npm run build:web` first (the server serves web/dist).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -249,34 +250,63 @@ describe('dashboard actions in Chromium', () => {
       .screenshot({ path: `${OUT}/actions-rollback-started-390-section.png` });
   });
 
-  it('hana tries to trigger the promotion-flow lane PL-06 by hand: refused with the reason, nothing dispatched', async () => {
+  it('release-flow lanes show no Trigger button, only who dispatches them (PL-06, PL-07, PL-11)', async () => {
     const page = await pageAs('hana');
-    await page.goto(`${lanes.url}/lanes/PL-06`);
-    assert.equal(await page.getByTestId('trigger-ref').inputValue(), 'main');
-    await page.getByTestId('trigger-reason').fill('re-run the release journal');
-    await page.getByRole('button', { name: 'Trigger PL-06' }).click();
-    await page.getByTestId('trigger-result').waitFor();
-    assert.match(
-      await textOf(page, 'trigger-result-text'),
-      /PL-06 is dispatched only by the release flow \(promote or roll back a release\)/,
-    );
-    const audit = await api<{ events: { action: string; actor: string; reason: string | null }[] }>(
-      '/audit?objectType=lane&objectId=PL-06',
-    );
-    assert.equal(audit.events.filter((e) => e.action === 'lane.triggered').length, 0);
-    assert.ok(audit.events.some((e) => e.action === 'lane.trigger_refused' && /^hana /.test(e.actor)));
-    await page.screenshot({ path: `${OUT}/actions-lane-PL-06-triggered-1280.png`, fullPage: true });
+    for (const lane of ['PL-06', 'PL-07', 'PL-11']) {
+      await page.goto(`${lanes.url}/lanes/${lane}`);
+      await page.getByTestId('trigger-release-flow').waitFor();
+      assert.match(await textOf(page, 'trigger-release-flow'), /dispatched by the release flow/);
+      assert.equal(await page.getByTestId('trigger-button').count(), 0, `${lane} has no button`);
+      assert.equal(await page.getByTestId('trigger-ref').count(), 0);
+    }
+    await page.screenshot({ path: `${OUT}/actions-lane-PL-06-release-flow-1280.png`, fullPage: true });
     // lanes started by approval or hold are promoted, not triggered: no button there
     await page.goto(`${lanes.url}/lanes/PL-09`);
     await page.getByTestId('lane-detail-status').waitFor();
     assert.equal(await page.getByTestId('trigger-button').count(), 0);
   });
 
+  it('hana triggers PL-01 on an allowed ref only: the choices are the policy’s refs, never main', async () => {
+    const page = await pageAs('hana');
+    await page.goto(`${lanes.url}/lanes/PL-01`);
+    await page.getByTestId('trigger-button').waitFor();
+    assert.equal(await page.getByTestId('trigger-ref').inputValue(), '', 'no default ref, and never main');
+    const choices = await page
+      .getByTestId('trigger-ref-choices')
+      .evaluate((d) => [...d.querySelectorAll('option')].map((o) => o.value));
+    assert.deepEqual(choices, ['feature/*', 'fix/*', 'hotfix/*']);
+    await page.getByTestId('trigger-ref').fill('main');
+    await page.getByRole('button', { name: 'Trigger PL-01' }).click();
+    await page.getByTestId('trigger-result').waitFor();
+    assert.match(await textOf(page, 'trigger-result-text'), /PL-01 may be triggered on feature\/\*/);
+    await page.getByTestId('trigger-ref').fill('feature/faster-lint');
+    await page.getByTestId('trigger-reason').fill('re-run the fast checks');
+    await page.getByRole('button', { name: 'Trigger PL-01' }).click();
+    await page.waitForFunction(
+      () =>
+        /Accepted \(202\)/.test(
+          document.querySelector('[data-testid="trigger-result-text"]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 10_000 },
+    );
+    const audit = await api<{ events: { action: string; actor: string; data: { ref?: string } }[] }>(
+      '/audit?objectType=lane&objectId=PL-01',
+    );
+    const triggered = audit.events.filter((e) => e.action === 'lane.triggered');
+    assert.deepEqual(
+      triggered.map((e) => e.data.ref),
+      ['feature/faster-lint'],
+    );
+    assert.ok(audit.events.some((e) => e.action === 'lane.trigger_refused' && /^hana /.test(e.actor)));
+    await page.screenshot({ path: `${OUT}/actions-lane-PL-01-triggered-1280.png`, fullPage: true });
+  });
+
   it('action pages fit 390 px, and the sign-in form opens from a button there', async () => {
     const page = await pageAs(null, 390);
     for (const [path, ready] of [
       ['/gates/RG-13', 'approve-button'],
-      ['/lanes/PL-11', 'trigger-button'],
+      ['/lanes/PL-01', 'trigger-button'],
       ['/releases', `release-row-${RELEASE}`],
       [`/releases/${RELEASE}`, 'rollback-open'],
     ] as const) {

@@ -68,3 +68,22 @@ export type GateStepList = z.infer<typeof GateStepList>;
 
 export const EffectList = z.object({ effects: z.array(EffectView) });
 export type EffectList = z.infer<typeof EffectList>;
+/** An API token as listed: never its secret nor its hash. */
+export const TokenView = z.object({
+  id: z.string().describe('tok_…'),
+  name: z.string(),
+  person: z.string().nullable().describe('the person it acts as (a service: the person it acts for)'),
+  service: z.string().nullable(),
+  scope: z.enum(['read', 'operate', 'admin']),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type TokenView = z.infer<typeof TokenView>;
+export const TokenList = z.object({ tokens: z.array(TokenView) });
+export type TokenList = z.infer<typeof TokenList>;
+export const CreatedToken = TokenView.extend({
+  token: z.string().describe('the secret: shown once, only its hash is stored'),
+});
+export type CreatedToken = z.infer<typeof CreatedToken>;

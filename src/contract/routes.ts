@@ -47,11 +47,13 @@ import { SessionView } from './views.ts';
 import { EffectsQuery } from './requests.ts';
 import { EffectList } from './results.ts';
 import { EffectView } from './views.ts';
+import { CreateTokenRequest } from './requests.ts';
+import { CreatedToken, TokenList, TokenView } from './results.ts';
 
 export type Scope = 'read' | 'operate' | 'admin';
 
 export interface RouteSpec {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** OpenAPI form: `/api/v1/lanes/{id}`. */
   path: string;
   summary: string;
@@ -201,6 +203,25 @@ export const API = {
     EffectView,
     202,
   ),
+  // Token management: admin scope, judged by the policy (`token.manage`) so that refusals are audited.
+  tokens: {
+    ...get('/api/v1/tokens', 'API tokens (admin): never their secrets', TokenList),
+    scope: 'operate',
+  },
+  createToken: post(
+    '/api/v1/tokens',
+    'Create an API token (admin); the secret is answered once',
+    CreateTokenRequest,
+    CreatedToken,
+  ),
+  revokeToken: {
+    method: 'delete',
+    path: '/api/v1/tokens/{id}',
+    summary: 'Revoke an API token at once (admin)',
+    scope: 'operate',
+    response: TokenView,
+    status: 200,
+  },
 } as const satisfies Record<string, RouteSpec>;
 
 export type ApiRoutes = typeof API;

@@ -55,6 +55,13 @@ export const DrillView = z.object({
   lastSuccessAt: nullable(time),
 });
 export type DrillView = z.infer<typeof DrillView>;
+/** Whether the catalog lets a lane be triggered by hand, on which refs (globs), and if not, why. */
+export const LaneFreeTrigger = z.object({
+  allowed: z.boolean(),
+  refs: z.array(z.string()).describe('ref patterns a free trigger may use, e.g. feature/*'),
+  reason: z.string().optional().describe('why not, e.g. dispatched by the release flow'),
+});
+export type LaneFreeTrigger = z.infer<typeof LaneFreeTrigger>;
 
 export const LaneView = z.object({
   id: z.string().describe('catalog lane id, PL-xx'),
@@ -73,6 +80,7 @@ export const LaneView = z.object({
   workflows: z.array(z.string()).describe('WF ids'),
   /** Drill lanes with a schedule only. */
   drill: DrillView.optional(),
+  freeTrigger: LaneFreeTrigger,
 });
 export type LaneView = z.infer<typeof LaneView>;
 

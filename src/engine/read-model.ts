@@ -28,6 +28,8 @@ import type {
   FreezeView,
 } from '../contract/views.ts';
 import type { Store } from '../store/store.ts';
+import { runsCountingFor } from './load-release-state.ts';
+import { freeTrigger } from '../core/policy.ts';
 
 /** How many recent runs per workflow the status looks at (newest first; index-backed, flat with history). */
 const RECENT_RUNS_PER_WORKFLOW = 50;
@@ -76,7 +78,12 @@ export class ReadModel {
   }
 
   private laneCandidates(lane: Lane, snap: Snapshot): RunRecord[] {
-    return lane.run_by.flatMap((b) => snap.runsByWorkflow.get(b.workflow) ?? []);
+    // Only runs that count for the lane (repository, event, branch policy): a PR run greens no main lane.
+    return runsCountingFor(
+      this.catalog,
+      lane.id,
+      lane.run_by.flatMap((b) => snap.runsByWorkflow.get(b.workflow) ?? []),
+    );
   }
 
   /** Scheduled drills from the snapshot's runs (issue 15): next due, missed after, state. */
@@ -129,6 +136,7 @@ export class ReadModel {
       lastRunUrl: st.lastRun?.htmlUrl ?? null,
       workflows: [...new Set(lane.run_by.map((b) => b.workflow))],
       ...(drill ? { drill } : {}),
+      freeTrigger: freeTrigger(this.catalog, lane),
     };
   }
 

@@ -14,6 +14,8 @@ import type {
   TriggerRequest,
 } from '../contract/requests.ts';
 import type { EvidenceResult, TriggerResult } from '../contract/results.ts';
+import type { CreatedToken, TokenList, TokenView } from '../contract/results.ts';
+import type { CreateTokenRequest } from '../contract/requests.ts';
 import type { ReadModel } from '../engine/read-model.ts';
 import type { ResourceLimits } from '../resource-limits.ts';
 import type { ActionsIdentity, OidcVerification } from '../github/actions-oidc.ts';
@@ -99,6 +101,15 @@ export interface AppDeps {
   signin?: SigninConfig;
   /** The URL people open Lanes at (Origin checks, the OAuth redirect_uri). */
   publicUrl?: string | undefined;
+  /** Token management (admin): src/engine/actions/manage-token.ts. */
+  tokens: TokenActions;
+}
+
+/** The token management calls the routes make. */
+export interface TokenActions {
+  list(actor: ApiActor): Promise<Outcome<TokenList>>;
+  create(actor: ApiActor, input: CreateTokenRequest): Promise<Outcome<CreatedToken>>;
+  revoke(actor: ApiActor, id: string): Promise<Outcome<TokenView>>;
 }
 
 export type AppEnv = { Variables: { principal: Principal | undefined; requestId: string } };

@@ -26,6 +26,7 @@ import { releaseRoutes } from './routes/releases.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { effectRoutes } from './routes/effects.ts';
+import { tokenRoutes } from './routes/tokens.ts';
 import { securityHeaders } from './security-headers.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { signinRoutes } from './routes/signin.ts';
@@ -136,6 +137,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', gateStepReadRoutes(deps.gateSteps));
   app.route('/', sessionRoutes(Boolean(deps.sessions && deps.signin?.clientId && deps.signin.clientSecret)));
   app.route('/', effectRoutes(deps.engine));
+  app.route('/', tokenRoutes(deps.tokens));
 
   serveDashboard(app, deps.webDist);
   return app;

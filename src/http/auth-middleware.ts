@@ -24,6 +24,7 @@ import {
   sameSecret,
   type SessionAuthenticator,
 } from './session-auth.ts';
+import { oidcRefusalCode } from '../engine/oidc-refusal.ts';
 
 export interface OidcVerifier {
   verify(token: string): Promise<OidcVerification>;
@@ -63,7 +64,7 @@ export function authenticate(deps: {
     const oidcRoute = c.req.method === 'POST' && c.req.path === API.reportEvidence.path;
     if (raw && oidcRoute && deps.oidc && looksLikeJwt(raw)) {
       const v = await deps.oidc.verify(raw);
-      if (!v.ok) throw new AppError('unauthorized', `OIDC token refused: ${v.reason}`);
+      if (!v.ok) throw new AppError(oidcRefusalCode(v.reason), `OIDC token refused: ${v.reason}`);
       c.set('principal', workflowPrincipal(v.identity));
     } else if (raw) {
       // Tokens expire on real time, whatever clock the decisions run on (the demo pins its own clock).
