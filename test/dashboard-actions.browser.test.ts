@@ -261,7 +261,7 @@ describe('dashboard actions in Chromium', () => {
     const page = await pageAs(null, 390);
     for (const [path, ready] of [
       ['/gates/RG-13', 'approve-button'],
-      ['/lanes/PL-11', 'trigger-button'],
+      ['/lanes/PL-11', 'rollback-pointer'],
       ['/releases', `release-row-${RELEASE}`],
       [`/releases/${RELEASE}`, 'rollback-open'],
     ] as const) {

@@ -12,6 +12,7 @@ import {
   resolveConnection,
   type QueryValue,
 } from './api-client.ts';
+import { humaniseTimes } from '../contract/time-format.ts';
 import { statusStyle, text, useColor, type Column } from './format-table.ts';
 import { sanitiseText, terminalLine } from './terminal-text.ts';
 
@@ -41,12 +42,14 @@ function clientFor(flags: ConnectionFlags): ApiClient {
   return new ApiClient(resolveConnection({ url: flags.server ?? flags.url, token: flags.token }));
 }
 
+/** A line for people: terminal-safe, and every ISO time in it in the one human form ("… UTC"). */
 export function out(line = ''): void {
-  process.stdout.write(`${terminalLine(line)}\n`);
+  process.stdout.write(`${humaniseTimes(terminalLine(line))}\n`);
 }
 
+/** --json: the API's answer as it is (ISO times kept), made terminal-safe. */
 export function printJson(value: unknown): void {
-  out(JSON.stringify(value, null, 2));
+  process.stdout.write(`${terminalLine(JSON.stringify(value, null, 2))}\n`);
 }
 
 /** Runs a command body; maps failures to the CLI's messages and exit codes. */

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { loadConfig, DEMO_WEBHOOK_SECRET } from '../config.ts';
+import { utcMinute } from './format-table.ts';
 import { progressBar, readDeliveries, replayDeliveries } from './replay.ts';
 import { DEMO_HISTORY, demoClock, loadDemo } from './demo-loader.ts';
 
@@ -215,7 +216,7 @@ export function registerTokenCommands(program: Command): void {
           );
           process.stdout.write(`${secret}\n`);
           process.stderr.write(
-            `token ${record.id} for ${opts.service ? `service ${opts.service}${opts.person ? ` on behalf of ${opts.person}` : ''}` : personId} (${opts.scope}${record.expiresAt ? `, expires ${record.expiresAt}` : ''}); shown once\n`,
+            `token ${record.id} for ${opts.service ? `service ${opts.service}${opts.person ? ` on behalf of ${opts.person}` : ''}` : personId} (${opts.scope}${record.expiresAt ? `, expires ${utcMinute(record.expiresAt)}` : ''}); shown once\n`,
           );
         } finally {
           await store.close();
@@ -235,7 +236,7 @@ export function registerTokenCommands(program: Command): void {
         else
           for (const t of list)
             process.stdout.write(
-              `${t.id}  ${t.personId.padEnd(10)} ${t.scope.padEnd(8)} ${t.revokedAt ? 'revoked' : t.expiresAt ? `expires ${t.expiresAt}` : 'no expiry'}  ${t.name}\n`,
+              `${t.id}  ${t.personId.padEnd(10)} ${t.scope.padEnd(8)} ${t.revokedAt ? 'revoked' : t.expiresAt ? `expires ${utcMinute(t.expiresAt)}` : 'no expiry'}  ${t.name}\n`,
             );
       } finally {
         await store.close();

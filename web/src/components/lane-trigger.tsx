@@ -5,10 +5,36 @@ import type { TriggerResult } from '../../../src/contract/results.ts';
 import type { LaneView } from '../../../src/contract/views.ts';
 import { postJson } from '../lib/api.ts';
 import { ActionButton, ActionMessage, useAction } from './action-kit.tsx';
+import { Link } from '../lib/router.tsx';
 import { Section } from './layout-parts.tsx';
 
-/** Lanes a person starts by hand; lanes after an approval or hold are started by promotion. */
-export const isTriggerable = (l: LaneView): boolean => l.triggerKind === 'manual';
+/**
+ * Lanes a person may start by hand. The server says so in `triggerable` (from its policy) when it sends
+ * it; without it, manual lanes (lanes after an approval or hold are started by promotion) except the
+ * rollback lanes, which run only through a release's roll back (on the previous good release's target,
+ * never on a free ref).
+ */
+export function isTriggerable(l: LaneView): boolean {
+  const fromServer: unknown = (l as LaneView & { triggerable?: unknown }).triggerable;
+  if (typeof fromServer === 'boolean') return fromServer;
+  return l.triggerKind === 'manual' && l.kind !== 'rollback';
+}
+
+/** A rollback lane's page: where its runs come from instead of a trigger form with a free ref. */
+export function RollbackLaneNote({ lane }: { lane: LaneView }) {
+  return (
+    <Section
+      id="trigger"
+      title="Run this lane"
+      note={`${lane.id} runs when a release is rolled back: it deploys the previous good release, on that release's commit.`}
+    >
+      <p className="empty" data-testid="rollback-pointer">
+        To roll back, open the release that failed on <Link to="/releases">Releases</Link> and use{' '}
+        <strong>Roll back</strong> (it asks for a reason, an incident and an owner).
+      </p>
+    </Section>
+  );
+}
 
 /** "trigger:PL-06:WF-05:2026-…" → "WF-05" */
 const workflowOf = (key: string): string => key.split(':')[2] ?? key;

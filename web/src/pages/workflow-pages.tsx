@@ -151,7 +151,16 @@ export function WorkflowPage({ id }: { id: string }) {
   const snap = useApi<WorkflowDetail>(`/workflows/${encodeURIComponent(id)}`);
   useTitle(id);
   return (
-    <LoadState snap={snap} what={`workflow ${id}`} missing={<>Workflow {id} is not in the catalog.</>}>
+    <LoadState
+      snap={snap}
+      what={`workflow ${id}`}
+      missing={<>Workflow {id} is not in the catalog.</>}
+      page={{
+        kicker: <Link to="/workflows">Workflow catalog</Link>,
+        title: `Workflow ${id}`,
+        notFound: 'Workflow not found',
+      }}
+    >
       {(w) => (
         <>
           <PageHeader
