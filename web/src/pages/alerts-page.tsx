@@ -133,9 +133,13 @@ export function AlertsPage() {
                     key: 'status',
                     label: 'State',
                     role: 'status',
-                    render: (r) => <StatusPill status={r.status} small testId={`alert-state-${r.id}`} />,
+                    render: (r) => (
+                      <span className="pill-stack">
+                        <StatusPill status={r.status} small testId={`alert-state-${r.id}`} />
+                        <StatusPill status={r.severity} small />
+                      </span>
+                    ),
                   },
-                  { key: 'severity', label: 'Severity' },
                   { key: 'count', label: 'Count', className: 'num' },
                   { key: 'firstAt', label: 'First seen', className: 'nowrap' },
                   { key: 'lastAt', label: 'Last seen', className: 'nowrap' },
