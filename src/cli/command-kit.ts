@@ -30,9 +30,9 @@ export function usageExit(err: CommanderError): never {
   process.exit(err.exitCode === 0 ? 0 : 2);
 }
 
-export function withConnection(cmd: Command, urlFlag: '--url' | '--server' = '--url'): Command {
+export function withConnection(cmd: Command): Command {
   return cmd
-    .option(`${urlFlag} <url>`, `Lanes server URL (LANES_URL, default ${DEFAULT_URL})`)
+    .option('--url <url>', `Lanes server URL (LANES_URL, default ${DEFAULT_URL})`)
     .option('--token <token>', 'API token (LANES_TOKEN)')
     .option('--json', 'print the API response as JSON')
     .exitOverride(usageExit);
