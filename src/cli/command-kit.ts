@@ -67,7 +67,9 @@ export async function run(
 
 export function reportFailure(e: unknown, client: ApiClient, json: boolean): number {
   if (e instanceof ApiRequestError) {
-    const lines = [`lanes: ${e.code}: ${e.message}`, ...detailLines(e.details)].map(sanitiseText);
+    const lines = [`lanes: ${e.code}: ${e.message}`, ...detailLines(e.details)].map((l) =>
+      humaniseTimes(sanitiseText(l)),
+    );
     if (e.status === 401 && !client.connection.token)
       lines.push('lanes: hint: pass --token or set LANES_TOKEN');
     process.stderr.write(`${lines.join('\n')}\n`);
