@@ -18,6 +18,7 @@ import type { ReleaseEngine } from './engine/release-engine.ts';
 import type { TimerWorker } from './engine/timer-worker.ts';
 import { createApp, type AppEnv } from './http/app.ts';
 import { TokenAuthenticator } from './http/auth.ts';
+import { SessionAuthenticator } from './http/session-auth.ts';
 import { ActionsOidcVerifier } from './github/actions-oidc.ts';
 import { ChangeHub } from './http/live/change-hub.ts';
 import { Metrics } from './http/metrics.ts';
@@ -144,6 +145,17 @@ export async function startLanes(
     limits,
     reconcile: reconciler ? () => reconciler.runOnce() : undefined,
     gateSteps: gateStepActions(engine.ctx, config),
+    sessions: new SessionAuthenticator(store, catalog),
+    publicUrl: config.publicUrl,
+    signin: {
+      clientId: config.githubClientId,
+      clientSecret: config.githubClientSecret,
+      githubWebUrl: config.githubWebUrl,
+      githubApiUrl: config.githubApiUrl,
+      publicUrl: config.publicUrl,
+      sessionTtlHours: config.sessionTtlHours,
+      cookieSecure: config.cookieSecure,
+    },
   });
   if (config.workers === 'all') {
     await lanesEngine.start();

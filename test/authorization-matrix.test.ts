@@ -88,6 +88,8 @@ const MATRIX: Record<RouteName, Row> = {
   deliveries: { path: '/api/v1/deliveries?status=ignored', rightSeat: 'hana', status: READ_OK },
   freezes: { path: '/api/v1/freezes', rightSeat: 'hana', status: READ_OK },
   gateSteps: { path: '/api/v1/gate-steps', rightSeat: 'hana', status: READ_OK },
+  // who is signed in: every token answers itself; nobody signed in is 401 even with open reads
+  session: { path: '/api/v1/session', rightSeat: 'hana', status: READ_OK },
   askGateStep: {
     path: '/api/v1/gate-steps',
     body: { lane: 'PL-08' },
@@ -105,6 +107,11 @@ const MATRIX: Record<RouteName, Row> = {
     body: { check: 'report success', outcome: 'passed', sha: 'c0ffee0000000000000000000000000000000009' },
     rightSeat: 'hana', // SEAT-RELEASE is a declared source of `report success`
     status: { ...UNAUTH, read: 403, rightSeat: 201, otherSeat: 403, service: 403, admin: 403 },
+  },
+  releaseTimeline: {
+    path: '/api/v1/releases/rel-none/timeline',
+    rightSeat: 'hana',
+    status: { ...UNAUTH, read: 404, rightSeat: 404, otherSeat: 404, service: 404, admin: 404 },
   },
 };
 

@@ -6,14 +6,19 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { demoClock, loadDemo } from '../src/cli/demo-loader.ts';
 import { issueToken } from '../src/http/auth.ts';
+import { startSession } from '../src/http/session-auth.ts';
 import type { GateView, Overview } from '../src/contract/views.ts';
 import type { AlertView } from '../src/contract/views.ts';
 import type { LanesProcess } from '../src/server.ts';
 import { SECRET, startTestLanes } from './helpers/lanes-harness.ts';
 import { launchChromium } from './helpers/chromium.ts';
+
+/** The 401 of the dashboard's "who is signed in" probe while nobody is (expected on anonymous pages). */
+const nobodySignedIn = (m: ConsoleMessage): boolean =>
+  /status of 401/.test(m.text()) && new URL(m.location().url).pathname === '/api/v1/session';
 
 const OUT = 'test-results';
 const RELEASE = 'rel-v1.4.0';
@@ -31,22 +36,31 @@ describe('dashboard actions in Chromium', () => {
     return (await res.json()) as T;
   };
 
-  /** A fresh browser profile; with a token in localStorage when `as` is given. */
+  /** A fresh browser profile; signed in as `as` (a session cookie, as Sign in with GitHub leaves) when given. */
   async function pageAs(as: string | null, width = 1280): Promise<Page> {
     const ctx = await browser.newContext({ viewport: { width, height: 900 } });
     contexts.push(ctx);
     if (as) {
-      const token = tokens[as];
-      assert.ok(token, `token for ${as}`);
-      await ctx.addInitScript((t) => window.localStorage.setItem('lanes-token', t), token);
+      const s = await startSession(lanes.store, { login: as, now: new Date(), ttlHours: 1 });
+      await ctx.addCookies([
+        { name: 'lanes_session', value: s.sessionId, url: lanes.url, httpOnly: true, sameSite: 'Lax' },
+      ]);
     }
     const page = await ctx.newPage();
     page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
+      // an anonymous page asks GET /api/v1/session who is signed in: nobody is a 401, not an error
+      if (m.type() === 'error' && !nobodySignedIn(m)) consoleErrors.push(m.text());
     });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     return page;
   }
+
+  /** Whether any localStorage or sessionStorage value holds `secret`. */
+  const storedAnywhere = (page: Page, secret: string): Promise<boolean> =>
+    page.evaluate(
+      (t) => [...Object.values(localStorage), ...Object.values(sessionStorage)].some((v) => v.includes(t)),
+      secret,
+    );
 
   const textOf = async (page: Page, testId: string): Promise<string> =>
     ((await page.getByTestId(testId).textContent()) ?? '').trim();
@@ -136,7 +150,8 @@ describe('dashboard actions in Chromium', () => {
       'hana is not a member of SEAT-PRODUCT, which owns RG-10',
     );
     assert.equal(await page.getByTestId('signin-form').count(), 0);
-    assert.equal(await page.evaluate(() => window.localStorage.getItem('lanes-token')), tokens.hana);
+    // the token is held in the page's memory only
+    assert.equal(await storedAnywhere(page, tokens.hana ?? 'x'), false);
     // the button is usable again (not stuck in flight) and the gate is unchanged
     assert.equal(await page.getByTestId('approve-button').isEnabled(), true);
     assert.equal(await textOf(page, 'gate-detail-state'), 'pending');
@@ -283,7 +298,7 @@ describe('dashboard actions in Chromium', () => {
     // cancel: no token stored, the button is back
     await page.getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await page.getByTestId('signin-form').count(), 0);
-    assert.equal(await page.evaluate(() => window.localStorage.getItem('lanes-token')), null);
+    assert.equal(await storedAnywhere(page, 'lanes_'), false);
   });
 
   it('has no console errors other than the expected refusals', async () => {

@@ -42,6 +42,8 @@ import {
 import { GateStepRequest, GateStepsQuery } from './requests.ts';
 import { GateStepList } from './results.ts';
 import { GateStepView } from './views.ts';
+import { ReleaseTimeline } from './views.ts';
+import { SessionView } from './views.ts';
 
 export type Scope = 'read' | 'operate' | 'admin';
 
@@ -170,6 +172,16 @@ export const API = {
     '/api/v1/catalog/versions',
     'Catalog versions this store accepted, newest first (the first is the active one)',
     CatalogVersionList,
+  ),
+  releaseTimeline: get(
+    '/api/v1/releases/{id}/timeline',
+    'A release’s decisions, effects, approvals, runs, protection answers and alerts, oldest first',
+    ReleaseTimeline,
+  ),
+  session: get(
+    '/api/v1/session',
+    'Who is signed in (the session cookie or the Bearer token) and, for a session, its CSRF token; 401 when nobody',
+    SessionView,
   ),
 } as const satisfies Record<string, RouteSpec>;
 

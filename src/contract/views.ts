@@ -196,6 +196,26 @@ export const ActionAnswer = z.object({
 });
 export type ActionAnswer = z.infer<typeof ActionAnswer>;
 
+/** A release's change summary: the commits GitHub's compare API lists since the last production release. */
+export const ChangeSummaryView = z.object({
+  status: z
+    .enum(['first_release', 'same_commit', 'pending', 'fetched', 'failed'])
+    .describe('first_release: nothing reached production before; pending: the compare is in the outbox'),
+  base: nullable(z.object({ releaseId: z.string(), version: z.string(), sha: z.string() })),
+  totalCommits: z.number().int().describe('commits GitHub counted (the list keeps the newest 50)'),
+  commits: z.array(
+    z.object({
+      sha: z.string(),
+      author: nullable(z.string()).describe('GitHub login (or the commit author name)'),
+      message: z.string().describe('first line, bounded'),
+      url: nullable(z.string()),
+    }),
+  ),
+  /** Lines the caller gave when creating the release. */
+  lines: z.array(z.string()),
+});
+export type ChangeSummaryView = z.infer<typeof ChangeSummaryView>;
+
 export const ReleaseView = z.object({
   id: z.string(),
   version: z.string(),
@@ -242,6 +262,8 @@ export const ReleaseView = z.object({
     .optional(),
   /** Runs GitHub failed because their deployment was rejected: not counted for the lane. */
   rejectedRuns: z.array(z.object({ lane: z.string(), runIds: z.array(z.number().int()) })).optional(),
+  /** The change summary from GitHub (issue 11); absent only from views built before it existed. */
+  commits: ChangeSummaryView.optional(),
 });
 export type ReleaseView = z.infer<typeof ReleaseView>;
 
@@ -352,3 +374,35 @@ export const GateStepView = z.object({
   decidedAt: nullable(time),
 });
 export type GateStepView = z.infer<typeof GateStepView>;
+
+/** One entry of a release's timeline (GET /api/v1/releases/{id}/timeline). */
+export const TimelineEntry = z.object({
+  at: time,
+  kind: z
+    .enum(['decision', 'effect', 'approval', 'run', 'alert', 'protection'])
+    .describe('decision: an audit entry; effect: an outbox row; protection: a protection request or answer'),
+  who: z.string().describe('person, token, "github" or "system"'),
+  summary: z.string(),
+  /** Ids to follow: release, gate, lane, run, alert, effect, audit. */
+  links: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+export const ReleaseTimeline = z.object({
+  releaseId: z.string(),
+  version: z.string(),
+  entries: z.array(TimelineEntry).describe('oldest first'),
+  truncated: z.boolean().describe('true when a source held more rows than the timeline reads'),
+});
+export type ReleaseTimeline = z.infer<typeof ReleaseTimeline>;
+/** Who the dashboard (or a token) is signed in as: GET /api/v1/session. */
+export const SessionView = z.object({
+  via: z.enum(['session', 'token']).describe('the session cookie (Sign in with GitHub) or a Bearer token'),
+  login: nullable(z.string()).describe('the GitHub login of a session; null for a token'),
+  person: z.string().describe('the catalog person acting'),
+  seats: z.array(z.string()),
+  scopes: z.array(z.enum(['read', 'operate', 'admin'])),
+  csrfToken: nullable(z.string()).describe('send as X-CSRF-Token on every state change with the cookie'),
+  expiresAt: nullable(time),
+});
+export type SessionView = z.infer<typeof SessionView>;

@@ -11,6 +11,7 @@ import { GitHubClient } from '../github/github-client.ts';
 import { ReconcileClient } from '../github/reconcile-client.ts';
 import type { Store } from '../store/store.ts';
 import { AlertNotifier } from './alert-notifier.ts';
+import { compareHandlers } from './change-summary.ts';
 import { DeliveryApplier } from './apply-delivery.ts';
 import { InboxWorker } from './inbox-worker.ts';
 import { alertHandlers, githubHandlers, OutboxWorker, type OutboxHandlers } from './outbox-worker.ts';
@@ -91,6 +92,7 @@ export class LanesEngine {
     const handlers: OutboxHandlers = {
       ...alertHandlers(new AlertNotifier({ log })),
       ...(gh ? githubHandlers(gh) : notConfigured()),
+      ...compareHandlers(this.releases.ctx, gh ? new ReconcileClient(gh) : undefined),
     };
     this.reconcileIntervalS = opts.reconcileIntervalS ?? 0;
     this.reconciler = gh

@@ -21,6 +21,8 @@ import type { Actor, EngineContext } from './engine-context.ts';
 import { reevaluateAll, reevaluateCommits, reevaluateRelease } from './evaluate-release.ts';
 import { currentRelease, findRelease, loadReleaseState } from './load-release-state.ts';
 import { currentGateViews, listAlertViews, listReleaseViews, releaseView } from './release-views.ts';
+import { releaseTimeline } from './release-timeline.ts';
+import type { ReleaseTimeline } from '../contract/views.ts';
 
 export type { Outcome } from '../contract/refusal.ts';
 export type { Actor, EngineContext } from './engine-context.ts';
@@ -87,6 +89,11 @@ export class ReleaseEngine {
 
   openAlertCount(): Promise<number> {
     return this.ctx.store.countOpenAlerts();
+  }
+
+  /** Every decision, effect, approval, run, protection answer and alert of the release, in time order. */
+  releaseTimeline(rec: ReleaseRecord): Promise<ReleaseTimeline> {
+    return releaseTimeline(this.ctx, rec);
   }
 
   // ---------- actions ----------

@@ -8,6 +8,7 @@ import type { AlertRecord, ReleaseRecord } from '../store/store.ts';
 import type { AlertView, GateView, ReleaseView } from '../contract/views.ts';
 import { nowIso, type EngineContext } from './engine-context.ts';
 import { currentRelease, loadReleaseState } from './load-release-state.ts';
+import { changeSummaryView } from './change-summary.ts';
 
 export function toGateView(g: GateEvaluation, releaseId: string): GateView {
   return {
@@ -118,6 +119,7 @@ export async function releaseView(ctx: EngineContext, rec: ReleaseRecord): Promi
       expiresAt: overrideExpiresAt(catalog, o),
     })),
     rejectedRuns: Object.entries(state.rejectedRuns ?? {}).map(([lane, runIds]) => ({ lane, runIds })),
+    commits: await changeSummaryView(ctx, rec),
   };
 }
 

@@ -305,6 +305,8 @@ export interface Database {
   sessions: SessionsTable;
   reconcile_state: ReconcileStateTable;
   gate_steps: GateStepsTable;
+  release_compares: ReleaseComparesTable;
+  release_commits: ReleaseCommitsTable;
 }
 
 export interface GateStepsTable {
@@ -325,4 +327,21 @@ export interface GateStepsTable {
   waiting_for: JsonText;
   requested_at: IsoText;
   decided_at: IsoText | null;
+}
+
+export interface ReleaseComparesTable {
+  release_id: string; // primary key: one compare per release
+  base_sha: string;
+  head_sha: string;
+  total_commits: number;
+  fetched_at: IsoText;
+}
+
+export interface ReleaseCommitsTable {
+  release_id: string; // primary key (release_id, position)
+  position: number; // GitHub's order, oldest first, from 0
+  sha: string;
+  author_login: string | null;
+  message: string; // first line, bounded
+  url: string | null;
 }

@@ -27,6 +27,7 @@ import { tokenReads, tokenWrites } from './repos/tokens.ts';
 import { catalogVersionReads, catalogVersionStore } from './repos/catalog-versions.ts';
 import { reconcileStateStore } from './repos/reconcile-state.ts';
 import { sessionStore } from './repos/sessions.ts';
+import { releaseCommitReads, releaseCommitWrites } from './repos/release-commits.ts';
 import type {
   NotifyChannel,
   Store,
@@ -64,6 +65,7 @@ export function transactionOver(db: Db, dialect: StoreDialect): StoreTx {
     ...engineStateWrites(ctx),
     ...gateStepWrites(ctx),
     getGateStep: gateStepReads(ctx).getGateStep,
+    ...releaseCommitWrites(ctx),
   };
 }
 
@@ -79,6 +81,7 @@ function readsOver(ctx: ReadCtx): StoreReads {
     ...gateReads(ctx),
     ...alertReads(ctx),
     ...gateStepReads(ctx),
+    ...releaseCommitReads(ctx),
   };
 }
 

@@ -289,6 +289,8 @@ export interface StoreTx {
   insertGateStep(g: GateStepRecord): Promise<'inserted' | 'exists'>;
   decideGateStepRow(k: GateStepKey, o: GateStepOutcome, decidedAt: string | null): Promise<boolean>;
   getGateStep(k: GateStepKey): Promise<GateStepRecord | undefined>;
+  // a release's change summary (repos/release-commits.ts): written once; a second save is 'exists'
+  saveReleaseCompare(c: ReleaseCompareRecord): Promise<'saved' | 'exists'>;
 }
 
 /** Reads, on the pool (PostgreSQL) or the one connection (SQLite). */
@@ -339,6 +341,10 @@ export interface StoreReads {
   // gate-step requests (repos/gate-steps.ts)
   getGateStep(k: GateStepKey): Promise<GateStepRecord | undefined>;
   listGateSteps(filter: { runId?: number; limit?: number }): Promise<GateStepRecord[]>;
+  // a release's change summary and the outbox rows of its time (repos/release-commits.ts)
+  getReleaseCompare(releaseId: string): Promise<ReleaseCompareRecord | undefined>;
+  /** Outbox rows created at or after `since`, oldest first, with when they were created and done. */
+  listOutboxSince(filter: { since: string; limit: number }): Promise<OutboxHistoryItem[]>;
 }
 
 /** Queue operations that run their own short transaction (claims lease rows; SKIP LOCKED on PostgreSQL). */
@@ -423,4 +429,31 @@ export interface Store extends StoreReads, StoreQueues, StoreAutoCommit, StoreCo
   /** Cross-replica wake-ups (PostgreSQL LISTEN/NOTIFY; in-process on SQLite). */
   onNotify(channel: NotifyChannel, fn: () => void): () => void;
   notify(channel: NotifyChannel): Promise<void>;
+}
+
+/** One commit of a release's change summary, in GitHub's order (oldest first). */
+export interface ReleaseCommitRecord {
+  position: number;
+  sha: string;
+  author: string | null;
+  /** The first line of the commit message, bounded. */
+  message: string;
+  url: string | null;
+}
+
+/** What GitHub's compare answered for a release: base (previous production release) ... head (the release). */
+export interface ReleaseCompareRecord {
+  releaseId: string;
+  baseSha: string;
+  headSha: string;
+  /** Commits GitHub counted; more than `commits` holds when the list was bounded. */
+  totalCommits: number;
+  fetchedAt: string;
+  commits: ReleaseCommitRecord[];
+}
+
+/** An outbox row with its times, for a release's timeline. */
+export interface OutboxHistoryItem extends OutboxItem {
+  createdAt: string;
+  doneAt: string | null;
 }

@@ -4,7 +4,7 @@
 import type { ReactNode } from 'react';
 import type { Snapshot } from '../lib/api.ts';
 import { PageHeader } from './layout-parts.tsx';
-import { TokenForm } from './token-form.tsx';
+import { SignInPrompt } from './signin-prompt.tsx';
 
 export function LoadState<T>({
   snap,
@@ -59,7 +59,7 @@ function stateBody<T>(snap: Snapshot<T>, what: string, missing: ReactNode): Reac
         </div>
       );
     case 'error':
-      if (snap.error?.status === 401) return <TokenForm message={snap.error.message} />;
+      if (snap.error?.status === 401) return <SignInPrompt message={snap.error.message} />;
       return (
         <div className="notice notice-bad" role="alert" data-testid="state-error">
           Could not load {what}: {snap.error?.message ?? 'unknown error'}

@@ -2,11 +2,13 @@
 // read as ReleaseView from the contract. Until a server has the release API, both pages say so.
 import type { ReleaseList } from '../../../src/contract/results.ts';
 import type { GateView, Overview, ReleaseView } from '../../../src/contract/views.ts';
+import { ChangeSummary } from '../components/change-summary.tsx';
 import { GateTable } from '../components/gate-table.tsx';
 import { Cell, GenericTable } from '../components/generic-table.tsx';
 import { Empty, Facts, PageHeader, Section } from '../components/layout-parts.tsx';
 import { LoadState } from '../components/load-state.tsx';
 import { canPromote, canRollback, PromoteAction, RollbackAction } from '../components/release-actions.tsx';
+import { ReleaseTimeline } from '../components/release-timeline.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { TimeText } from '../components/time-text.tsx';
 import { useApi } from '../lib/api.ts';
@@ -202,6 +204,8 @@ export function ReleasePage({ id }: { id: string }) {
 
             <ReleaseActions r={r} />
 
+            <ChangeSummary release={r} />
+
             <Section
               id="release-flow"
               title="Promotion flow"
@@ -285,6 +289,8 @@ export function ReleasePage({ id }: { id: string }) {
                 <Empty>No approvals yet.</Empty>
               )}
             </Section>
+
+            <ReleaseTimeline id={r.id} />
 
             {manifest.length ? (
               <Section
