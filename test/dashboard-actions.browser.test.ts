@@ -307,6 +307,7 @@ describe('dashboard actions in Chromium', () => {
     for (const [path, ready] of [
       ['/gates/RG-13', 'approve-button'],
       ['/lanes/PL-01', 'trigger-button'],
+      ['/lanes/PL-11', 'rollback-pointer'],
       ['/releases', `release-row-${RELEASE}`],
       [`/releases/${RELEASE}`, 'rollback-open'],
     ] as const) {

@@ -7,6 +7,7 @@ import type { TriggerResult } from '../../../src/contract/results.ts';
 import type { LaneView } from '../../../src/contract/views.ts';
 import { postJson } from '../lib/api.ts';
 import { ActionButton, ActionMessage, useAction } from './action-kit.tsx';
+import { Link } from '../lib/router.tsx';
 import { Section } from './layout-parts.tsx';
 
 /** Lanes whose page has a trigger section: those the policy lets start by hand, and manual lanes (which
@@ -14,6 +15,22 @@ import { Section } from './layout-parts.tsx';
 export const isTriggerable = (l: LaneView): boolean => l.freeTrigger.allowed || l.triggerKind === 'manual';
 
 const isLiteral = (ref: string): boolean => !/[*?[\]{}!]/.test(ref);
+
+/** A rollback lane's page: where its runs come from instead of a trigger form with a free ref. */
+export function RollbackLaneNote({ lane }: { lane: LaneView }) {
+  return (
+    <Section
+      id="trigger"
+      title="Run this lane"
+      note={`${lane.id} runs when a release is rolled back: it deploys the previous good release, on that release's commit.`}
+    >
+      <p className="empty" data-testid="rollback-pointer">
+        To roll back, open the release that failed on <Link to="/releases">Releases</Link> and use{' '}
+        <strong>Roll back</strong> (it asks for a reason, an incident and an owner).
+      </p>
+    </Section>
+  );
+}
 
 /** "trigger:PL-06:WF-05:2026-…" → "WF-05" */
 const workflowOf = (key: string): string => key.split(':')[2] ?? key;

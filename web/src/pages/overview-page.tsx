@@ -119,7 +119,7 @@ function OverviewBody({ o }: { o: Overview }) {
             ) : null}
             {o.promotion.retain.length ? (
               <p className="retain">
-                <span className="label">retained hot</span>{' '}
+                <span className="label">kept ready for rollback</span>{' '}
                 {o.promotion.retain.map((r) => (
                   <span className="tag" key={r}>
                     {r}

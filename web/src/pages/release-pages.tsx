@@ -152,6 +152,11 @@ export function ReleasePage({ id }: { id: string }) {
       snap={snap}
       what={`release ${id}`}
       missing={<>Release {id} was not found (or releases are not available from this server yet).</>}
+      page={{
+        kicker: <Link to="/releases">Releases</Link>,
+        title: `Release ${id}`,
+        notFound: 'Release not found',
+      }}
     >
       {(r) => {
         const flow = overview.data?.promotion.flow ?? [];
