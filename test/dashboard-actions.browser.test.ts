@@ -252,7 +252,12 @@ describe('dashboard actions in Chromium', () => {
 
   it('release-flow lanes show no Trigger button, only who dispatches them (PL-06, PL-07, PL-11)', async () => {
     const page = await pageAs('hana');
-    for (const lane of ['PL-06', 'PL-07', 'PL-11']) {
+    // the rollback lane points to a release's Roll back (reason, incident, owner) instead
+    await page.goto(`${lanes.url}/lanes/PL-11`);
+    await page.getByTestId('rollback-pointer').waitFor();
+    assert.equal(await page.getByTestId('trigger-button').count(), 0, 'PL-11 has no button');
+    assert.equal(await page.getByTestId('trigger-ref').count(), 0);
+    for (const lane of ['PL-06', 'PL-07']) {
       await page.goto(`${lanes.url}/lanes/${lane}`);
       await page.getByTestId('trigger-release-flow').waitFor();
       assert.match(await textOf(page, 'trigger-release-flow'), /dispatched by the release flow/);

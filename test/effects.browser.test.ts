@@ -20,11 +20,23 @@ describe('the Effects section in Chromium', () => {
   const contexts: BrowserContext[] = [];
   const tokens: Record<string, string> = {};
 
+  /** A fresh browser profile; the token is given where the dashboard asks for it (memory only). */
   async function pageAs(token: string): Promise<Page> {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     contexts.push(ctx);
-    await ctx.addInitScript((t) => window.localStorage.setItem('lanes-token', t), token);
-    return ctx.newPage();
+    const page = await ctx.newPage();
+    tokenOf.set(page, token);
+    return page;
+  }
+  const tokenOf = new WeakMap<Page, string>();
+
+  /** Clicks Retry; the first action of a page without a session asks for a token, then goes on. */
+  async function clickRetry(page: Page): Promise<void> {
+    await page.getByTestId(`effect-retry-button-${deadId}`).click();
+    const form = page.getByTestId('signin-form');
+    await form.waitFor({ timeout: 10_000 });
+    await page.getByTestId('signin-token').fill(tokenOf.get(page) ?? '');
+    await form.locator('button[type=submit]').click();
   }
 
   before(async () => {
@@ -63,7 +75,7 @@ describe('the Effects section in Chromium', () => {
     assert.equal(await page.getByTestId(`effect-state-${deadId}`).getAttribute('data-status'), 'dead');
     const rows = await section.locator('tbody tr').count();
     assert.ok(rows >= 1);
-    await page.getByTestId(`effect-retry-button-${deadId}`).click();
+    await clickRetry(page);
     const msg = page.getByTestId(`effect-retry-result-${deadId}`);
     await msg.waitFor({ timeout: 10_000 });
     assert.equal(await msg.getAttribute('data-code'), 'insufficient_scope');
@@ -73,7 +85,7 @@ describe('the Effects section in Chromium', () => {
   it('an admin’s retry re-queues it with the same key; the pill leaves dead', async () => {
     const page = await pageAs(tokens.admin ?? '');
     await page.goto(`${lanes.url}/releases/${RELEASE}`);
-    await page.getByTestId(`effect-retry-button-${deadId}`).click();
+    await clickRetry(page);
     await page.waitForFunction(
       (id) =>
         document.querySelector(`[data-testid="effect-state-${id}"]`)?.getAttribute('data-status') !== 'dead',

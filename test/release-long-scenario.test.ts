@@ -12,6 +12,14 @@ import type { EffectView } from '../src/contract/views.ts';
 import { STORE_KINDS, sendDelivery, workflowRunPayload } from './helpers/lanes-harness.ts';
 import { sendGreenStaging, sendProtectionRequest, sendRun } from './helpers/github-events.ts';
 import { releaseHarness, type ReleaseHarness } from './helpers/release-harness.ts';
+import { compareResponder } from './helpers/fake-compare.ts';
+
+// GitHub's compare for the change summary of each release (the commits between the two releases).
+const compare = compareResponder([
+  { sha: 'c0ffee0000000000000000000000000000000050', message: 'start', login: 'hana' },
+  { sha: 'c0ffee0000000000000000000000000000000051', message: 'the baseline', login: 'hana' },
+  { sha: 'c0ffee0000000000000000000000000000000052', message: 'the change', login: 'elena' },
+]);
 
 const BASE_SHA = 'c0ffee0000000000000000000000000000000051';
 const SHA = 'c0ffee0000000000000000000000000000000052';
@@ -85,6 +93,7 @@ for (const kind of STORE_KINDS) {
 
     before(async () => {
       h = await releaseHarness(kind, T0);
+      h.github.setResponder(compare);
       await sendGreenStaging(h.lanes.url, BASE_SHA, '2026-04-06T06:00:00Z');
       await sendGreenStaging(h.lanes.url, SHA, '2026-04-06T07:00:00Z');
       await h.settle();
@@ -230,7 +239,7 @@ for (const kind of STORE_KINDS) {
       h.github.setResponder((c) =>
         c.path.endsWith('/release-prod-ops.yml/dispatches')
           ? { status: 503, body: { message: 'unavailable' } }
-          : undefined,
+          : compare(c),
       );
       assert.equal((await h.api('ivan', 'POST', '/api/v1/gates/RG-07/approve', { release: ID })).status, 200);
       assert.equal(
@@ -269,7 +278,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('an admin re-sends it: GitHub receives it exactly once more, same effect_id; the alert resolves', async () => {
-      h.github.setResponder(undefined);
+      h.github.setResponder(compare);
       const retried = await h.api('admin:jonas', 'POST', `/api/v1/effects/${deadEffect.id}/retry`, {
         comment: 'GitHub is back',
       });

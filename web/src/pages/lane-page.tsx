@@ -83,10 +83,10 @@ export function LanePage({ id }: { id: string }) {
             />
           </PageHeader>
 
-          {isTriggerable(l) ? (
-            <LaneTrigger lane={l} />
-          ) : l.kind === 'rollback' ? (
+          {l.kind === 'rollback' && !l.freeTrigger.allowed ? (
             <RollbackLaneNote lane={l} />
+          ) : isTriggerable(l) ? (
+            <LaneTrigger lane={l} />
           ) : null}
           <LaneDrillPanel drill={l.drill} />
 
