@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import { formatCatalogError, loadCatalogFile, parseCatalog } from './catalog/load-catalog.ts';
 import { acceptCatalogVersion } from './engine/catalog-versions.ts';
+import { CatalogHolder } from './engine/catalog-holder.ts';
 import type { Catalog } from './core/catalog-model.ts';
 import type { Config } from './config.ts';
 import { LanesEngine } from './engine/lanes-engine.ts';
@@ -34,7 +35,9 @@ export interface LanesProcess {
   url: string;
   port: number;
   store: Store;
-  catalog: Catalog;
+  /** The catalog current now (it changes when a new version from Git is accepted). */
+  readonly catalog: Catalog;
+  catalogs: CatalogHolder;
   worker: InboxWorker;
   outbox: OutboxWorker;
   timers: TimerWorker;
@@ -111,7 +114,9 @@ export async function startLanes(
     throw new Error(accepted.message);
   }
   const writer = new DeliveryWriter(store, { maxQueued: limits.ingestQueue });
-  const lanesEngine = new LanesEngine(store, catalog, {
+  // One holder for the process: every component reads the catalog through it, so a swap reaches them all.
+  const catalogs = new CatalogHolder(catalog, accepted.value.id);
+  const lanesEngine = new LanesEngine(store, catalogs, {
     clock,
     log,
     github: config,
@@ -132,7 +137,7 @@ export async function startLanes(
     writer,
     hub,
     metrics,
-    auth: new TokenAuthenticator(store, catalog),
+    auth: new TokenAuthenticator(store, catalogs),
     oidc: new ActionsOidcVerifier({ issuer: config.oidcIssuer, audience: config.oidcAudience }),
     log,
     secrets: config.webhookSecrets,
@@ -143,7 +148,7 @@ export async function startLanes(
     webDist: WEB_DIST,
     limits,
     reconcile: reconciler ? () => reconciler.runOnce() : undefined,
-    gateSteps: gateStepActions(engine.ctx, config),
+    gateSteps: gateStepActions(() => engine.ctx, config),
   });
   if (config.workers === 'all') {
     await lanesEngine.start();
@@ -173,7 +178,10 @@ export async function startLanes(
     url,
     port,
     store,
-    catalog,
+    get catalog() {
+      return catalogs.current().catalog;
+    },
+    catalogs,
     worker,
     outbox,
     timers,

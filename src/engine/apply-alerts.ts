@@ -62,6 +62,7 @@ export async function applyAlerts(
       touched = true;
       await tx.appendAudit(
         auditEntry({
+          catalogVersion: ctx.catalogVersion,
           at: now,
           actor,
           action: 'alert.auto_resolved',
@@ -93,6 +94,7 @@ export async function applyAlerts(
     touched = true;
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: now,
         actor,
         action: created ? 'alert.raised' : 'alert.repeated',

@@ -5,6 +5,7 @@
 // and changes nothing (core `repositoryKnown`). Evidence GitHub reports (a job or check run) is kept only
 // from the sources the catalog allows for the check (core `mayReportEvidence`), with its provenance.
 import type { Catalog } from '../core/catalog-model.ts';
+import { holderOf, type CatalogHolder } from './catalog-holder.ts';
 import type { NormalisedFact } from '../core/run-model.ts';
 import { authorityOf, mayReportEvidence, type EvidenceClaim } from '../core/evidence-provenance.ts';
 import { repositoryKnown } from '../core/run-scope.ts';
@@ -24,13 +25,27 @@ export interface ApplyOutcome {
 }
 
 export class DeliveryApplier {
-  private readonly resolveWorkflow: ReturnType<typeof makeWorkflowResolver>;
+  private readonly catalogs: CatalogHolder;
+  private resolver: { catalog: Catalog; resolve: ReturnType<typeof makeWorkflowResolver> } | undefined;
 
   constructor(
     private readonly store: Store,
-    private readonly catalog: Catalog,
+    catalog: Catalog | CatalogHolder,
   ) {
-    this.resolveWorkflow = makeWorkflowResolver(catalog);
+    this.catalogs = holderOf(catalog);
+  }
+
+  /** The process's current catalog (src/engine/catalog-holder.ts). */
+  private get catalog(): Catalog {
+    return this.catalogs.current().catalog;
+  }
+
+  /** The workflow resolver of the current catalog, rebuilt once after a swap. */
+  private get resolveWorkflow(): ReturnType<typeof makeWorkflowResolver> {
+    const catalog = this.catalog;
+    if (this.resolver?.catalog !== catalog)
+      this.resolver = { catalog, resolve: makeWorkflowResolver(catalog) };
+    return this.resolver.resolve;
   }
 
   async apply(d: Delivery, now: string): Promise<ApplyOutcome> {

@@ -22,8 +22,11 @@ export function auditEntry(e: {
   object: AuditObject;
   reason?: string | null;
   data?: unknown;
+  /** The catalog version the decision was taken with (EngineContext.catalogVersion). */
+  catalogVersion?: number | null | undefined;
 }): AuditEvent {
   return {
+    catalogVersion: e.catalogVersion ?? null,
     at: e.at,
     actor: e.actor,
     action: e.action,

@@ -121,6 +121,7 @@ export async function reevaluateRelease(
       if (!before || before.state !== g.state) {
         await tx.appendAudit(
           auditEntry({
+            catalogVersion: ctx.catalogVersion,
             at: now,
             actor,
             action: `gate.${g.state}`,
@@ -138,6 +139,7 @@ export async function reevaluateRelease(
       touched = true;
       await tx.appendAudit(
         auditEntry({
+          catalogVersion: ctx.catalogVersion,
           at: now,
           actor,
           action: `effect.${e.kind}`,
@@ -171,6 +173,7 @@ export async function reevaluateRelease(
       await tx.updateRelease(rec.id, { state: newState, updatedAt: now });
       await tx.appendAudit(
         auditEntry({
+          catalogVersion: ctx.catalogVersion,
           at: now,
           actor,
           action: `release.${newState}`,
@@ -192,6 +195,7 @@ export async function reevaluateRelease(
         await tx.updateRelease(older.id, { state: toStoredState(t.to), updatedAt: now });
         await tx.appendAudit(
           auditEntry({
+            catalogVersion: ctx.catalogVersion,
             at: now,
             actor,
             action: 'release.superseded',

@@ -11,6 +11,7 @@ import { GitHubClient } from '../github/github-client.ts';
 import { ReconcileClient } from '../github/reconcile-client.ts';
 import type { Store } from '../store/store.ts';
 import { AlertNotifier } from './alert-notifier.ts';
+import { holderOf, type CatalogHolder } from './catalog-holder.ts';
 import { DeliveryApplier } from './apply-delivery.ts';
 import { InboxWorker } from './inbox-worker.ts';
 import { alertHandlers, githubHandlers, OutboxWorker, type OutboxHandlers } from './outbox-worker.ts';
@@ -56,13 +57,18 @@ export class LanesEngine {
   private readonly log: Logger;
   private readonly reconcileIntervalS: number;
 
+  /** The one catalog holder every component reads (src/engine/catalog-holder.ts). */
+  readonly catalogs: CatalogHolder;
+
   constructor(
     private readonly store: Store,
-    catalog: Catalog,
+    catalogOrHolder: Catalog | CatalogHolder,
     opts: LanesEngineOptions,
   ) {
     const { clock, log } = opts;
     this.log = log;
+    const catalog = holderOf(catalogOrHolder);
+    this.catalogs = catalog;
     this.releases = new ReleaseEngine(store, catalog, clock, {
       ...(opts.alertRouteUrl ? { alertRouteUrl: opts.alertRouteUrl } : {}),
       ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
@@ -94,7 +100,7 @@ export class LanesEngine {
     };
     this.reconcileIntervalS = opts.reconcileIntervalS ?? 0;
     this.reconciler = gh
-      ? new Reconciler(store, () => catalog, new ReconcileClient(gh), {
+      ? new Reconciler(store, () => catalog.current().catalog, new ReconcileClient(gh), {
           clock,
           log,
           asApp: Boolean(opts.github.githubAppId && opts.github.githubAppPrivateKey),

@@ -178,6 +178,8 @@ export interface AuditTable {
   object_id: string;
   reason: string | null;
   data: JsonText;
+  /** 0012: the catalog version that decided the entry. */
+  catalog_version: number | null;
 }
 
 export interface OutboxTable {
@@ -260,6 +262,10 @@ export interface CatalogVersionsTable {
   commit_sha: string | null;
   body: string;
   loaded_at: IsoText;
+  /** 0012: accepted | rejected. */
+  status: Generated<string>;
+  /** 0012: a rejected version's errors (JSON array of file:line:col strings). */
+  errors: string | null;
 }
 
 /** A dashboard session (0005): hashes only. */

@@ -19,6 +19,7 @@ import { ignoredReasons } from './migration-0008-time.ts';
 import { gateSteps } from './migration-0009-gate-steps.ts';
 import { writeProbe } from './migration-0010-write-probe.ts';
 import { cleanup } from './migration-0011-cleanup.ts';
+import { catalogFromGit } from './migration-0012-catalog-from-git.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -391,6 +392,7 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0009_gate_steps': gateSteps(),
     '0010_write_probe': writeProbe(),
     '0011_cleanup': cleanup(),
+    '0012_catalog_from_git': catalogFromGit(),
   };
 }
 

@@ -70,6 +70,8 @@ export interface AuditEvent {
   objectId: string;
   reason: string | null;
   data: unknown;
+  /** The catalog version the decision was taken with (0012); absent/null when no catalog decided. */
+  catalogVersion?: number | null;
 }
 
 export interface StoredAuditEvent extends AuditEvent {
@@ -349,7 +351,11 @@ export interface StoreQueues {
   /** Whether a delivery with this GUID was ever stored. */
   hasDelivery(guid: string): Promise<boolean>;
   inboxStats(): Promise<InboxStats>;
-  listDeliveries(filter: { status?: DeliveryStatus; before?: number; limit?: number }): Promise<DeliverySummary[]>;
+  listDeliveries(filter: {
+    status?: DeliveryStatus;
+    before?: number;
+    limit?: number;
+  }): Promise<DeliverySummary[]>;
   ignoredDeliveryCounts(): Promise<{ reason: string | null; count: number }[]>;
   claimOutbox(opts: { limit: number; now: string; leaseMs: number }): Promise<OutboxItem[]>;
   completeOutbox(id: number, at: string): Promise<void>;

@@ -61,6 +61,7 @@ export async function approveGate(
     await store.transaction((tx) =>
       tx.appendAudit(
         auditEntry({
+          catalogVersion: ctx.catalogVersion,
           at: now,
           actor: actor.label,
           action: 'gate.approval_refused',
@@ -82,6 +83,7 @@ export async function approveGate(
     });
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: now,
         actor: actor.label,
         action: 'gate.approved',

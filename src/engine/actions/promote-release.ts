@@ -62,6 +62,7 @@ export async function promoteRelease(
       await store.transaction((tx) =>
         tx.appendAudit(
           auditEntry({
+            catalogVersion: ctx.catalogVersion,
             at: now,
             actor: actor.label,
             action: 'freeze.override_refused',
@@ -87,6 +88,7 @@ export async function promoteRelease(
       await tx.addReleaseOverride(rec.id, override);
       await tx.appendAudit(
         auditEntry({
+          catalogVersion: ctx.catalogVersion,
           at: now,
           actor: actor.label,
           action: 'freeze.overridden',
@@ -115,6 +117,7 @@ export async function promoteRelease(
     if (keys.length === 0) return keys;
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: now,
         actor: actor.label,
         action: 'release.promoted',
