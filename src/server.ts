@@ -103,19 +103,26 @@ export async function startLanes(
     dataDir: config.dataDir,
     sqliteBusyTimeoutMs: limits.sqliteBusyTimeoutMs,
   });
+  // Following lanes.yaml in Git: the newest version accepted from Git outlives a restart (the file is
+  // only the first catalog); a later push or reconcile moves it on.
+  const fromGit = config.catalogRepo ? await store.latestAcceptedCatalogVersion() : undefined;
+  const gitCatalog = fromGit?.source === 'git' ? parseCatalog(fromGit.body, fromGit.path) : undefined;
   // A store belongs to one catalog (zone and repository): refuse another one unless told to adopt it.
-  const accepted = await acceptCatalogVersion(
-    store,
-    { catalog, text: catalogText ?? '', path: config.catalog, source: 'file', commitSha: null },
-    { allowCatalogChange: config.allowCatalogChange, now: clock().toISOString() },
-  );
+  const accepted =
+    fromGit && gitCatalog?.ok
+      ? { ok: true as const, value: fromGit }
+      : await acceptCatalogVersion(
+          store,
+          { catalog, text: catalogText ?? '', path: config.catalog, source: 'file', commitSha: null },
+          { allowCatalogChange: config.allowCatalogChange, now: clock().toISOString() },
+        );
   if (!accepted.ok) {
     await store.close();
     throw new Error(accepted.message);
   }
   const writer = new DeliveryWriter(store, { maxQueued: limits.ingestQueue });
   // One holder for the process: every component reads the catalog through it, so a swap reaches them all.
-  const catalogs = new CatalogHolder(catalog, accepted.value.id);
+  const catalogs = new CatalogHolder(gitCatalog?.ok ? gitCatalog.catalog : catalog, accepted.value.id);
   const lanesEngine = new LanesEngine(store, catalogs, {
     clock,
     log,
@@ -124,6 +131,9 @@ export async function startLanes(
     inboxLeaseMs: config.inboxLeaseMs,
     alertRouteUrl: (name) => process.env[name],
     reconcileIntervalS: config.reconcileIntervalS,
+    catalogWatch: config.catalogRepo
+      ? { repo: config.catalogRepo, path: config.catalogPath, branch: config.catalogBranch }
+      : undefined,
   });
   const { releases: engine, readModel, inbox: worker, outbox, timers, reconciler } = lanesEngine;
   const hub = new ChangeHub(store);

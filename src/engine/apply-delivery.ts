@@ -11,7 +11,7 @@ import { authorityOf, mayReportEvidence, type EvidenceClaim } from '../core/evid
 import { repositoryKnown } from '../core/run-scope.ts';
 import { normaliseDelivery } from '../github/normalise-event.ts';
 import { makeWorkflowResolver } from '../github/workflow-mapping.ts';
-import type { AuditEvent, Delivery, Store, StoreTx } from '../store/store.ts';
+import type { AuditEvent, Delivery, OutboxEffect, Store, StoreTx } from '../store/store.ts';
 
 export const MAX_PROCESSED_BODY_BYTES = 25 * 1024 * 1024;
 
@@ -31,6 +31,8 @@ export class DeliveryApplier {
   constructor(
     private readonly store: Store,
     catalog: Catalog | CatalogHolder,
+    /** Catalog from Git: the fetch effect a push asks for (src/engine/catalog-from-git.ts), if any. */
+    private readonly catalogPush?: (event: string, payload: unknown, now: string) => OutboxEffect | undefined,
   ) {
     this.catalogs = holderOf(catalog);
   }
@@ -105,6 +107,12 @@ export class DeliveryApplier {
     } catch {
       return { d, ignored: 'invalid_json: body is not valid JSON', detail: 'invalid_json' };
     }
+    // Before the scope checks: the catalog's own repository need not be one the catalog covers.
+    const fetch = this.catalogPush?.(d.event, payload, d.receivedAt);
+    return fetch ? { ...this.prepareParsed(d, payload), fetch } : this.prepareParsed(d, payload);
+  }
+
+  private prepareParsed(d: Delivery, payload: unknown): Prepared {
     const result = normaliseDelivery(d.event, payload, {
       resolveWorkflow: this.resolveWorkflow,
       receivedAt: d.receivedAt,
@@ -120,6 +128,7 @@ export class DeliveryApplier {
 
   private async applyPrepared(tx: StoreTx, p: Prepared, now: string, sink: Sink): Promise<ApplyOutcome> {
     const d = p.d;
+    if (p.fetch) await tx.enqueue({ ...p.fetch, runAt: now });
     if ('ignored' in p) {
       sink.marks.push({
         guid: d.guid,
@@ -211,7 +220,9 @@ async function flushSink(tx: StoreTx, sink: Sink): Promise<void> {
   await tx.markDeliveries(sink.marks);
 }
 
-type Prepared = { d: Delivery; facts: NormalisedFact[] } | { d: Delivery; ignored: string; detail: string };
+type Prepared = (
+  { d: Delivery; facts: NormalisedFact[] } | { d: Delivery; ignored: string; detail: string }
+) & { fetch?: OutboxEffect };
 
 async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' | 'stale'> {
   switch (fact.kind) {

@@ -8,7 +8,8 @@ export type AuditObject =
   | { type: 'lane'; id: string }
   | { type: 'alert'; id: number }
   | { type: 'evidence'; id: string }
-  | { type: 'gate_step'; id: string };
+  | { type: 'gate_step'; id: string }
+  | { type: 'catalog'; id: number };
 
 function objectOf(o: AuditObject): { objectType: string; objectId: string } {
   if (o.type === 'gate') return { objectType: 'gate', objectId: `${o.releaseId}/${o.gateId}` };

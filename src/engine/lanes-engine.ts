@@ -12,6 +12,8 @@ import { ReconcileClient } from '../github/reconcile-client.ts';
 import type { Store } from '../store/store.ts';
 import { AlertNotifier } from './alert-notifier.ts';
 import { holderOf, type CatalogHolder } from './catalog-holder.ts';
+import { CatalogFollower } from './catalog-from-git.ts';
+import type { CatalogWatch } from '../github/catalog-source.ts';
 import { DeliveryApplier } from './apply-delivery.ts';
 import { InboxWorker } from './inbox-worker.ts';
 import { alertHandlers, githubHandlers, OutboxWorker, type OutboxHandlers } from './outbox-worker.ts';
@@ -33,6 +35,8 @@ export interface LanesEngineOptions {
   publicUrl?: string;
   /** Seconds between reconcile passes (0: only on request). */
   reconcileIntervalS?: number;
+  /** Catalog from Git: the repository, path and branch followed (src/engine/catalog-from-git.ts). */
+  catalogWatch?: CatalogWatch | undefined;
 }
 
 /** Without credentials, GitHub effects wait in the outbox (visible, retried slowly) until configured. */
@@ -54,6 +58,8 @@ export class LanesEngine {
   readonly timers: TimerWorker;
   /** Fills gaps GitHub's webhooks left; undefined without GitHub credentials. */
   readonly reconciler: Reconciler | undefined;
+  /** Follows lanes.yaml in Git; undefined unless LANES_CATALOG_REPO is set. */
+  readonly catalogFollower: CatalogFollower | undefined;
   private readonly log: Logger;
   private readonly reconcileIntervalS: number;
 
@@ -74,8 +80,32 @@ export class LanesEngine {
       ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
     });
     const releases = this.releases;
+    const auth = authFromConfig(opts.github);
+    const gh = auth
+      ? new GitHubClient({ auth, baseUrl: opts.github.githubApiUrl, log, clock: () => clock().getTime() })
+      : undefined;
+    this.catalogFollower = opts.catalogWatch
+      ? new CatalogFollower(store, catalog, gh, {
+          watch: opts.catalogWatch,
+          clock,
+          log,
+          publicUrl: opts.publicUrl,
+        })
+      : undefined;
+    const follower = this.catalogFollower;
+    // A new catalog version may change every decision: re-derive them on the new snapshot.
+    catalog.onSwap((s) => {
+      void releases
+        .reevaluateAll(`catalog version ${s.version ?? '?'}`)
+        .catch((e: unknown) => log.error({ err: String(e) }, 'evaluation after a catalog swap failed'));
+    });
     // Decisions follow facts: after deliveries change state, re-evaluate the active releases on those commits.
-    this.inbox = new InboxWorker(store, new DeliveryApplier(store, catalog), log, {
+    const applier = new DeliveryApplier(
+      store,
+      catalog,
+      follower ? (event, payload, now) => follower.pushEffect(event, payload, now) : undefined,
+    );
+    this.inbox = new InboxWorker(store, applier, log, {
       clock,
       ...(opts.inboxLeaseMs !== undefined ? { leaseMs: opts.inboxLeaseMs } : {}),
       // Drill rules read runs too: judge them on the delivery, not on the next timer (issue 15).
@@ -90,13 +120,10 @@ export class LanesEngine {
       openAlertCount: () => releases.openAlertCount(),
     });
     this.readModel = readModel;
-    const auth = authFromConfig(opts.github);
-    const gh = auth
-      ? new GitHubClient({ auth, baseUrl: opts.github.githubApiUrl, log, clock: () => clock().getTime() })
-      : undefined;
     const handlers: OutboxHandlers = {
       ...alertHandlers(new AlertNotifier({ log })),
       ...(gh ? githubHandlers(gh) : notConfigured()),
+      ...(follower ? follower.handlers() : {}),
     };
     this.reconcileIntervalS = opts.reconcileIntervalS ?? 0;
     this.reconciler = gh
@@ -105,6 +132,13 @@ export class LanesEngine {
           log,
           asApp: Boolean(opts.github.githubAppId && opts.github.githubAppPrivateKey),
           onDeliveryStored: () => this.deliveryStored(),
+          catalog: follower
+            ? async () => {
+                const r = await follower.reconcile();
+                if (r.filled > 0) this.outbox.kick();
+                return r;
+              }
+            : undefined,
         })
       : undefined;
     // Without GitHub credentials the waiting effects would warn on every retry: say it once instead.

@@ -291,6 +291,14 @@ export interface StoreTx {
   insertGateStep(g: GateStepRecord): Promise<'inserted' | 'exists'>;
   decideGateStepRow(k: GateStepKey, o: GateStepOutcome, decidedAt: string | null): Promise<boolean>;
   getGateStep(k: GateStepKey): Promise<GateStepRecord | undefined>;
+  // catalog versions from Git (repos/catalog-versions.ts, 0012)
+  /** Records v unless the newest accepted version has the same digest. */
+  addCatalogVersion(v: NewCatalogVersion): Promise<{ version: CatalogVersion; created: boolean }>;
+  /** Records a rejected version with its errors, once per commit and text. */
+  addRejectedCatalogVersion(
+    v: NewCatalogVersion,
+    errors: string[],
+  ): Promise<{ version: CatalogVersion; created: boolean }>;
 }
 
 /** Reads, on the pool (PostgreSQL) or the one connection (SQLite). */
@@ -378,6 +386,9 @@ export interface NewCatalogVersion {
 
 export interface CatalogVersion extends NewCatalogVersion {
   id: number;
+  /** 0012: a rejected version is kept with its errors (file:line:col) and never decides anything. */
+  status: 'accepted' | 'rejected';
+  errors: string[];
 }
 
 /** A dashboard sign-in session (0005): hashes only. */
@@ -404,6 +415,10 @@ export interface StoreConnect {
   /** Newest first. */
   listCatalogVersions(limit?: number): Promise<CatalogVersion[]>;
   firstCatalogVersion(): Promise<CatalogVersion | undefined>;
+  /** The newest accepted version (0012). */
+  latestAcceptedCatalogVersion(): Promise<CatalogVersion | undefined>;
+  /** The newest version (accepted or rejected) read from this commit (0012). */
+  catalogVersionOfCommit(sha: string): Promise<CatalogVersion | undefined>;
   createSession(s: SessionRecord): Promise<void>;
   findSession(idHash: string, now: string): Promise<SessionRecord | undefined>;
   revokeSession(idHash: string, at: string): Promise<void>;
