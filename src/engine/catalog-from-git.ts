@@ -21,7 +21,7 @@ import {
   type CatalogWatch,
 } from '../github/catalog-source.ts';
 import type { GitHubClient } from '../github/github-client.ts';
-import type { CatalogVersion, OutboxEffect, Store, StoreTx } from '../store/store.ts';
+import type { AlertRecord, CatalogVersion, OutboxEffect, Store, StoreTx } from '../store/store.ts';
 import { auditEntry } from './audit-entry.ts';
 import type { CatalogHolder } from './catalog-holder.ts';
 import { catalogDigest } from './catalog-versions.ts';
@@ -158,10 +158,14 @@ export class CatalogFollower {
       body: text,
       loadedAt: now,
     };
+    // Read before the transaction (SQLite has one connection): the rejection alerts a valid version clears.
+    const rejections = (await this.store.listAlerts({ status: 'live', limit: 100 })).filter(
+      (a) => a.key === this.alertKey(p),
+    );
     const version = await this.store.transaction(async (tx) => {
       if (parsed.ok && errors.length === 0) {
         const { version: v, created } = await tx.addCatalogVersion(base);
-        await this.settle(tx, p, v, created, now);
+        await this.settle(tx, p, v, created, now, rejections);
         return v;
       }
       const { version: v, created } = await tx.addRejectedCatalogVersion(base, errors);
@@ -200,7 +204,14 @@ export class CatalogFollower {
     return `catalog_rejected:${p.repo}:${p.path}`;
   }
 
-  private async settle(tx: StoreTx, p: FetchPayload, v: CatalogVersion, created: boolean, now: string) {
+  private async settle(
+    tx: StoreTx,
+    p: FetchPayload,
+    v: CatalogVersion,
+    created: boolean,
+    now: string,
+    rejections: readonly AlertRecord[],
+  ) {
     await tx.appendAudit(
       auditEntry({
         catalogVersion: v.id,
@@ -213,11 +224,8 @@ export class CatalogFollower {
       }),
     );
     if (created) await tx.appendChange('catalog', { version: v.id, commitSha: p.sha }, now);
-    const open = (await this.store.listAlerts({ status: 'live', limit: 50 })).filter(
-      (a) => a.key === this.alertKey(p),
-    );
-    for (const a of open) {
-      await tx.resolveAlert(a.id, ACTOR, now);
+    for (const a of rejections) {
+      if (!(await tx.resolveAlert(a.id, ACTOR, now))) continue;
       await tx.appendChange('alert', { id: a.id, status: 'resolved' }, now);
     }
     await tx.enqueue(this.statusEffect(p, 'success', `catalog version ${v.id} accepted`, now));
