@@ -8,7 +8,7 @@ import type { Catalog } from '../core/catalog-model.ts';
 import { holderOf, type CatalogHolder } from './catalog-holder.ts';
 import type { NormalisedFact } from '../core/run-model.ts';
 import { authorityOf, mayReportEvidence, type EvidenceClaim } from '../core/evidence-provenance.ts';
-import { repositoryKnown } from '../core/run-scope.ts';
+import { releaseNamedByRun, repositoryKnown } from '../core/run-scope.ts';
 import { normaliseDelivery } from '../github/normalise-event.ts';
 import { makeWorkflowResolver } from '../github/workflow-mapping.ts';
 import type { AuditEvent, Delivery, OutboxEffect, Store, StoreTx } from '../store/store.ts';
@@ -19,7 +19,7 @@ export interface ApplyOutcome {
   status: 'processed' | 'ignored' | 'failed';
   applied: number;
   topics: string[];
-  /** Commits whose state changed (releases on them need a new decision). */
+  /** Commits whose state changed (releases on them need a new decision), and release ids named by runs. */
   shas: string[];
   detail?: string;
 }
@@ -150,6 +150,9 @@ export class DeliveryApplier {
         topics.add(fact.kind);
         const sha = await factSha(tx, fact);
         if (sha) shas.add(sha);
+        // A run dispatched in another repository names its release in its title: re-evaluate that release.
+        const named = fact.kind === 'run' ? releaseNamedByRun(fact.run) : null;
+        if (named) shas.add(named);
         sink.audits.push({
           at: now,
           actor,

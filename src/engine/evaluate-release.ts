@@ -48,7 +48,9 @@ export async function reevaluateCommits(ctx: EngineContext, shas: string[], reas
   const wanted = new Set(shas);
   const releases = await ctx.store.listReleases({ limit: 50 });
   for (const rec of releases) {
-    if (isEvaluatedState(rec.state) && wanted.has(rec.sha)) await reevaluateRelease(ctx, rec, reason);
+    // `shas` also carries the release ids dispatched runs in other repositories name (apply-delivery.ts).
+    if (isEvaluatedState(rec.state) && (wanted.has(rec.sha) || wanted.has(rec.id)))
+      await reevaluateRelease(ctx, rec, reason);
   }
   await answerOrphanRequests(ctx, wanted);
 }

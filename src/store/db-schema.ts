@@ -55,6 +55,8 @@ export interface RunsTable {
   run_started_at: IsoText;
   updated_at: IsoText;
   actor: string | null;
+  /** 0012: GitHub's display_title (the workflow's `run-name`): names the release of a dispatched run. */
+  display_title: string | null;
 }
 
 export interface JobsTable {

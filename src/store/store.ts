@@ -57,6 +57,8 @@ export interface RunFilter {
   environment?: string;
   event?: string;
   headSha?: string;
+  /** 0012: workflow_dispatch runs whose title (run-name) may name this release id. */
+  namesRelease?: string;
   limit?: number;
   /** runs started strictly before this ISO time (paging) */
   before?: string;

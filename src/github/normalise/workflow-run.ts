@@ -63,6 +63,7 @@ export function workflowRun(p: Obj, resolveWorkflow: WorkflowResolver): Normalis
     htmlUrl,
     runStartedAt,
     updatedAt,
+    displayTitle: optText(wr, 'display_title', 'workflow_run.display_title'),
     actor:
       loginOf(wr, 'actor', 'workflow_run.actor') ??
       loginOf(wr, 'triggering_actor', 'workflow_run.triggering_actor'),
