@@ -66,7 +66,8 @@ function rowToRun(r: Row<'runs'>): RunRecord {
     runStartedAt: r.run_started_at,
     updatedAt: r.updated_at,
     actor: r.actor,
-    displayTitle: r.display_title,
+    // Present only when GitHub sent one (as the normaliser does).
+    ...(r.display_title !== null ? { displayTitle: r.display_title } : {}),
   };
 }
 function jobToRow(j: JobRecord, repo: string): Row<'jobs'> {
