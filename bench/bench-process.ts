@@ -29,7 +29,8 @@ export async function startServerChild(
 ): Promise<ServerChild> {
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    // stdout is read too: `lanes up` announces itself in its JSON log there (drained throughout)
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -37,15 +38,20 @@ export async function startServerChild(
       () => reject(new Error(`server did not start: ${err.slice(-2000)}`)),
       opts.readyTimeoutMs ?? 60_000,
     );
-    child.stderr?.on('data', (b: Buffer) => {
+    let ready = false;
+    const onData = (b: Buffer) => {
+      if (ready) return;
       err += b.toString();
       if (err.length > 100_000) err = err.slice(-20_000);
-      const m = /serving (http:\/\/[^\s]+)/.exec(err);
+      const m = /serving (http:\/\/[^\s"]+)/.exec(err);
       if (m?.[1]) {
+        ready = true;
         clearTimeout(timer);
         resolve(m[1]);
       }
-    });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`server exited early (${code ?? signal}): ${err.slice(-2000)}`));

@@ -51,7 +51,18 @@ const configSchema = z.object({
     .number()
     .int()
     .min(2000, { message: 'LANES_OUTBOX_LEASE_MS must be at least 2000' }),
-  inboxLeaseMs: z.coerce.number().int().min(2000, { message: 'LANES_INBOX_LEASE_MS must be at least 2000' }),
+  inboxLeaseMs: z.coerce
+    .number()
+    .int()
+    .min(2000, { message: 'LANES_INBOX_LEASE_MS must be at least 2000' }),
+  /** Sign in with GitHub: the URL people open Lanes at (redirect_uri, Origin checks, Secure cookie). */
+  publicUrl: z.url({ message: 'LANES_PUBLIC_URL must be a URL' }).optional(),
+  /** How long a dashboard session lasts, in hours. */
+  sessionTtlHours: z.coerce
+    .number()
+    .positive({ message: 'LANES_SESSION_TTL_HOURS must be a positive number of hours' }),
+  /** Secure on the session cookie: undefined = when the public URL (or the request) is https. */
+  cookieSecure: z.boolean().optional(),
 });
 
 /** `limits`: every bound on what callers can make the server hold (src/resource-limits.ts). */
@@ -128,6 +139,12 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     // audience workflows ask for.
     oidcIssuer: env.LANES_OIDC_ISSUER || 'https://token.actions.githubusercontent.com',
     oidcAudience: env.LANES_OIDC_AUDIENCE || 'lanes',
+    publicUrl: env.LANES_PUBLIC_URL ? env.LANES_PUBLIC_URL.replace(/\/+$/, '') : undefined,
+    sessionTtlHours: env.LANES_SESSION_TTL_HOURS ?? '12',
+    cookieSecure:
+      env.LANES_COOKIE_SECURE === undefined || env.LANES_COOKIE_SECURE === ''
+        ? undefined
+        : env.LANES_COOKIE_SECURE === '1' || env.LANES_COOKIE_SECURE === 'true',
   };
   const limits = loadLimits(env);
   const parsed = configSchema.safeParse(raw);

@@ -19,7 +19,10 @@ import type { ReleaseEngine } from './engine/release-engine.ts';
 import type { TimerWorker } from './engine/timer-worker.ts';
 import { createApp, type AppEnv } from './http/app.ts';
 import { TokenAuthenticator } from './http/auth.ts';
+import { SessionAuthenticator } from './http/session-auth.ts';
 import { ActionsOidcVerifier } from './github/actions-oidc.ts';
+import { tokenActions } from './engine/actions/manage-token.ts';
+import { auditedOidcVerifier } from './engine/oidc-refusal.ts';
 import { ChangeHub } from './http/live/change-hub.ts';
 import { Metrics } from './http/metrics.ts';
 import { DeliveryWriter } from './store/group-commit.ts';
@@ -148,7 +151,10 @@ export async function startLanes(
     hub,
     metrics,
     auth: new TokenAuthenticator(store, catalogs),
-    oidc: new ActionsOidcVerifier({ issuer: config.oidcIssuer, audience: config.oidcAudience }),
+    oidc: auditedOidcVerifier(
+      new ActionsOidcVerifier({ issuer: config.oidcIssuer, audience: config.oidcAudience }),
+      () => engine.ctx,
+    ),
     log,
     secrets: config.webhookSecrets,
     maxBodyBytes: config.maxBodyBytes,
@@ -159,6 +165,18 @@ export async function startLanes(
     limits,
     reconcile: reconciler ? () => reconciler.runOnce() : undefined,
     gateSteps: gateStepActions(() => engine.ctx, config),
+    sessions: new SessionAuthenticator(store, catalogs),
+    publicUrl: config.publicUrl,
+    signin: {
+      clientId: config.githubClientId,
+      clientSecret: config.githubClientSecret,
+      githubWebUrl: config.githubWebUrl,
+      githubApiUrl: config.githubApiUrl,
+      publicUrl: config.publicUrl,
+      sessionTtlHours: config.sessionTtlHours,
+      cookieSecure: config.cookieSecure,
+    },
+    tokens: tokenActions(() => engine.ctx),
   });
   if (config.workers === 'all') {
     await lanesEngine.start();

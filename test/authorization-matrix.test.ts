@@ -88,6 +88,8 @@ const MATRIX: Record<RouteName, Row> = {
   deliveries: { path: '/api/v1/deliveries?status=ignored', rightSeat: 'hana', status: READ_OK },
   freezes: { path: '/api/v1/freezes', rightSeat: 'hana', status: READ_OK },
   gateSteps: { path: '/api/v1/gate-steps', rightSeat: 'hana', status: READ_OK },
+  // who is signed in: every token answers itself; nobody signed in is 401 even with open reads
+  session: { path: '/api/v1/session', rightSeat: 'hana', status: READ_OK },
   askGateStep: {
     path: '/api/v1/gate-steps',
     body: { lane: 'PL-08' },
@@ -105,6 +107,39 @@ const MATRIX: Record<RouteName, Row> = {
     body: { check: 'report success', outcome: 'passed', sha: 'c0ffee0000000000000000000000000000000009' },
     rightSeat: 'hana', // SEAT-RELEASE is a declared source of `report success`
     status: { ...UNAUTH, read: 403, rightSeat: 201, otherSeat: 403, service: 403, admin: 403 },
+  },
+  releaseTimeline: {
+    path: '/api/v1/releases/rel-none/timeline',
+    rightSeat: 'hana',
+    status: { ...UNAUTH, read: 404, rightSeat: 404, otherSeat: 404, service: 404, admin: 404 },
+  },
+  effects: { path: '/api/v1/effects?state=dead', rightSeat: 'hana', status: READ_OK },
+  effect: {
+    path: '/api/v1/effects/999',
+    rightSeat: 'hana',
+    status: { ...UNAUTH, read: 404, rightSeat: 404, otherSeat: 404, service: 404, admin: 404 },
+  },
+  retryEffect: {
+    path: '/api/v1/effects/999/retry',
+    body: {},
+    rightSeat: 'hana', // admin scope only (policy effect.retry, refusals audited); no effect 999 → 404
+    status: { ...UNAUTH, read: 403, rightSeat: 403, otherSeat: 403, service: 403, admin: 404 },
+  },
+  tokens: {
+    path: '/api/v1/tokens',
+    rightSeat: 'ivan', // token management is admin scope only, whatever the seat
+    status: { ...UNAUTH, read: 403, rightSeat: 403, otherSeat: 403, service: 403, admin: 200 },
+  },
+  createToken: {
+    path: '/api/v1/tokens',
+    body: { person: 'giulia', scope: 'read', expiresIn: '1d' },
+    rightSeat: 'ivan',
+    status: { ...UNAUTH, read: 403, rightSeat: 403, otherSeat: 403, service: 403, admin: 201 },
+  },
+  revokeToken: {
+    path: '/api/v1/tokens/tok_000000000000',
+    rightSeat: 'ivan', // allowed for admin, then: no such token
+    status: { ...UNAUTH, read: 403, rightSeat: 403, otherSeat: 403, service: 403, admin: 404 },
   },
 };
 

@@ -315,15 +315,16 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
       'PL-01',
     ];
     const extra = [
-      '--url',
+      '--link',
       'https://ci.example.test/runs/4242001',
       '--details',
       'eslint: 3 errors',
       '--run-id',
       '4242001',
     ];
-    const r = await lanesCli([...args, ...extra, '--server', lanes.url], { LANES_TOKEN: ciToken });
+    const r = await lanesCli([...args, ...extra, '--url', lanes.url], { LANES_TOKEN: ciToken });
     assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
     assert.match(r.stdout, /^evidence recorded: lint failed for c0ffee123456 on PL-01 \(key .+\)\n$/);
     assertNoSecrets(r);
 
@@ -351,6 +352,19 @@ void describe('lanes CLI over the REST API (sqlite)', () => {
     assert.deepEqual(JSON.parse(again.stdout), { key, status: 'recorded' });
     const { body: after } = await api<LaneDetail>('GET', '/api/v1/lanes/PL-01', undefined, readToken);
     assert.equal(after.checkStates.find((c) => c.name === 'lint')?.state, 'passed');
+
+    // The spelling from before --url meant the server here: --server S --url LINK still works, with a warning.
+    const old = await lanesCli(
+      [...args, '--url', 'https://ci.example.test/runs/4242002', '--server', lanes.url],
+      { LANES_TOKEN: ciToken },
+    );
+    assert.equal(old.code, 0, old.stderr);
+    assert.match(old.stderr, /--server is deprecated/);
+    const { body: relinked } = await api<LaneDetail>('GET', '/api/v1/lanes/PL-01', undefined, readToken);
+    assert.equal(
+      relinked.checkStates.find((c) => c.name === 'lint')?.url,
+      'https://ci.example.test/runs/4242002',
+    );
   });
 
   void it('evidence report: invalid body → exit 1 with validation details; read token → insufficient_scope; unknown lane → not_found', async () => {

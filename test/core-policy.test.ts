@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decide, type Identity, type PolicyRequest } from '../src/core/policy.ts';
+import {
+  decide,
+  freeTrigger,
+  isReleaseFlowLane,
+  type Identity,
+  type PolicyRequest,
+} from '../src/core/policy.ts';
 import { smallCatalog, SMALL_YAML } from './helpers/small-catalog.ts';
 import { seatsOf } from '../src/core/release-model.ts';
 
@@ -244,4 +250,40 @@ void test('without a policy section nobody but admin runs releases (safe default
   assert.equal(decide(none, rita, create).ok, false);
   assert.equal(decide(none, root, create).ok, true);
   assert.equal(decide(none, quinn, trigger('PL-TOOLS', 'trunk')).ok, false, 'a manual lane with no refs');
+});
+
+void test('freeTrigger: the catalog answer the dashboard shows, consistent with decide for every lane', () => {
+  for (const lane of c.lanes) {
+    const f = freeTrigger(c, lane);
+    // Someone every principal matches (all seats, admin scope): only the lane and the ref decide.
+    const everyone: Identity = {
+      kind: 'person',
+      login: 'all',
+      seats: c.seats.map((x) => x.id),
+      scope: 'admin',
+    };
+    const asAdmin = (ref: string) => decide(c, everyone, { action: 'lane.trigger', lane: lane.id, ref });
+    if (!f.allowed) {
+      assert.equal(f.refs.length, 0, lane.id);
+      assert.ok(f.reason, `${lane.id} says why`);
+      // Nobody may trigger it, on any ref.
+      for (const ref of ['main', 'refs/heads/untrusted-branch', 'v1.0.0'])
+        assert.equal(asAdmin(ref).ok, false, `${lane.id} on ${ref}`);
+      continue;
+    }
+    assert.ok(f.refs.length > 0, lane.id);
+    assert.equal(asAdmin('refs/heads/untrusted-branch').ok, false, `${lane.id} off its refs`);
+    for (const pattern of f.refs) {
+      const ref = pattern.replace(/\*+/g, 'x');
+      assert.equal(asAdmin(ref).ok, true, `${lane.id} on ${ref} (${pattern})`);
+    }
+  }
+  const released = c.lanes.filter((l) => isReleaseFlowLane(c, l));
+  assert.ok(
+    released.length > 0 && released.every((l) => /release flow/.test(freeTrigger(c, l).reason ?? '')),
+  );
+  assert.ok(
+    c.lanes.some((l) => freeTrigger(c, l).allowed),
+    'the small catalog has a free lane',
+  );
 });

@@ -1,19 +1,25 @@
 // The dashboard's actions in a real browser (Debian's Chromium driven by playwright-core) against a real
 // Lanes server holding the demo history: a seat member approves a gate, a non-member is refused and sees
-// the API's message, an alert is acked and resolved, a rollback is validated and started, a manual lane
-// is triggered. Every outcome is checked in the page and through the API. Screenshots in test-results/.
+// the API's message, an alert is acked and resolved, a rollback is validated and started, a lane the
+// policy lets start by hand is triggered on an allowed ref (release-flow lanes have no button). Every
+// outcome is checked in the page and through the API. Screenshots in test-results/.
 // Needs `npm run build:web` first (the server serves web/dist).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { demoClock, loadDemo } from '../src/cli/demo-loader.ts';
 import { issueToken } from '../src/http/auth.ts';
+import { startSession } from '../src/http/session-auth.ts';
 import type { GateView, Overview } from '../src/contract/views.ts';
 import type { AlertView } from '../src/contract/views.ts';
 import type { LanesProcess } from '../src/server.ts';
 import { SECRET, startTestLanes } from './helpers/lanes-harness.ts';
 import { launchChromium } from './helpers/chromium.ts';
+
+/** The 401 of the dashboard's "who is signed in" probe while nobody is (expected on anonymous pages). */
+const nobodySignedIn = (m: ConsoleMessage): boolean =>
+  /status of 401/.test(m.text()) && new URL(m.location().url).pathname === '/api/v1/session';
 
 const OUT = 'test-results';
 const RELEASE = 'rel-v1.4.0';
@@ -31,22 +37,31 @@ describe('dashboard actions in Chromium', () => {
     return (await res.json()) as T;
   };
 
-  /** A fresh browser profile; with a token in localStorage when `as` is given. */
+  /** A fresh browser profile; signed in as `as` (a session cookie, as Sign in with GitHub leaves) when given. */
   async function pageAs(as: string | null, width = 1280): Promise<Page> {
     const ctx = await browser.newContext({ viewport: { width, height: 900 } });
     contexts.push(ctx);
     if (as) {
-      const token = tokens[as];
-      assert.ok(token, `token for ${as}`);
-      await ctx.addInitScript((t) => window.localStorage.setItem('lanes-token', t), token);
+      const s = await startSession(lanes.store, { login: as, now: new Date(), ttlHours: 1 });
+      await ctx.addCookies([
+        { name: 'lanes_session', value: s.sessionId, url: lanes.url, httpOnly: true, sameSite: 'Lax' },
+      ]);
     }
     const page = await ctx.newPage();
     page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
+      // an anonymous page asks GET /api/v1/session who is signed in: nobody is a 401, not an error
+      if (m.type() === 'error' && !nobodySignedIn(m)) consoleErrors.push(m.text());
     });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     return page;
   }
+
+  /** Whether any localStorage or sessionStorage value holds `secret`. */
+  const storedAnywhere = (page: Page, secret: string): Promise<boolean> =>
+    page.evaluate(
+      (t) => [...Object.values(localStorage), ...Object.values(sessionStorage)].some((v) => v.includes(t)),
+      secret,
+    );
 
   const textOf = async (page: Page, testId: string): Promise<string> =>
     ((await page.getByTestId(testId).textContent()) ?? '').trim();
@@ -136,7 +151,8 @@ describe('dashboard actions in Chromium', () => {
       'hana is not a member of SEAT-PRODUCT, which owns RG-10',
     );
     assert.equal(await page.getByTestId('signin-form').count(), 0);
-    assert.equal(await page.evaluate(() => window.localStorage.getItem('lanes-token')), tokens.hana);
+    // the token is held in the page's memory only
+    assert.equal(await storedAnywhere(page, tokens.hana ?? 'x'), false);
     // the button is usable again (not stuck in flight) and the gate is unchanged
     assert.equal(await page.getByTestId('approve-button').isEnabled(), true);
     assert.equal(await textOf(page, 'gate-detail-state'), 'pending');
@@ -234,34 +250,64 @@ describe('dashboard actions in Chromium', () => {
       .screenshot({ path: `${OUT}/actions-rollback-started-390-section.png` });
   });
 
-  it('hana tries to trigger the promotion-flow lane PL-06 by hand: refused with the reason, nothing dispatched', async () => {
+  it('release-flow lanes show no Trigger button, only who dispatches them (PL-06, PL-07, PL-11)', async () => {
     const page = await pageAs('hana');
-    await page.goto(`${lanes.url}/lanes/PL-06`);
-    assert.equal(await page.getByTestId('trigger-ref').inputValue(), 'main');
-    await page.getByTestId('trigger-reason').fill('re-run the release journal');
-    await page.getByRole('button', { name: 'Trigger PL-06' }).click();
-    await page.getByTestId('trigger-result').waitFor();
-    assert.match(
-      await textOf(page, 'trigger-result-text'),
-      /PL-06 is dispatched only by the release flow \(promote or roll back a release\)/,
-    );
-    const audit = await api<{ events: { action: string; actor: string; reason: string | null }[] }>(
-      '/audit?objectType=lane&objectId=PL-06',
-    );
-    assert.equal(audit.events.filter((e) => e.action === 'lane.triggered').length, 0);
-    assert.ok(audit.events.some((e) => e.action === 'lane.trigger_refused' && /^hana /.test(e.actor)));
-    await page.screenshot({ path: `${OUT}/actions-lane-PL-06-triggered-1280.png`, fullPage: true });
+    for (const lane of ['PL-06', 'PL-07', 'PL-11']) {
+      await page.goto(`${lanes.url}/lanes/${lane}`);
+      await page.getByTestId('trigger-release-flow').waitFor();
+      assert.match(await textOf(page, 'trigger-release-flow'), /dispatched by the release flow/);
+      assert.equal(await page.getByTestId('trigger-button').count(), 0, `${lane} has no button`);
+      assert.equal(await page.getByTestId('trigger-ref').count(), 0);
+    }
+    await page.screenshot({ path: `${OUT}/actions-lane-PL-06-release-flow-1280.png`, fullPage: true });
     // lanes started by approval or hold are promoted, not triggered: no button there
     await page.goto(`${lanes.url}/lanes/PL-09`);
     await page.getByTestId('lane-detail-status').waitFor();
     assert.equal(await page.getByTestId('trigger-button').count(), 0);
   });
 
+  it('hana triggers PL-01 on an allowed ref only: the choices are the policy’s refs, never main', async () => {
+    const page = await pageAs('hana');
+    await page.goto(`${lanes.url}/lanes/PL-01`);
+    await page.getByTestId('trigger-button').waitFor();
+    assert.equal(await page.getByTestId('trigger-ref').inputValue(), '', 'no default ref, and never main');
+    const choices = await page
+      .getByTestId('trigger-ref-choices')
+      .evaluate((d) => [...d.querySelectorAll('option')].map((o) => o.value));
+    assert.deepEqual(choices, ['feature/*', 'fix/*', 'hotfix/*']);
+    await page.getByTestId('trigger-ref').fill('main');
+    await page.getByRole('button', { name: 'Trigger PL-01' }).click();
+    await page.getByTestId('trigger-result').waitFor();
+    assert.match(await textOf(page, 'trigger-result-text'), /PL-01 may be triggered on feature\/\*/);
+    await page.getByTestId('trigger-ref').fill('feature/faster-lint');
+    await page.getByTestId('trigger-reason').fill('re-run the fast checks');
+    await page.getByRole('button', { name: 'Trigger PL-01' }).click();
+    await page.waitForFunction(
+      () =>
+        /Accepted \(202\)/.test(
+          document.querySelector('[data-testid="trigger-result-text"]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 10_000 },
+    );
+    const audit = await api<{ events: { action: string; actor: string; data: { ref?: string } }[] }>(
+      '/audit?objectType=lane&objectId=PL-01',
+    );
+    const triggered = audit.events.filter((e) => e.action === 'lane.triggered');
+    assert.deepEqual(
+      triggered.map((e) => e.data.ref),
+      ['feature/faster-lint'],
+    );
+    assert.ok(audit.events.some((e) => e.action === 'lane.trigger_refused' && /^hana /.test(e.actor)));
+    await page.screenshot({ path: `${OUT}/actions-lane-PL-01-triggered-1280.png`, fullPage: true });
+  });
+
   it('action pages fit 390 px, and the sign-in form opens from a button there', async () => {
     const page = await pageAs(null, 390);
     for (const [path, ready] of [
       ['/gates/RG-13', 'approve-button'],
-      ['/lanes/PL-11', 'trigger-button'],
+      ['/lanes/PL-01', 'trigger-button'],
+      ['/lanes/PL-11', 'rollback-pointer'],
       ['/releases', `release-row-${RELEASE}`],
       [`/releases/${RELEASE}`, 'rollback-open'],
     ] as const) {
@@ -283,7 +329,7 @@ describe('dashboard actions in Chromium', () => {
     // cancel: no token stored, the button is back
     await page.getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await page.getByTestId('signin-form').count(), 0);
-    assert.equal(await page.evaluate(() => window.localStorage.getItem('lanes-token')), null);
+    assert.equal(await storedAnywhere(page, 'lanes_'), false);
   });
 
   it('has no console errors other than the expected refusals', async () => {

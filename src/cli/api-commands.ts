@@ -13,6 +13,7 @@ import { registerReconcileCommands } from './commands/reconcile-commands.ts';
 import { registerReleaseCommands } from './commands/release-commands.ts';
 import { registerStatusCommand } from './commands/status-command.ts';
 import { registerTimeCommands } from './commands/time-commands.ts';
+import { registerEffectCommands } from './commands/effect-commands.ts';
 
 export function registerApiCommands(program: Command): void {
   // `release create --version v1.4.0`: the program's own -V/--version must only be read before a subcommand.
@@ -26,4 +27,5 @@ export function registerApiCommands(program: Command): void {
   registerAuditCommand(program);
   registerReconcileCommands(program);
   registerTimeCommands(program);
+  registerEffectCommands(program);
 }

@@ -12,6 +12,7 @@ import {
   resolveConnection,
   type QueryValue,
 } from './api-client.ts';
+import { humaniseTimes } from '../contract/time-format.ts';
 import { statusStyle, text, useColor, type Column } from './format-table.ts';
 import { sanitiseText, terminalLine } from './terminal-text.ts';
 
@@ -29,9 +30,9 @@ export function usageExit(err: CommanderError): never {
   process.exit(err.exitCode === 0 ? 0 : 2);
 }
 
-export function withConnection(cmd: Command, urlFlag: '--url' | '--server' = '--url'): Command {
+export function withConnection(cmd: Command): Command {
   return cmd
-    .option(`${urlFlag} <url>`, `Lanes server URL (LANES_URL, default ${DEFAULT_URL})`)
+    .option('--url <url>', `Lanes server URL (LANES_URL, default ${DEFAULT_URL})`)
     .option('--token <token>', 'API token (LANES_TOKEN)')
     .option('--json', 'print the API response as JSON')
     .exitOverride(usageExit);
@@ -41,12 +42,14 @@ function clientFor(flags: ConnectionFlags): ApiClient {
   return new ApiClient(resolveConnection({ url: flags.server ?? flags.url, token: flags.token }));
 }
 
+/** A line for people: terminal-safe, and every ISO time in it in the one human form ("… UTC"). */
 export function out(line = ''): void {
-  process.stdout.write(`${terminalLine(line)}\n`);
+  process.stdout.write(`${humaniseTimes(terminalLine(line))}\n`);
 }
 
+/** --json: the API's answer as it is (ISO times kept), made terminal-safe. */
 export function printJson(value: unknown): void {
-  out(JSON.stringify(value, null, 2));
+  process.stdout.write(`${terminalLine(JSON.stringify(value, null, 2))}\n`);
 }
 
 /** Runs a command body; maps failures to the CLI's messages and exit codes. */
@@ -64,7 +67,9 @@ export async function run(
 
 export function reportFailure(e: unknown, client: ApiClient, json: boolean): number {
   if (e instanceof ApiRequestError) {
-    const lines = [`lanes: ${e.code}: ${e.message}`, ...detailLines(e.details)].map(sanitiseText);
+    const lines = [`lanes: ${e.code}: ${e.message}`, ...detailLines(e.details)].map((l) =>
+      humaniseTimes(sanitiseText(l)),
+    );
     if (e.status === 401 && !client.connection.token)
       lines.push('lanes: hint: pass --token or set LANES_TOKEN');
     process.stderr.write(`${lines.join('\n')}\n`);

@@ -1,6 +1,7 @@
 // Plain-text output for the CLI: compact aligned tables, status words (optionally coloured), UTC times.
 // Widths are measured on the plain text; colour is applied after padding, so columns stay aligned.
 
+import { formatUtcTime, humaniseTimes } from '../contract/time-format.ts';
 import { toneOf, type Tone } from '../contract/tone.ts';
 import { sanitiseText } from './terminal-text.ts';
 
@@ -26,7 +27,7 @@ export function formatTable<Row>(
 ): string {
   const indent = opts.indent ?? '';
   const gap = opts.gap ?? '  ';
-  const cells = rows.map((row) => columns.map((c) => clip(oneLine(sanitiseText(c.value(row))), c.max)));
+  const cells = rows.map((row) => columns.map((c) => clip(oneLine(humaniseTimes(sanitiseText(c.value(row)))), c.max)));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] ?? '').length)));
   const lines: string[] = [];
   const header = columns.map((c, i) => pad(c.header, widths[i] ?? 0, i === columns.length - 1)).join(gap);
@@ -96,13 +97,10 @@ export function paintStatus(word: string, color: boolean): string {
 
 // ---- values -------------------------------------------------------------------------------------
 
-/** ISO 8601 → "YYYY-MM-DD HH:MM UTC" (the reference screen's form); "-" when absent or unreadable. */
+/** ISO 8601 → "YYYY-MM-DD HH:MM UTC" (the one format, shared with the dashboard); "-" when absent. */
 export function utcMinute(iso: string | null | undefined): string {
   if (!iso) return '-';
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  const s = new Date(t).toISOString();
-  return `${s.slice(0, 10)} ${s.slice(11, 16)} UTC`;
+  return formatUtcTime(iso) ?? iso;
 }
 
 export function text(v: unknown): string {

@@ -109,3 +109,16 @@ export function progressBar(
     else if (done === total || pct % 25 === 0) stream.write(`${bar}\n`);
   };
 }
+
+/** Calls `report` at 0, 25, 50, 75 and 100 %: progress for a log rather than a terminal. */
+export function quarterProgress(
+  report: (done: number, total: number) => void,
+): (done: number, total: number) => void {
+  let last = -1;
+  return (done, total) => {
+    const quarter = total > 0 ? Math.floor((done / total) * 4) : 4;
+    if (quarter === last) return;
+    last = quarter;
+    report(done, total);
+  };
+}

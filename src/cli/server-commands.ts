@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { loadConfig, DEMO_WEBHOOK_SECRET } from '../config.ts';
-import { progressBar, readDeliveries, replayDeliveries } from './replay.ts';
+import { utcMinute } from './format-table.ts';
+import { progressBar, quarterProgress, readDeliveries, replayDeliveries } from './replay.ts';
 import { DEMO_HISTORY, demoClock, loadDemo } from './demo-loader.ts';
 
 export { DEMO_HISTORY };
@@ -34,42 +35,63 @@ export function registerServerCommands(program: Command): void {
         openReads?: boolean;
         allowCatalogChange?: boolean;
       }) => {
+        // The server process writes one log: JSON lines (pino) on stdout, start-up failures included, never a
+        // plain line or a stack trace. The few lines an operator waits for (serving, demo loaded, shutting
+        // down) are logged at info even when LANES_LOG_LEVEL is warn or error (not when it is silent).
+        const { makeLogger } = await import('../server.ts');
         const r = loadConfig({ ...opts });
         if (!r.ok) {
-          for (const e of r.errors) process.stderr.write(`lanes: configuration error: ${e}\n`);
+          let log;
+          try {
+            log = makeLogger(process.env.LANES_LOG_LEVEL || 'info');
+          } catch {
+            log = makeLogger('info'); // LANES_LOG_LEVEL itself may be the configuration error
+          }
+          for (const e of r.errors) log.fatal({ error: e }, `configuration error: ${e}`);
           process.exit(2);
         }
         const config = r.config;
+        const log = makeLogger(config.logLevel);
+        const announce = config.logLevel === 'silent' ? log : log.child({}, { level: 'info' });
         const { startLanes } = await import('../server.ts');
         let lanes;
         try {
-          lanes = await startLanes(config, config.demo ? { clock: demoClock() } : {});
+          lanes = await startLanes(config, { log, ...(config.demo ? { clock: demoClock() } : {}) });
         } catch (e) {
-          process.stderr.write(`lanes: cannot start: ${e instanceof Error ? e.message : String(e)}\n`);
+          log.fatal(`cannot start: ${e instanceof Error ? e.message : String(e)}`);
           process.exit(1);
         }
         if (config.demo) {
           const stats = await lanes.store.inboxStats();
           if (stats.received === 0 && existsSync(DEMO_HISTORY)) {
-            process.stderr.write(
-              `replaying the demo history: GitHub deliveries and people's actions (releases, approvals), in time order\n`,
+            announce.info(
+              "replaying the demo history: GitHub deliveries and people's actions (releases, approvals), in time order",
             );
             const res = await loadDemo(lanes, config.webhookSecrets[0] ?? DEMO_WEBHOOK_SECRET, {
-              onProgress: progressBar(),
+              onProgress: quarterProgress((done, total) =>
+                announce.info({ done, total }, `demo history: ${done}/${total}`),
+              ),
             });
-            process.stderr.write(
-              `demo history: ${res.replay.accepted} deliveries accepted, ${res.replay.duplicate} duplicates, ${res.replay.failed.length} failed; ${res.actions} actions\n`,
+            announce.info(
+              {
+                accepted: res.replay.accepted,
+                duplicate: res.replay.duplicate,
+                failed: res.replay.failed.length,
+                actions: res.actions,
+              },
+              `demo history: ${res.replay.accepted} deliveries accepted, ${res.replay.duplicate} duplicates, ${res.replay.failed.length} failed; ${res.actions} actions`,
             );
           }
-          process.stderr.write(
-            'demo clock: time runs from 2026-03-12 09:45 UTC, the moment of the reference screen\n',
+          announce.info(
+            'demo clock: time runs from 2026-03-12 09:45 UTC, the moment of the reference screen',
           );
         }
-        process.stderr.write(
-          `Lanes is serving ${lanes.url}  (dashboard /, API /api/v1, webhooks /webhooks/github)\n`,
+        announce.info(
+          { url: lanes.url },
+          `Lanes is serving ${lanes.url} (dashboard /, API /api/v1, webhooks /webhooks/github)`,
         );
         const shutdown = (signal: string) => {
-          process.stderr.write(`${signal}: shutting down\n`);
+          announce.info({ signal }, `${signal}: shutting down`);
           const t = setTimeout(() => process.exit(0), 5000);
           t.unref();
           void lanes.close().then(() => process.exit(0));
@@ -215,7 +237,7 @@ export function registerTokenCommands(program: Command): void {
           );
           process.stdout.write(`${secret}\n`);
           process.stderr.write(
-            `token ${record.id} for ${opts.service ? `service ${opts.service}${opts.person ? ` on behalf of ${opts.person}` : ''}` : personId} (${opts.scope}${record.expiresAt ? `, expires ${record.expiresAt}` : ''}); shown once\n`,
+            `token ${record.id} for ${opts.service ? `service ${opts.service}${opts.person ? ` on behalf of ${opts.person}` : ''}` : personId} (${opts.scope}${record.expiresAt ? `, expires ${utcMinute(record.expiresAt)}` : ''}); shown once\n`,
           );
         } finally {
           await store.close();
@@ -235,7 +257,7 @@ export function registerTokenCommands(program: Command): void {
         else
           for (const t of list)
             process.stdout.write(
-              `${t.id}  ${t.personId.padEnd(10)} ${t.scope.padEnd(8)} ${t.revokedAt ? 'revoked' : t.expiresAt ? `expires ${t.expiresAt}` : 'no expiry'}  ${t.name}\n`,
+              `${t.id}  ${t.personId.padEnd(10)} ${t.scope.padEnd(8)} ${t.revokedAt ? 'revoked' : t.expiresAt ? `expires ${utcMinute(t.expiresAt)}` : 'no expiry'}  ${t.name}\n`,
             );
       } finally {
         await store.close();

@@ -37,6 +37,12 @@ export const REFUSAL_STATUS = {
   catalog_mismatch: 409,
   catalog_invalid: 422,
   not_configured: 503,
+  // Sign in with GitHub (src/http/routes/signin.ts) and CSRF on cookie sessions (src/http/auth-middleware.ts).
+  csrf_failed: 403,
+  signin_refused: 403,
+  signin_state_invalid: 400,
+  signin_failed: 502,
+  effect_not_retryable: 409,
 } as const;
 
 export type RefusalCode = keyof typeof REFUSAL_STATUS;

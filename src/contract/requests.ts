@@ -125,3 +125,38 @@ export const GateStepsQuery = z.object({
   limit: limit(50, 500),
 });
 export type GateStepsQuery = z.output<typeof GateStepsQuery>;
+
+export const EffectsQuery = z.object({
+  state: z
+    .enum(['pending', 'retrying', 'done', 'dead'])
+    .optional()
+    .describe('empty means any; retrying = pending after a failed attempt'),
+  release: z.string().max(200).optional().describe('only the effects of this release id'),
+  limit: limit(100, 1000),
+});
+export type EffectsQuery = z.output<typeof EffectsQuery>;
+/** POST /api/v1/tokens (admin): a token for a person (a seat member) or a named service (CI). */
+export const CreateTokenRequest = z
+  .object({
+    person: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/)
+      .optional()
+      .describe('the seat member the token acts as; with `service`, the person the service acts for'),
+    service: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/)
+      .optional()
+      .describe('bind the token to a named service (CI); a service never approves a gate'),
+    scope: z.enum(['read', 'operate', 'admin']),
+    name: z.string().trim().min(1).max(100).default('api').describe('what the token is for'),
+    expiresIn: z
+      .string()
+      .regex(/^([1-9]\d{0,4}[hd]|never)$/, 'expiresIn is like 12h, 30d or never')
+      .default('90d'),
+  })
+  .strict()
+  .refine((b) => b.person !== undefined || b.service !== undefined, {
+    message: 'person or service is required',
+  });
+export type CreateTokenRequest = z.output<typeof CreateTokenRequest>;

@@ -5,6 +5,7 @@ import { REFUSAL_STATUS, type RefusalCode } from './refusal.ts';
 import { AlertView, GateView, LaneView, ReleaseView, WorkflowView } from './views.ts';
 import { CatalogVersionView } from './views.ts';
 import { GateStepView } from './views.ts';
+import { EffectView } from './views.ts';
 
 export const LaneList = z.object({ lanes: z.array(LaneView) });
 export type LaneList = z.infer<typeof LaneList>;
@@ -70,3 +71,25 @@ export const CatalogVersionList = z.object({ versions: z.array(CatalogVersionVie
 export type CatalogVersionList = z.infer<typeof CatalogVersionList>;
 export const GateStepList = z.object({ gateSteps: z.array(GateStepView) });
 export type GateStepList = z.infer<typeof GateStepList>;
+
+export const EffectList = z.object({ effects: z.array(EffectView) });
+export type EffectList = z.infer<typeof EffectList>;
+/** An API token as listed: never its secret nor its hash. */
+export const TokenView = z.object({
+  id: z.string().describe('tok_…'),
+  name: z.string(),
+  person: z.string().nullable().describe('the person it acts as (a service: the person it acts for)'),
+  service: z.string().nullable(),
+  scope: z.enum(['read', 'operate', 'admin']),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type TokenView = z.infer<typeof TokenView>;
+export const TokenList = z.object({ tokens: z.array(TokenView) });
+export type TokenList = z.infer<typeof TokenList>;
+export const CreatedToken = TokenView.extend({
+  token: z.string().describe('the secret: shown once, only its hash is stored'),
+});
+export type CreatedToken = z.infer<typeof CreatedToken>;

@@ -42,11 +42,18 @@ import {
 import { GateStepRequest, GateStepsQuery } from './requests.ts';
 import { GateStepList } from './results.ts';
 import { GateStepView } from './views.ts';
+import { ReleaseTimeline } from './views.ts';
+import { SessionView } from './views.ts';
+import { EffectsQuery } from './requests.ts';
+import { EffectList } from './results.ts';
+import { EffectView } from './views.ts';
+import { CreateTokenRequest } from './requests.ts';
+import { CreatedToken, TokenList, TokenView } from './results.ts';
 
 export type Scope = 'read' | 'operate' | 'admin';
 
 export interface RouteSpec {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** OpenAPI form: `/api/v1/lanes/{id}`. */
   path: string;
   summary: string;
@@ -171,6 +178,50 @@ export const API = {
     'Catalog versions this store accepted, newest first (the first is the active one)',
     CatalogVersionList,
   ),
+  releaseTimeline: get(
+    '/api/v1/releases/{id}/timeline',
+    'A release’s decisions, effects, approvals, runs, protection answers and alerts, oldest first',
+    ReleaseTimeline,
+  ),
+  session: get(
+    '/api/v1/session',
+    'Who is signed in (the session cookie or the Bearer token) and, for a session, its CSRF token; 401 when nobody',
+    SessionView,
+  ),
+  effects: get(
+    '/api/v1/effects',
+    'Outbox effects (dispatches, protection answers, statuses, notifications), newest first',
+    EffectList,
+    EffectsQuery,
+  ),
+  effect: get('/api/v1/effects/{id}', 'One outbox effect', EffectView),
+  // Operate scope at the door so a refusal is the policy's (effect.retry: admin) and is audited.
+  retryEffect: post(
+    '/api/v1/effects/{id}/retry',
+    'Re-send a dead effect (admin): pending again, attempts reset, same key and effect_id',
+    NoteRequest,
+    EffectView,
+    202,
+  ),
+  // Token management: admin scope, judged by the policy (`token.manage`) so that refusals are audited.
+  tokens: {
+    ...get('/api/v1/tokens', 'API tokens (admin): never their secrets', TokenList),
+    scope: 'operate',
+  },
+  createToken: post(
+    '/api/v1/tokens',
+    'Create an API token (admin); the secret is answered once',
+    CreateTokenRequest,
+    CreatedToken,
+  ),
+  revokeToken: {
+    method: 'delete',
+    path: '/api/v1/tokens/{id}',
+    summary: 'Revoke an API token at once (admin)',
+    scope: 'operate',
+    response: TokenView,
+    status: 200,
+  },
 } as const satisfies Record<string, RouteSpec>;
 
 export type ApiRoutes = typeof API;

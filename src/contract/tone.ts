@@ -28,6 +28,7 @@ const TONES: Record<string, Tone> = {
   acknowledged: 'info',
   info: 'info',
   pending: 'warn',
+  retrying: 'warn',
   queued: 'warn',
   waiting: 'warn',
   requested: 'warn',
@@ -52,6 +53,9 @@ const TONES: Record<string, Tone> = {
   cancelled: 'neutral',
   stale: 'neutral',
   superseded: 'neutral',
+  ok: 'ok',
+  missed: 'bad',
+  frozen: 'warn',
 };
 
 /** The tone of a status word; case, spaces and dashes do not matter; unknown words are neutral. */

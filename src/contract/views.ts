@@ -42,6 +42,27 @@ export const LaneCheckView = z.object({
 });
 export type LaneCheckView = z.infer<typeof LaneCheckView>;
 
+/** A scheduled rollback drill: next due, when it turns "missed", how it stands (issue 15). */
+export const DrillView = z.object({
+  laneId: z.string(),
+  name: z.string(),
+  cron: z.string().describe('the schedule (UTC)'),
+  graceMs: z.number().int().describe('drill_grace of the catalog, or the default'),
+  nextDueAt: time.describe('the next scheduled fire'),
+  missedAfter: time.describe('missed unless a successful run comes before (in the past when missed)'),
+  state: z.enum(['ok', 'failed', 'missed', 'never']),
+  lastRun: nullable(z.object({ runId: nullable(z.number().int()), status: z.string(), at: nullable(time) })),
+  lastSuccessAt: nullable(time),
+});
+export type DrillView = z.infer<typeof DrillView>;
+/** Whether the catalog lets a lane be triggered by hand, on which refs (globs), and if not, why. */
+export const LaneFreeTrigger = z.object({
+  allowed: z.boolean(),
+  refs: z.array(z.string()).describe('ref patterns a free trigger may use, e.g. feature/*'),
+  reason: z.string().optional().describe('why not, e.g. dispatched by the release flow'),
+});
+export type LaneFreeTrigger = z.infer<typeof LaneFreeTrigger>;
+
 export const LaneView = z.object({
   id: z.string().describe('catalog lane id, PL-xx'),
   name: z.string(),
@@ -57,6 +78,9 @@ export const LaneView = z.object({
   lastRunAt: nullable(time).describe('start of the newest run'),
   lastRunUrl: nullable(z.string()),
   workflows: z.array(z.string()).describe('WF ids'),
+  /** Drill lanes with a schedule only. */
+  drill: DrillView.optional(),
+  freeTrigger: LaneFreeTrigger,
 });
 export type LaneView = z.infer<typeof LaneView>;
 
@@ -178,6 +202,10 @@ export const Overview = z.object({
   lanes: z.array(LaneView),
   workflows: z.array(WorkflowView),
   gates: z.array(GateView),
+  /** Freeze windows: active now (until when) and the next (issue 15). */
+  freezes: z.array(z.lazy(() => FreezeView)).optional(),
+  /** Scheduled rollback drills: next due and when each turns missed (issue 15). */
+  drills: z.array(DrillView).optional(),
 });
 export type Overview = z.infer<typeof Overview>;
 
@@ -195,6 +223,26 @@ export const ActionAnswer = z.object({
   detail: z.string(),
 });
 export type ActionAnswer = z.infer<typeof ActionAnswer>;
+
+/** A release's change summary: the commits GitHub's compare API lists since the last production release. */
+export const ChangeSummaryView = z.object({
+  status: z
+    .enum(['first_release', 'same_commit', 'pending', 'fetched', 'failed'])
+    .describe('first_release: nothing reached production before; pending: the compare is in the outbox'),
+  base: nullable(z.object({ releaseId: z.string(), version: z.string(), sha: z.string() })),
+  totalCommits: z.number().int().describe('commits GitHub counted (the list keeps the newest 50)'),
+  commits: z.array(
+    z.object({
+      sha: z.string(),
+      author: nullable(z.string()).describe('GitHub login (or the commit author name)'),
+      message: z.string().describe('first line, bounded'),
+      url: nullable(z.string()),
+    }),
+  ),
+  /** Lines the caller gave when creating the release. */
+  lines: z.array(z.string()),
+});
+export type ChangeSummaryView = z.infer<typeof ChangeSummaryView>;
 
 export const ReleaseView = z.object({
   id: z.string(),
@@ -242,6 +290,14 @@ export const ReleaseView = z.object({
     .optional(),
   /** Runs GitHub failed because their deployment was rejected: not counted for the lane. */
   rejectedRuns: z.array(z.object({ lane: z.string(), runIds: z.array(z.number().int()) })).optional(),
+  /** The change summary from GitHub (issue 11); absent only from views built before it existed. */
+  commits: ChangeSummaryView.optional(),
+  /** The next freeze occurrence of each window that holds a lane this release has still to run. */
+  nextFreezes: z
+    .array(
+      z.object({ window: z.string(), name: z.string(), lanes: z.array(z.string()), start: time, end: time }),
+    )
+    .optional(),
 });
 export type ReleaseView = z.infer<typeof ReleaseView>;
 
@@ -355,3 +411,59 @@ export const GateStepView = z.object({
   decidedAt: nullable(time),
 });
 export type GateStepView = z.infer<typeof GateStepView>;
+
+/** One entry of a release's timeline (GET /api/v1/releases/{id}/timeline). */
+export const TimelineEntry = z.object({
+  at: time,
+  kind: z
+    .enum(['decision', 'effect', 'approval', 'run', 'alert', 'protection'])
+    .describe('decision: an audit entry; effect: an outbox row; protection: a protection request or answer'),
+  who: z.string().describe('person, token, "github" or "system"'),
+  summary: z.string(),
+  /** Ids to follow: release, gate, lane, run, alert, effect, audit. */
+  links: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+export const ReleaseTimeline = z.object({
+  releaseId: z.string(),
+  version: z.string(),
+  entries: z.array(TimelineEntry).describe('oldest first'),
+  truncated: z.boolean().describe('true when a source held more rows than the timeline reads'),
+});
+export type ReleaseTimeline = z.infer<typeof ReleaseTimeline>;
+/** Who the dashboard (or a token) is signed in as: GET /api/v1/session. */
+export const SessionView = z.object({
+  via: z.enum(['session', 'token']).describe('the session cookie (Sign in with GitHub) or a Bearer token'),
+  login: nullable(z.string()).describe('the GitHub login of a session; null for a token'),
+  person: z.string().describe('the catalog person acting'),
+  seats: z.array(z.string()),
+  scopes: z.array(z.enum(['read', 'operate', 'admin'])),
+  csrfToken: nullable(z.string()).describe('send as X-CSRF-Token on every state change with the cookie'),
+  expiresAt: nullable(time),
+});
+export type SessionView = z.infer<typeof SessionView>;
+/**
+ * One outbox effect (a GitHub dispatch, protection answer, commit status or notification) and where it is:
+ * pending (not tried yet), retrying (a failed attempt, another is due at nextAttemptAt), done, or dead (no
+ * more automatic attempts: an admin may retry it). The key is the idempotency key, sent to workflows as the
+ * `effect_id` input. The payload itself is not shown (a notification's URL is a secret); `target` says
+ * where it goes and `lastError` is sanitised (no URLs' paths or queries, no tokens).
+ */
+export const EffectView = z.object({
+  id: z.number().int(),
+  kind: z.string().describe('github.dispatch, github.protection_review, github.commit_status, alert.notify'),
+  key: z.string().describe('idempotency key; a dispatch carries it as its effect_id input'),
+  state: z.enum(['pending', 'retrying', 'done', 'dead']),
+  attempts: z.number().int(),
+  lastError: nullable(z.string()),
+  nextAttemptAt: nullable(time).describe('when the worker tries it next (pending and retrying only)'),
+  target: z.string().describe('where it goes, e.g. owner/repo deploy.yml@v1.2.0'),
+  releaseId: nullable(z.string()),
+  laneId: nullable(z.string()),
+  createdAt: time,
+  updatedAt: time,
+  doneAt: nullable(time),
+  deaths: z.number().int().describe('times it went dead (a retried effect keeps its count)'),
+});
+export type EffectView = z.infer<typeof EffectView>;

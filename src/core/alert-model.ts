@@ -1,7 +1,13 @@
 // Alert intents and records: what a rule says (raise with a dedupe key and an occurrence id, or resolve
 // because the cause cleared) and what the store keeps (one incident = one record with a count).
 export type AlertRule =
-  'lane_failed' | 'gate_blocked' | 'hold_broken' | 'drill_failed' | 'drill_missed' | 'unsanctioned_change';
+  | 'lane_failed'
+  | 'gate_blocked'
+  | 'hold_broken'
+  | 'drill_failed'
+  | 'drill_missed'
+  | 'unsanctioned_change'
+  | 'effect_dead';
 export type AlertSeverity = 'critical' | 'warning' | 'info';
 
 export interface AlertSubject {

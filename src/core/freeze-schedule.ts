@@ -28,3 +28,17 @@ export function freezeSchedule(c: Catalog, now: Clock): FreezeScheduleEntry[] {
     next: span(nextFreezeOccurrence(w, t)),
   }));
 }
+
+/** The next occurrence of each window that holds any of `laneIds` (a release's remaining lanes). */
+export function nextFreezesFor(
+  c: Catalog,
+  laneIds: readonly string[],
+  now: Clock,
+): { window: string; name: string; lanes: string[]; start: string; end: string }[] {
+  const t = toMs(now);
+  return c.freeze_windows.flatMap((w) => {
+    const lanes = w.lanes.filter((l) => laneIds.includes(l));
+    const next = lanes.length > 0 ? nextFreezeOccurrence(w, t) : null;
+    return next ? [{ window: w.id, name: w.name ?? w.id, lanes, start: next.start, end: next.end }] : [];
+  });
+}

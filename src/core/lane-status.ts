@@ -125,13 +125,20 @@ export interface CheckResult {
   evidence: EvidenceRecord | undefined;
 }
 
-/** Each of the lane's checks against the newest evidence of that name (case-insensitive). */
+/** Whether GitHub vouches for a report (webhook, OIDC); rows older than 0006: every non-API row. */
+const vouched = (e: EvidenceRecord): number =>
+  (e.authority ?? (e.source === 'api' ? 'api' : 'github')) === 'github' ? 1 : 0;
+
+/**
+ * Each of the lane's checks against its evidence of that name (case-insensitive): the newest report GitHub
+ * vouches for, else the newest API report (an API report never overrides GitHub's, as in selectEvidence).
+ */
 export function checkStates(lane: Lane, evidence: EvidenceRecord[]): CheckResult[] {
   return lane.checks.map((name) => {
     const key = name.toLowerCase();
     const newest = evidence
       .filter((e) => e.check.toLowerCase() === key && (e.laneId === null || e.laneId === lane.id))
-      .sort((a, b) => Date.parse(b.recordedAt) - Date.parse(a.recordedAt))[0];
+      .sort((a, b) => vouched(b) - vouched(a) || Date.parse(b.recordedAt) - Date.parse(a.recordedAt))[0];
     return { name, state: newest ? newest.outcome : 'missing', evidence: newest };
   });
 }

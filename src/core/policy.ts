@@ -208,6 +208,34 @@ export function decide(c: Catalog, i: Identity, req: PolicyRequest): PolicyDecis
   }
 }
 
+/** Whether a lane may be triggered freely (by hand) at all, and on which refs; whoever asks. */
+export interface FreeTrigger {
+  allowed: boolean;
+  /** The ref patterns a free trigger may use (globs, e.g. `feature/*`); empty when not allowed. */
+  refs: string[];
+  reason?: string;
+}
+
+/** The refs a free trigger of the lane may use: its policy.trigger rule's, else its trigger's/branch policy's. */
+function freeTriggerRefs(c: Catalog, lane: Lane): string[] {
+  const rule = c.policy?.trigger.find((r) => r.lanes.includes(lane.id));
+  return rule && rule.refs.length > 0 ? rule.refs : defaultTriggerRefs(c, lane);
+}
+
+/** The catalog's answer for a lane, without the person (who may trigger it is `decide`'s `lane.trigger`). */
+export function freeTrigger(c: Catalog, lane: Lane): FreeTrigger {
+  if (isReleaseFlowLane(c, lane))
+    return {
+      allowed: false,
+      refs: [],
+      reason: `${lane.id} is dispatched by the release flow (promote or roll back a release)`,
+    };
+  const refs = freeTriggerRefs(c, lane);
+  if (refs.length === 0)
+    return { allowed: false, refs, reason: `${lane.id} has no refs it may be triggered on` };
+  return { allowed: true, refs };
+}
+
 function decideTrigger(c: Catalog, i: Identity, laneId: string, ref: string): PolicyDecision {
   const lane = laneById(c, laneId);
   if (!lane) return deny('trigger.lane', `unknown lane ${laneId}`, 'not_found');
@@ -219,7 +247,7 @@ function decideTrigger(c: Catalog, i: Identity, laneId: string, ref: string): Po
     );
   const rule = c.policy?.trigger.find((r) => r.lanes.includes(lane.id));
   const principals = rule?.who ?? ['owners', ...releaseSeats(c), 'admin'];
-  const refs = rule && rule.refs.length > 0 ? rule.refs : defaultTriggerRefs(c, lane);
+  const refs = freeTriggerRefs(c, lane);
   const ruleName = rule ? 'policy.trigger' : 'default.trigger';
   const allowed = byPrincipals(i, ruleName, principals, laneOwners(c, lane.id), `trigger ${lane.id}`);
   if (!allowed.ok) return allowed;

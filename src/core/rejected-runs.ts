@@ -65,3 +65,21 @@ export function rejectedRunsByLane(
   }
   return out;
 }
+
+/**
+ * Lanes whose newest rejected run was rejected by a person reviewing the environment in GitHub (not by
+ * Lanes' own answer). Lanes does not start such a lane again by itself (that would ask the reviewer the
+ * same question at once): the release stays promotable and the next promote dispatches a new run.
+ */
+export function reviewerRejectedLanes(
+  rejectedByLane: Readonly<Record<string, readonly number[]>>,
+  rejections: readonly DeploymentRejection[],
+): string[] {
+  return Object.entries(rejectedByLane)
+    .filter(([, ids]) => {
+      const newest = ids.at(-1);
+      return rejections.some((r) => r.runId === newest && r.by === 'reviewer');
+    })
+    .map(([lane]) => lane)
+    .sort();
+}

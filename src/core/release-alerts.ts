@@ -182,6 +182,7 @@ function resolveReason(
     case 'drill_failed':
     case 'drill_missed':
     case 'unsanctioned_change':
+    case 'effect_dead':
       return 'cause cleared';
   }
 }

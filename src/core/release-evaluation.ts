@@ -74,7 +74,9 @@ export function evaluateRelease(
       !flowIds.includes(lane.id) ||
       !isAutoDispatched(lane) ||
       !rd.applicable ||
-      rd.status !== 'idle'
+      rd.status !== 'idle' ||
+      // A person rejected its last deployment in GitHub: only a promote starts it again (issue 15).
+      (r.reviewerRejectedLanes ?? []).includes(lane.id)
     )
       continue;
     if (rd.verdict === 'go') {

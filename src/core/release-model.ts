@@ -78,6 +78,9 @@ export interface ReleaseState {
   /** Per lane id: runs GitHub failed because their deployment was rejected (src/core/rejected-runs.ts).
    * They are not in laneRuns; the lane's next dispatch is a new run (its key names the newest). */
   rejectedRuns?: Record<string, number[]>;
+  /** Lanes whose newest rejected run a person rejected in GitHub: not re-dispatched by Lanes itself, only
+   * by a promote (src/core/rejected-runs.ts reviewerRejectedLanes). */
+  reviewerRejectedLanes?: string[];
   /**
    * Deploys around Lanes that no person has acknowledged yet (open unsanctioned-change alerts of this
    * release): while any is listed, the release's post-deploy gates fail.

@@ -107,6 +107,19 @@ export interface ProtectionRequest {
   requestedAt: string;
 }
 
+/** A reviewer's answer to a run's deployment (the deployment_review webhook), per environment. */
+export interface DeploymentReview {
+  repo: string;
+  runId: number;
+  runAttempt: number;
+  environment: string;
+  sha: string;
+  state: 'approved' | 'rejected';
+  reviewer: string | null;
+  comment: string | null;
+  reviewedAt: string;
+}
+
 /** The result of normalising one delivery: zero or more facts. */
 export type NormalisedFact =
   | { kind: 'run'; run: RunRecord }
@@ -123,6 +136,7 @@ export type NormalisedFact =
   | { kind: 'ref'; ref: RefRecord }
   | { kind: 'deployment'; deployment: DeploymentRecord }
   | { kind: 'protection_request'; request: ProtectionRequest }
+  | { kind: 'deployment_review'; review: DeploymentReview }
   | {
       kind: 'release';
       repo: string;

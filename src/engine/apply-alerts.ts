@@ -49,7 +49,10 @@ export async function applyAlerts(
   live: readonly AlertRecord[],
   now: string,
   actor: string,
+  /** notify: false keeps the alert off the routes (a dead notification must not notify again). */
+  opts: { notify?: boolean } = {},
 ): Promise<boolean> {
+  const notify = opts.notify ?? true;
   let touched = false;
   for (const intent of intents) {
     const existing = live.find((a) => a.key === intent.key);
@@ -73,14 +76,15 @@ export async function applyAlerts(
       );
       await tx.appendChange('alert', { id: existing.id, status: 'resolved' }, now);
       const rule = coreAlertOf(existing);
-      await notifyRoutes(tx, ctx, {
-        rule: rule.rule,
-        severity: rule.severity,
-        title: `resolved: ${existing.title}`,
-        detail: intent.reason,
-        key: `${intent.key}:resolved:${existing.id}`,
-        now,
-      });
+      if (notify)
+        await notifyRoutes(tx, ctx, {
+          rule: rule.rule,
+          severity: rule.severity,
+          title: `resolved: ${existing.title}`,
+          detail: intent.reason,
+          key: `${intent.key}:resolved:${existing.id}`,
+          now,
+        });
       continue;
     }
     const { alert, created } = await tx.raiseAlert({
@@ -105,7 +109,7 @@ export async function applyAlerts(
     );
     await tx.appendChange('alert', { id: alert.id, status: alert.status, count: alert.count }, now);
     // The store is the judge of "new" under concurrent evaluations: notify only the row it created.
-    if (created && decision.notify)
+    if (created && decision.notify && notify)
       await notifyRoutes(tx, ctx, {
         rule: intent.rule,
         severity: intent.severity,

@@ -255,6 +255,11 @@ async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' |
     }
     case 'release':
       return 'stale'; // releases are opened through the API; GitHub release events are informational
+    case 'deployment_review': {
+      const r = await tx.saveDeploymentReview(fact.review);
+      await tx.setRunEnvironment(fact.review.runId, fact.review.environment);
+      return r;
+    }
   }
 }
 
@@ -274,6 +279,8 @@ async function factSha(tx: StoreTx, f: NormalisedFact): Promise<string | null> {
       return f.ref.sha;
     case 'release':
       return f.sha;
+    case 'deployment_review':
+      return f.review.sha;
   }
 }
 
@@ -293,6 +300,8 @@ function factId(f: NormalisedFact): string {
       return `${f.request.runId}:${f.request.environment}`;
     case 'release':
       return f.tag;
+    case 'deployment_review':
+      return `${f.review.runId}:${f.review.runAttempt}:${f.review.environment}`;
   }
 }
 
@@ -318,5 +327,12 @@ function factSummary(f: NormalisedFact): Record<string, unknown> {
       return { runId: f.request.runId, environment: f.request.environment };
     case 'release':
       return { action: f.action, sha: f.sha };
+    case 'deployment_review':
+      return {
+        runId: f.review.runId,
+        environment: f.review.environment,
+        state: f.review.state,
+        reviewer: f.review.reviewer,
+      };
   }
 }

@@ -9,7 +9,9 @@ export type AuditObject =
   | { type: 'alert'; id: number }
   | { type: 'evidence'; id: string }
   | { type: 'gate_step'; id: string }
-  | { type: 'catalog'; id: number };
+  | { type: 'catalog'; id: number }
+  | { type: 'effect'; id: number }
+  | { type: 'token'; id: string };
 
 function objectOf(o: AuditObject): { objectType: string; objectId: string } {
   if (o.type === 'gate') return { objectType: 'gate', objectId: `${o.releaseId}/${o.gateId}` };

@@ -4,8 +4,7 @@
 // time plus the lane's own drill_grace), so a missed drill is noticed without any delivery. Alerts go
 // through the same de-duplication as release alerts (apply-alerts.ts).
 import { drillAlerts, type DrillHistory } from '../core/drill-alerts.ts';
-import { drillCheckTimes } from '../core/drill-check.ts';
-import { compareRunsNewestFirst, laneRunState, workflowStatusOf } from '../core/lane-status.ts';
+import { drillCheckTimes, drillHistoryOf } from '../core/drill-check.ts';
 import { applyAlerts } from './apply-alerts.ts';
 import { nowIso, type EngineContext } from './engine-context.ts';
 
@@ -19,27 +18,7 @@ export async function evaluateDrills(ctx: EngineContext): Promise<void> {
   for (const lane of drillLanes) {
     const wfIds = [...new Set(lane.run_by.map((b) => b.workflow))];
     const runs = (await Promise.all(wfIds.map((id) => store.listRuns({ workflowId: id, limit: 50 })))).flat();
-    const st = laneRunState(lane, runs, []);
-    const successes = runs
-      .filter(
-        (r) =>
-          lane.run_by.some((b) => b.workflow === r.workflowId && (!b.event || b.event.includes(r.event))) &&
-          workflowStatusOf(r) === 'success',
-      )
-      .sort(compareRunsNewestFirst);
-    drills.push({
-      laneId: lane.id,
-      lastRun: st.lastRun
-        ? {
-            runId: st.lastRun.runId,
-            status: st.status,
-            startedAt: st.lastRun.runStartedAt,
-            completedAt: st.lastRun.status === 'completed' ? st.lastRun.updatedAt : null,
-          }
-        : null,
-      lastSuccessAt: successes[0]?.updatedAt ?? null,
-      monitoringSince: since,
-    });
+    drills.push(drillHistoryOf(lane, runs, since));
   }
   if (drills.length === 0) return;
   // One timer per lane and check time (the key makes re-scheduling on every evaluation a no-op).

@@ -103,6 +103,7 @@ export function outboxEffectOf(
           context: e.payload.context,
           description: e.payload.description,
           targetUrl: ctx.publicUrl ? `${ctx.publicUrl}/gates/${e.payload.gateId}` : undefined,
+          releaseId: e.payload.releaseId,
         },
       };
   }

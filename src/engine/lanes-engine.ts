@@ -14,6 +14,7 @@ import { AlertNotifier } from './alert-notifier.ts';
 import { holderOf, type CatalogHolder } from './catalog-holder.ts';
 import { CatalogFollower } from './catalog-from-git.ts';
 import type { CatalogWatch } from '../github/catalog-source.ts';
+import { compareHandlers } from './change-summary.ts';
 import { DeliveryApplier } from './apply-delivery.ts';
 import { InboxWorker } from './inbox-worker.ts';
 import { alertHandlers, githubHandlers, OutboxWorker, type OutboxHandlers } from './outbox-worker.ts';
@@ -22,6 +23,7 @@ import { Reconciler } from './reconcile-loop.ts';
 import { ReleaseEngine } from './release-engine.ts';
 import { TimerWorker } from './timer-worker.ts';
 import { detectUnaskedRuns } from './unasked-runs.ts';
+import { effectRecovered, markEffectDead } from './effect-alerts.ts';
 
 export interface LanesEngineOptions {
   clock: () => Date;
@@ -124,6 +126,7 @@ export class LanesEngine {
       ...alertHandlers(new AlertNotifier({ log })),
       ...(gh ? githubHandlers(gh) : notConfigured()),
       ...(follower ? follower.handlers() : {}),
+      ...compareHandlers(() => this.releases.ctx, gh ? new ReconcileClient(gh) : undefined),
     };
     this.reconcileIntervalS = opts.reconcileIntervalS ?? 0;
     this.reconciler = gh
@@ -149,6 +152,9 @@ export class LanesEngine {
     this.outbox = new OutboxWorker(store, handlers, auth ? log : log.child({}, { level: 'error' }), {
       clock,
       ...(opts.outboxLeaseMs !== undefined ? { leaseMs: opts.outboxLeaseMs } : {}),
+      // A dead effect commits with its audit and alert; a retried one that goes through resolves it.
+      onDead: (item, message, now) => markEffectDead(releases.ctx, item, message, now),
+      onRecovered: (item, now) => effectRecovered(releases.ctx, item, now),
     });
     this.timers = new TimerWorker(store, (t) => releases.reevaluateAll(`timer ${t.key}`), log, { clock });
   }

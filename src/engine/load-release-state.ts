@@ -2,7 +2,7 @@
 // commit, approvals, freeze overrides and the pending protection requests for its commit. Read-only: the
 // same store contents always give the same state, so every decision can be re-derived after a crash.
 import { laneRunState } from '../core/lane-status.ts';
-import { rejectedRunsByLane, splitRejectedRuns } from '../core/rejected-runs.ts';
+import { rejectedRunsByLane, reviewerRejectedLanes, splitRejectedRuns } from '../core/rejected-runs.ts';
 import type { EvidenceRecord, JobRecord, RunRecord } from '../core/run-model.ts';
 import type {
   Approval,
@@ -99,7 +99,9 @@ export async function loadReleaseState(
   const facts = await commitFacts(ctx, rec.sha, rec.id);
   const { jobs, evidence } = facts;
   // Runs failed by a rejected deployment deployed nothing: they do not count for their lane (issue 15).
-  const split = splitRejectedRuns(facts.runs, jobs, await deploymentRejections(ctx, facts.runs));
+  const rejections = await deploymentRejections(ctx, facts.runs);
+  const split = splitRejectedRuns(facts.runs, jobs, rejections);
+  const rejectedRuns = rejectedRunsByLane(catalog.lanes, split.rejected);
   const runs = split.counted;
   const greenAt = await greenAtOf(ctx, rec.id);
   const laneRuns: Record<string, ReleaseLaneRun> = {};
@@ -155,7 +157,8 @@ export async function loadReleaseState(
     approvals,
     overrides: await overridesOf(ctx, rec.id),
     protectionRequests,
-    rejectedRuns: rejectedRunsByLane(catalog.lanes, split.rejected),
+    rejectedRuns,
+    reviewerRejectedLanes: reviewerRejectedLanes(rejectedRuns, rejections),
     unsanctionedDeploys: await unsanctionedDeploysOf(ctx, rec.id),
   };
 }

@@ -3,8 +3,11 @@
 // together; this worker then claims due items, runs the handler for item.kind and records the outcome:
 //   ok                          → completeOutbox (done: never claimed again)
 //   retryable failure           → failOutbox(retryAt = now + max(exponential backoff with jitter, retryAfterMs))
-//   retryable, attempts ≥ max   → dead (failOutbox with retryAt null), logged
+//   retryable, attempts ≥ max   → dead (failOutbox with retryAt null, or the onDead hook), logged
 //   final failure / bad payload → dead at once
+// The engine's onDead hook writes the dead mark together with its audit entry and alert (effect-alerts.ts);
+// onRecovered runs after an effect that had failed is done (resolves its alert). An admin's retry moves a
+// dead row back to pending (same key), so it is claimed again like any due item.
 //
 // Delivery guarantee and the crash window. claimOutbox leases an item (row lock + SKIP LOCKED on PostgreSQL,
 // a lease column on both), so two workers never hold the same item, and a completed item is never claimed
@@ -54,6 +57,10 @@ export interface OutboxWorkerOptions {
   clock?: () => Date;
   /** Jitter source in [0, 1). */
   random?: () => number;
+  /** Replaces failOutbox(…, null): marks the item dead with whatever must commit with it. */
+  onDead?: (item: OutboxItem, message: string, now: string) => Promise<void>;
+  /** After an item that had failed before (lastError set) is done. Errors are logged, not retried. */
+  onRecovered?: (item: OutboxItem, now: string) => Promise<void>;
 }
 
 /** Exponential backoff with "equal jitter": a delay in [d/2, d], d = min(max, base · 2^(attempt−1)). */
@@ -146,6 +153,12 @@ export class OutboxWorker extends PollingWorker {
         }
       }
       this.done++;
+      if (item.lastError !== null && this.opts.onRecovered)
+        await this.opts
+          .onRecovered(item, now.toISOString())
+          .catch((e: unknown) =>
+            this.log.error({ id: item.id, key: item.key, err: String(e) }, 'outbox recovery hook failed'),
+          );
       this.log.debug(
         { id: item.id, key: item.key, kind: item.kind, attempts: item.attempts },
         'outbox effect done',
@@ -155,7 +168,8 @@ export class OutboxWorker extends PollingWorker {
     const message = outcome.message.slice(0, 1000);
     const maxAttempts = this.opts.maxAttempts ?? 8;
     if (!outcome.retryable || item.attempts >= maxAttempts) {
-      await this.store.failOutbox(item.id, message, null);
+      if (this.opts.onDead) await this.opts.onDead(item, message, now.toISOString());
+      else await this.store.failOutbox(item.id, message, null);
       this.dead++;
       this.log.error(
         {

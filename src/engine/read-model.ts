@@ -3,6 +3,7 @@
 import type { Catalog, Lane, Workflow } from '../core/catalog-model.ts';
 import { holderOf, type CatalogHolder } from './catalog-holder.ts';
 import { freezeSchedule } from '../core/freeze-schedule.ts';
+import { drillHistoryOf, drillStates, type DrillState } from '../core/drill-check.ts';
 import { laneEnvironmentText, triggerText, workflowEnvironmentText } from '../core/catalog-model.ts';
 import { isAutomated, isManual, summarizeCatalog, touchesProduction } from '../core/catalog-summary.ts';
 import {
@@ -28,6 +29,8 @@ import type {
   FreezeView,
 } from '../contract/views.ts';
 import type { Store } from '../store/store.ts';
+import { runsCountingFor } from './load-release-state.ts';
+import { freeTrigger } from '../core/policy.ts';
 
 /** How many recent runs per workflow the status looks at (newest first; index-backed, flat with history). */
 const RECENT_RUNS_PER_WORKFLOW = 50;
@@ -85,11 +88,28 @@ export class ReadModel {
   }
 
   private laneCandidates(lane: Lane, snap: Snapshot): RunRecord[] {
-    return lane.run_by.flatMap((b) => snap.runsByWorkflow.get(b.workflow) ?? []);
+    // Only runs that count for the lane (repository, event, branch policy): a PR run greens no main lane.
+    return runsCountingFor(
+      this.catalog,
+      lane.id,
+      lane.run_by.flatMap((b) => snap.runsByWorkflow.get(b.workflow) ?? []),
+    );
+  }
+
+  /** Scheduled drills from the snapshot's runs (issue 15): next due, missed after, state. */
+  private async drills(snap: Snapshot, now: Date): Promise<DrillState[]> {
+    const lanes = this.catalog.lanes.filter(
+      (l) => l.kind === 'rollback-drill' && l.trigger.on === 'schedule',
+    );
+    if (lanes.length === 0) return [];
+    const since = await this.store.getMonitoredSince('drills');
+    const histories = lanes.map((l) => drillHistoryOf(l, this.laneCandidates(l, snap), since));
+    return drillStates(this.catalog, histories, now);
   }
 
   private async laneViews(
     snap: Snapshot,
+    now: Date,
   ): Promise<{ views: LaneView[]; states: Map<string, ReturnType<typeof laneRunState>> }> {
     const states = new Map<string, ReturnType<typeof laneRunState>>();
     for (const lane of this.catalog.lanes) {
@@ -99,15 +119,17 @@ export class ReadModel {
     const shas = [...new Set([...states.values()].flatMap((s) => (s.lastRun ? [s.lastRun.headSha] : [])))];
     const evidence = shas.length > 0 ? await this.store.listEvidence({ shas }) : [];
     snap.evidence = evidence;
+    const drills = await this.drills(snap, now);
     const views = this.catalog.lanes.map((lane) => {
       const st = laneRunState(lane, this.laneCandidates(lane, snap), snap.jobs, evidence);
       states.set(lane.id, st);
-      return this.laneView(lane, st);
+      return this.laneView(lane, st, drills);
     });
     return { views, states };
   }
 
-  private laneView(lane: Lane, st: ReturnType<typeof laneRunState>): LaneView {
+  private laneView(lane: Lane, st: ReturnType<typeof laneRunState>, drills: DrillState[]): LaneView {
+    const drill = drills.find((d) => d.laneId === lane.id);
     return {
       id: lane.id,
       name: lane.name,
@@ -123,6 +145,8 @@ export class ReadModel {
       lastRunAt: st.lastRun?.runStartedAt ?? null,
       lastRunUrl: st.lastRun?.htmlUrl ?? null,
       workflows: [...new Set(lane.run_by.map((b) => b.workflow))],
+      ...(drill ? { drill } : {}),
+      freeTrigger: freeTrigger(this.catalog, lane),
     };
   }
 
@@ -146,7 +170,7 @@ export class ReadModel {
   async overview(now: Date): Promise<Overview> {
     const c = this.catalog;
     const snap = await this.snapshot(c.workflows.map((w) => w.id));
-    const { views } = await this.laneViews(snap);
+    const { views } = await this.laneViews(snap, now);
     const [gates, openAlerts] = await Promise.all([
       this.gateProvider ? this.gateProvider.gates(now) : Promise.resolve(this.staticGates()),
       this.gateProvider ? this.gateProvider.openAlertCount() : Promise.resolve(0),
@@ -184,15 +208,17 @@ export class ReadModel {
       lanes: views,
       workflows: c.workflows.map((w) => this.workflowView(w, snap.runsByWorkflow.get(w.id) ?? [])),
       gates,
+      freezes: this.freezes(now),
+      drills: await this.drills(snap, now),
     };
   }
 
-  async lanes(): Promise<LaneView[]> {
+  async lanes(now = new Date()): Promise<LaneView[]> {
     const snap = await this.snapshot(this.catalog.workflows.map((w) => w.id));
-    return (await this.laneViews(snap)).views;
+    return (await this.laneViews(snap, now)).views;
   }
 
-  async lane(id: string, limit = 20): Promise<LaneDetail | undefined> {
+  async lane(id: string, limit = 20, now = new Date()): Promise<LaneDetail | undefined> {
     const lane = this.catalog.lanes.find((l) => l.id === id);
     if (!lane) return undefined;
     const wfIds = [...new Set(lane.run_by.map((b) => b.workflow))];
@@ -210,7 +236,7 @@ export class ReadModel {
     const current = st.lastRun ?? st0.lastRun;
     const checks = checkStates(lane, current ? evidence.filter((e) => e.sha === current.headSha) : []);
     return {
-      ...this.laneView(lane, st),
+      ...this.laneView(lane, st, await this.drills(snap, now)),
       checkStates: checks.map(checkView),
       runs: matching.map((r) => ({
         ...runView(r),

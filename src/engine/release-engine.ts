@@ -17,11 +17,17 @@ import { reportEvidence, type EvidenceReceipt, type EvidenceReport } from './act
 import { resolveAlert } from './actions/resolve-alert.ts';
 import { rollbackRelease, type RollbackInput } from './actions/rollback-release.ts';
 import { triggerLane, type TriggerInput } from './actions/trigger-lane.ts';
+import { retryEffect } from './actions/retry-effect.ts';
+import type { EffectView } from '../contract/views.ts';
+import type { OutboxFilter } from '../store/store.ts';
+import { effectView } from './effect-views.ts';
 import { evaluateDrills } from './drills.ts';
 import type { Actor, EngineContext } from './engine-context.ts';
 import { reevaluateAll, reevaluateCommits, reevaluateRelease } from './evaluate-release.ts';
 import { currentRelease, findRelease, loadReleaseState } from './load-release-state.ts';
 import { currentGateViews, listAlertViews, listReleaseViews, releaseView } from './release-views.ts';
+import { releaseTimeline } from './release-timeline.ts';
+import type { ReleaseTimeline } from '../contract/views.ts';
 
 export type { Outcome } from '../contract/refusal.ts';
 export type { Actor, EngineContext } from './engine-context.ts';
@@ -103,6 +109,11 @@ export class ReleaseEngine {
     return this.ctx.store.countOpenAlerts();
   }
 
+  /** Every decision, effect, approval, run, protection answer and alert of the release, in time order. */
+  releaseTimeline(rec: ReleaseRecord): Promise<ReleaseTimeline> {
+    return releaseTimeline(this.ctx, rec);
+  }
+
   // ---------- actions ----------
 
   createRelease(actor: Actor, input: CreateReleaseInput): Promise<Outcome<ReleaseView>> {
@@ -147,5 +158,20 @@ export class ReleaseEngine {
 
   resolveAlert(actor: Actor, id: number, comment?: string): Promise<Outcome<AlertView>> {
     return resolveAlert(this.ctx, actor, id, comment);
+  }
+
+  // ---------- effects (the outbox, visible and drivable) ----------
+
+  async effects(filter: OutboxFilter): Promise<EffectView[]> {
+    return (await this.ctx.store.listOutbox(filter)).map(effectView);
+  }
+
+  async effect(id: number): Promise<EffectView | undefined> {
+    const r = await this.ctx.store.getOutbox(id);
+    return r ? effectView(r) : undefined;
+  }
+
+  retryEffect(actor: Actor, id: number, comment?: string): Promise<Outcome<EffectView>> {
+    return retryEffect(this.ctx, actor, id, comment);
   }
 }

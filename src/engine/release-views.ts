@@ -4,10 +4,12 @@ import type { Lane } from '../core/catalog-model.ts';
 import { evaluateGates, type GateEvaluation } from '../core/gates.ts';
 import { evaluateRelease, releaseOutcome } from '../core/promotion.ts';
 import { activeFreeze, overrideExpiresAt } from '../core/freeze-windows.ts';
+import { nextFreezesFor } from '../core/freeze-schedule.ts';
 import type { AlertRecord, ReleaseRecord } from '../store/store.ts';
 import type { AlertView, GateView, ReleaseView } from '../contract/views.ts';
 import { nowIso, type EngineContext } from './engine-context.ts';
 import { currentRelease, loadReleaseState } from './load-release-state.ts';
+import { changeSummaryView } from './change-summary.ts';
 
 export function toGateView(g: GateEvaluation, releaseId: string): GateView {
   return {
@@ -118,6 +120,13 @@ export async function releaseView(ctx: EngineContext, rec: ReleaseRecord): Promi
       expiresAt: overrideExpiresAt(catalog, o),
     })),
     rejectedRuns: Object.entries(state.rejectedRuns ?? {}).map(([lane, runIds]) => ({ lane, runIds })),
+    commits: await changeSummaryView(ctx, rec),
+    // Freezes ahead of the lanes this release has still to run (issue 15).
+    nextFreezes: nextFreezesFor(
+      catalog,
+      lanes.filter((l) => l.applies && l.status !== 'green').map((l) => l.id),
+      now,
+    ),
   };
 }
 

@@ -49,6 +49,7 @@ export const EVENT_PERMISSION: Readonly<Record<SupportedEvent, RepositoryPermiss
   deployment: 'deployments',
   deployment_status: 'deployments',
   deployment_protection_rule: 'deployments',
+  deployment_review: 'actions',
 };
 
 /** Paths on the Lanes server the App points at (relative to the public base URL). */

@@ -29,10 +29,13 @@
 // - deployment_protection_rule: the review call's path is rebuilt from the payload's own repository and the run
 //   id taken from deployment_callback_url, after checking that URL's path is exactly
 //   [/api/v3]/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule. The host is never kept.
+// - deployment_review (a person approving or rejecting a job waiting at an environment): one review fact per
+//   environment, so that a run a reviewer rejected is recorded as rejected, not failed (issue 15).
 import type { NormaliseResult, NormalisedFact } from '../core/run-model.ts';
 import type { WorkflowResolver } from './workflow-mapping.ts';
 import { checkRun } from './normalise/check-run.ts';
 import { deployment, deploymentStatus } from './normalise/deployment.ts';
+import { deploymentReview } from './normalise/deployment-review.ts';
 import { isObj, Reject, toIso, type Obj } from './normalise/field-readers.ts';
 import { deploymentProtectionRule } from './normalise/protection-rule.ts';
 import { create, deleteRef, pullRequest, push } from './normalise/refs.ts';
@@ -60,6 +63,7 @@ export const SUPPORTED_EVENTS = [
   'deployment',
   'deployment_status',
   'deployment_protection_rule',
+  'deployment_review',
 ] as const;
 export type SupportedEvent = (typeof SUPPORTED_EVENTS)[number];
 
@@ -98,6 +102,8 @@ function dispatch(
       return deploymentStatus(p);
     case 'deployment_protection_rule':
       return deploymentProtectionRule(p, receivedAt);
+    case 'deployment_review':
+      return deploymentReview(p, receivedAt);
   }
 }
 

@@ -49,6 +49,8 @@ export interface CompareCommit {
   message: string;
   author: string | null;
   date: string | null;
+  /** The commit's page on GitHub (`html_url`). */
+  url: string | null;
 }
 
 export interface CompareFile {
@@ -302,6 +304,7 @@ export class ReconcileClient {
             message: strOr(commit.message, '') ?? '',
             author: strOr(author.login) ?? strOr(cAuthor.name),
             date: strOr(cAuthor.date),
+            url: strOr(c.html_url),
           };
         });
       if (!result) {

@@ -14,17 +14,24 @@ import type {
   TriggerRequest,
 } from '../contract/requests.ts';
 import type { EvidenceResult, TriggerResult } from '../contract/results.ts';
+import type { CreatedToken, TokenList, TokenView } from '../contract/results.ts';
+import type { CreateTokenRequest } from '../contract/requests.ts';
 import type { ReadModel } from '../engine/read-model.ts';
 import type { ResourceLimits } from '../resource-limits.ts';
 import type { ActionsIdentity, OidcVerification } from '../github/actions-oidc.ts';
 import type { GateStepRequest, GateStepsQuery } from '../contract/requests.ts';
 import type { GateStepView } from '../contract/views.ts';
+import type { ReleaseTimeline } from '../contract/views.ts';
+import type { EffectView } from '../contract/views.ts';
+import type { OutboxFilter } from '../store/store.ts';
 import type { DeliveryWriter } from '../store/group-commit.ts';
 import type { ReleaseRecord, Store } from '../store/store.ts';
 import type { Authenticator, Principal } from './auth.ts';
 import type { OidcVerifier } from './auth-middleware.ts';
 import type { ChangeHub } from './live/change-hub.ts';
 import type { Metrics } from './metrics.ts';
+import type { SigninConfig } from './routes/signin.ts';
+import type { SessionAuthenticator } from './session-auth.ts';
 
 /** The caller of an action: the person, their token, their seats, and how the audit log names them. */
 export interface ApiActor {
@@ -51,6 +58,10 @@ export interface ReleaseActions {
   alerts(all: boolean): Promise<AlertView[]>;
   ackAlert(actor: ApiActor, id: number, comment?: string): Promise<Outcome<AlertView>>;
   resolveAlert(actor: ApiActor, id: number, comment?: string): Promise<Outcome<AlertView>>;
+  releaseTimeline(rec: ReleaseRecord): Promise<ReleaseTimeline>;
+  effects(filter: OutboxFilter): Promise<EffectView[]>;
+  effect(id: number): Promise<EffectView | undefined>;
+  retryEffect(actor: ApiActor, id: number, comment?: string): Promise<Outcome<EffectView>>;
 }
 
 /** The gate step's calls: the OIDC verifier and the ask/list actions. */
@@ -84,6 +95,21 @@ export interface AppDeps {
   reconcile?: (() => Promise<ReconcileResult>) | undefined;
   /** Absent: POST /api/v1/gate-steps answers 503 and the list is empty. */
   gateSteps?: GateStepActions;
+  /** Dashboard sessions (Sign in with GitHub); absent: API tokens only. */
+  sessions?: SessionAuthenticator;
+  /** The GitHub App's user authorization (client id/secret, hosts) and the session cookie settings. */
+  signin?: SigninConfig;
+  /** The URL people open Lanes at (Origin checks, the OAuth redirect_uri). */
+  publicUrl?: string | undefined;
+  /** Token management (admin): src/engine/actions/manage-token.ts. */
+  tokens: TokenActions;
+}
+
+/** The token management calls the routes make. */
+export interface TokenActions {
+  list(actor: ApiActor): Promise<Outcome<TokenList>>;
+  create(actor: ApiActor, input: CreateTokenRequest): Promise<Outcome<CreatedToken>>;
+  revoke(actor: ApiActor, id: string): Promise<Outcome<TokenView>>;
 }
 
 export type AppEnv = { Variables: { principal: Principal | undefined; requestId: string } };

@@ -25,7 +25,11 @@ import { overviewRoutes } from './routes/overview.ts';
 import { releaseRoutes } from './routes/releases.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { workflowRoutes } from './routes/workflows.ts';
+import { effectRoutes } from './routes/effects.ts';
+import { tokenRoutes } from './routes/tokens.ts';
 import { securityHeaders } from './security-headers.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { signinRoutes } from './routes/signin.ts';
 import { isApiPath, serveDashboard, spaFallback } from './static-files.ts';
 import { isStoreFailure } from '../store/store-failure.ts';
 import { DEFAULT_LIMITS } from '../resource-limits.ts';
@@ -58,7 +62,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (isStoreFailure(err)) {
       deps.log.warn({ err: err.message, path: c.req.path }, 'store unavailable');
       return c.json(
-        errorBody('store_unavailable', 'the store is unavailable; retry later', undefined, c.get('requestId')),
+        errorBody(
+          'store_unavailable',
+          'the store is unavailable; retry later',
+          undefined,
+          c.get('requestId'),
+        ),
         503,
       );
     }
@@ -85,6 +94,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       clock: deps.clock,
     }),
   );
+
+  // Sign in with GitHub: the browser's redirects and logout, outside /api/v1 (src/http/routes/signin.ts).
+  if (deps.sessions && deps.signin) {
+    app.route('/', signinRoutes({ store: deps.store, sessions: deps.sessions, signin: deps.signin }));
+  }
 
   // Before authentication: an oversized body is refused from its declared length, unread.
   app.use(
@@ -121,6 +135,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', deliveryRoutes(deps.store));
   app.route('/', freezeRoutes(deps));
   app.route('/', gateStepReadRoutes(deps.gateSteps));
+  app.route('/', sessionRoutes(Boolean(deps.sessions && deps.signin?.clientId && deps.signin.clientSecret)));
+  app.route('/', effectRoutes(deps.engine));
+  app.route('/', tokenRoutes(deps.tokens));
 
   serveDashboard(app, deps.webDist);
   return app;

@@ -1,6 +1,6 @@
 // API tokens: `lanes_<id>_<secret>`, stored as a SHA-256 hash (shown once at creation), scoped
 // read < operate < admin, bound to a person whose seats come from the catalog.
-import { createHash, randomBytes } from 'node:crypto';
+import { hashToken, mintToken } from '../engine/token-mint.ts';
 import type { Catalog } from '../core/catalog-model.ts';
 import { holderOf, type CatalogHolder } from '../engine/catalog-holder.ts';
 import type { Store, TokenRecord, TokenScope } from '../store/store.ts';
@@ -32,9 +32,7 @@ export function hasScope(p: Principal | undefined, needed: TokenScope): boolean 
   return p !== undefined && SCOPE_RANK[p.scope] >= SCOPE_RANK[needed];
 }
 
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
+export { hashToken };
 
 export function seatsOf(catalog: Catalog, personId: string): string[] {
   return catalog.seats.filter((s) => s.members.includes(personId)).map((s) => s.id);
@@ -87,21 +85,14 @@ export async function issueToken(
     service?: string;
   },
 ): Promise<{ token: string; record: TokenRecord }> {
-  const id = randomBytes(6).toString('hex');
-  const secret = randomBytes(24).toString('base64url');
-  const token = `lanes_${id}_${secret}`;
-  const record: TokenRecord = {
-    id: `tok_${id}`,
+  const { token, record } = mintToken({
     personId: opts.personId,
     name: opts.name,
-    hash: hashToken(token),
     scope: opts.scope,
-    createdAt: opts.now.toISOString(),
-    expiresAt: opts.ttlDays ? new Date(opts.now.getTime() + opts.ttlDays * 86_400_000).toISOString() : null,
-    revokedAt: null,
-    lastUsedAt: null,
-    service: opts.service ?? null,
-  };
+    now: opts.now,
+    ...(opts.ttlDays ? { ttlMs: opts.ttlDays * 86_400_000 } : {}),
+    ...(opts.service ? { service: opts.service } : {}),
+  });
   await store.createToken(record);
   return { token, record };
 }

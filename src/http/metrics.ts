@@ -76,6 +76,7 @@ export class Metrics {
           (p) => `lanes_reconcile_gaps_filled_total${labelText({ source: p.source })} ${p.filled}`,
         ),
       );
+      lines.push(...effectLines(await store.outboxStats()));
     } catch {
       lines.push(
         '# HELP lanes_store_up 1 when the store answered this scrape.',
@@ -85,6 +86,20 @@ export class Metrics {
     }
     return `${lines.join('\n')}\n`;
   }
+}
+
+/** Outbox effects by stored state, and every death (kept in the store, so a retry does not lower it). */
+function effectLines(s: { byStatus: Record<string, number>; deaths: number }): string[] {
+  return [
+    '# HELP lanes_effects Outbox effects (dispatches, protection answers, statuses, notifications) by state.',
+    '# TYPE lanes_effects gauge',
+    ...['pending', 'done', 'dead'].map(
+      (st) => `lanes_effects${labelText({ state: st })} ${s.byStatus[st] ?? 0}`,
+    ),
+    '# HELP lanes_effects_dead_total Effects that went dead (no more automatic attempts), counting each death.',
+    '# TYPE lanes_effects_dead_total counter',
+    `lanes_effects_dead_total ${s.deaths}`,
+  ];
 }
 
 function labelText(labels: Record<string, string>): string {

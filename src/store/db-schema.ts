@@ -196,6 +196,11 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: IsoText;
   done_at: IsoText | null;
+  // 0015: the release and lane it concerns, when it last changed, how often it went dead
+  release_id: string | null;
+  lane_id: string | null;
+  updated_at: IsoText | null;
+  deaths: Generated<number>;
 }
 
 export interface TimersTable {
@@ -313,6 +318,9 @@ export interface Database {
   sessions: SessionsTable;
   reconcile_state: ReconcileStateTable;
   gate_steps: GateStepsTable;
+  release_compares: ReleaseComparesTable;
+  release_commits: ReleaseCommitsTable;
+  deployment_reviews: DeploymentReviewsTable;
 }
 
 export interface GateStepsTable {
@@ -333,4 +341,33 @@ export interface GateStepsTable {
   waiting_for: JsonText;
   requested_at: IsoText;
   decided_at: IsoText | null;
+}
+
+export interface ReleaseComparesTable {
+  release_id: string; // primary key: one compare per release
+  base_sha: string;
+  head_sha: string;
+  total_commits: number;
+  fetched_at: IsoText;
+}
+
+export interface ReleaseCommitsTable {
+  release_id: string; // primary key (release_id, position)
+  position: number; // GitHub's order, oldest first, from 0
+  sha: string;
+  author_login: string | null;
+  message: string; // first line, bounded
+  url: string | null;
+}
+
+export interface DeploymentReviewsTable {
+  repo: string; // primary key (repo, run_id, run_attempt, environment): the first answer stands
+  run_id: number;
+  run_attempt: number;
+  environment: string;
+  sha: string;
+  state: string; // approved | rejected
+  reviewer: string | null;
+  comment: string | null;
+  reviewed_at: IsoText;
 }

@@ -14,7 +14,7 @@ import { auditReads, auditWrites } from './repos/audit.ts';
 import { changeLock, changeReads, changeWrites } from './repos/change-feed.ts';
 import { deliveryStore, deliveryWrites } from './repos/deliveries.ts';
 import { deploymentReads, deploymentWrites } from './repos/deployments.ts';
-import { engineStateWrites } from './repos/engine-state.ts';
+import { engineStateReads, engineStateWrites } from './repos/engine-state.ts';
 import { evidenceReads, evidenceWrites } from './repos/evidence.ts';
 import { gateReads, gateWrites } from './repos/gates.ts';
 import { gateStepReads, gateStepWrites } from './repos/gate-steps.ts';
@@ -25,8 +25,10 @@ import type { Db, ReadCtx, StoreDialect, TxCtx } from './repos/shared.ts';
 import { timerStore, timerWrites } from './repos/timers.ts';
 import { tokenReads, tokenWrites } from './repos/tokens.ts';
 import { catalogVersionReads, catalogVersionStore, catalogVersionWrites } from './repos/catalog-versions.ts';
+import { deploymentReviewReads, deploymentReviewWrites } from './repos/deployment-reviews.ts';
 import { reconcileStateStore } from './repos/reconcile-state.ts';
 import { sessionStore } from './repos/sessions.ts';
+import { releaseCommitReads, releaseCommitWrites } from './repos/release-commits.ts';
 import type {
   NotifyChannel,
   Store,
@@ -65,6 +67,8 @@ export function transactionOver(db: Db, dialect: StoreDialect): StoreTx {
     ...gateStepWrites(ctx),
     getGateStep: gateStepReads(ctx).getGateStep,
     ...catalogVersionWrites(ctx),
+    ...releaseCommitWrites(ctx),
+    ...deploymentReviewWrites(ctx),
   };
 }
 
@@ -80,6 +84,9 @@ function readsOver(ctx: ReadCtx): StoreReads {
     ...gateReads(ctx),
     ...alertReads(ctx),
     ...gateStepReads(ctx),
+    ...releaseCommitReads(ctx),
+    ...deploymentReviewReads(ctx),
+    ...engineStateReads(ctx),
   };
 }
 

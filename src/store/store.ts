@@ -13,9 +13,12 @@ import type {
   ProtectionRequest,
   RunRecord,
 } from '../core/run-model.ts';
+import type { DeploymentReview } from '../core/run-model.ts';
 
 import type { GateStepKey, GateStepOutcome, GateStepRecord } from './repos/gate-steps.ts';
 export type { GateStepKey, GateStepOutcome, GateStepRecord } from './repos/gate-steps.ts';
+import type { OutboxFilter, OutboxRecord } from './repos/outbox.ts';
+export type { OutboxFilter, OutboxFilterState, OutboxRecord } from './repos/outbox.ts';
 
 export type DeliveryStatus = 'pending' | 'processed' | 'ignored' | 'failed';
 
@@ -260,6 +263,10 @@ export interface StoreTx {
   appendChanges(items: { topic: string; data: unknown; at: string }[]): Promise<void>;
   // outbox and timers (repos/outbox.ts, repos/timers.ts)
   enqueue(effect: OutboxEffect): Promise<'enqueued' | 'duplicate'>;
+  /** The outbox worker gives up on an effect (its alert commits with it). */
+  markOutboxDead(id: number, error: string, at: string): Promise<void>;
+  /** An admin re-sends a dead effect: pending again, attempts reset, same key; false unless it was dead. */
+  retryOutbox(id: number, at: string): Promise<boolean>;
   schedule(timer: TimerSpec): Promise<'scheduled' | 'duplicate'>;
   // releases (repos/releases.ts)
   createRelease(r: ReleaseRecord): Promise<'created' | 'duplicate'>;
@@ -301,6 +308,10 @@ export interface StoreTx {
     v: NewCatalogVersion,
     errors: string[],
   ): Promise<{ version: CatalogVersion; created: boolean }>;
+  // a release's change summary (repos/release-commits.ts): written once; a second save is 'exists'
+  saveReleaseCompare(c: ReleaseCompareRecord): Promise<'saved' | 'exists'>;
+  // reviewers' answers to deployments (repos/deployment-reviews.ts): the first answer stands
+  saveDeploymentReview(r: DeploymentReview): Promise<Upsert>;
 }
 
 /** Reads, on the pool (PostgreSQL) or the one connection (SQLite). */
@@ -351,6 +362,14 @@ export interface StoreReads {
   // gate-step requests (repos/gate-steps.ts)
   getGateStep(k: GateStepKey): Promise<GateStepRecord | undefined>;
   listGateSteps(filter: { runId?: number; limit?: number }): Promise<GateStepRecord[]>;
+  // a release's change summary and the outbox rows of its time (repos/release-commits.ts)
+  getReleaseCompare(releaseId: string): Promise<ReleaseCompareRecord | undefined>;
+  /** Outbox rows created at or after `since`, oldest first, with when they were created and done. */
+  listOutboxSince(filter: { since: string; limit: number }): Promise<OutboxHistoryItem[]>;
+  // reviewers' answers to deployments (repos/deployment-reviews.ts), oldest first
+  listDeploymentReviews(filter: { runId: number }): Promise<DeploymentReview[]>;
+  // engine state (repos/engine-state.ts): when monitoring began, null before it did
+  getMonitoredSince(subject: MonitoredSubject): Promise<string | null>;
 }
 
 /** Queue operations that run their own short transaction (claims lease rows; SKIP LOCKED on PostgreSQL). */
@@ -370,6 +389,9 @@ export interface StoreQueues {
   claimOutbox(opts: { limit: number; now: string; leaseMs: number }): Promise<OutboxItem[]>;
   completeOutbox(id: number, at: string): Promise<void>;
   failOutbox(id: number, error: string, retryAt: string | null): Promise<void>;
+  listOutbox(filter: OutboxFilter): Promise<OutboxRecord[]>;
+  getOutbox(id: number): Promise<OutboxRecord | undefined>;
+  outboxStats(): Promise<{ byStatus: Record<string, number>; deaths: number }>;
   claimDueTimers(opts: { limit: number; now: string }): Promise<TimerItem[]>;
   listTimers(filter: { status?: TimerItem['status']; kind?: string; limit?: number }): Promise<TimerItem[]>;
 }
@@ -446,4 +468,31 @@ export interface Store extends StoreReads, StoreQueues, StoreAutoCommit, StoreCo
   /** Cross-replica wake-ups (PostgreSQL LISTEN/NOTIFY; in-process on SQLite). */
   onNotify(channel: NotifyChannel, fn: () => void): () => void;
   notify(channel: NotifyChannel): Promise<void>;
+}
+
+/** One commit of a release's change summary, in GitHub's order (oldest first). */
+export interface ReleaseCommitRecord {
+  position: number;
+  sha: string;
+  author: string | null;
+  /** The first line of the commit message, bounded. */
+  message: string;
+  url: string | null;
+}
+
+/** What GitHub's compare answered for a release: base (previous production release) ... head (the release). */
+export interface ReleaseCompareRecord {
+  releaseId: string;
+  baseSha: string;
+  headSha: string;
+  /** Commits GitHub counted; more than `commits` holds when the list was bounded. */
+  totalCommits: number;
+  fetchedAt: string;
+  commits: ReleaseCommitRecord[];
+}
+
+/** An outbox row with its times, for a release's timeline. */
+export interface OutboxHistoryItem extends OutboxItem {
+  createdAt: string;
+  doneAt: string | null;
 }

@@ -22,7 +22,7 @@ export interface OidcIssuer {
   issuer: string;
   token(
     claims: WorkflowClaims,
-    opts?: { audience?: string; expiresInS?: number; issuedAtS?: number },
+    opts?: { audience?: string; expiresInS?: number; issuedAtS?: number; issuer?: string },
   ): Promise<string>;
   foreignToken(claims: WorkflowClaims, audience: string): Promise<string>;
   close(): Promise<void>;
@@ -103,7 +103,7 @@ export async function startOidcIssuer(): Promise<OidcIssuer> {
       sign(
         privateKey,
         'lanes-test-key',
-        issuer,
+        opts.issuer ?? issuer,
         claims,
         opts.audience ?? 'lanes',
         opts.expiresInS ?? 300,

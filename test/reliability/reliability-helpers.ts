@@ -62,18 +62,22 @@ export function startLanesChild(
     },
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`lanes did not start in 60 s: ${err.slice(-2000)}`)), 60_000);
-    child.stderr?.on('data', (b: Buffer) => {
-      err += b.toString('utf8');
-      const m = /Lanes is serving (http:\/\/[^\s]+)/.exec(err);
+    const timer = setTimeout(() => reject(new Error(`lanes did not start in 60 s: ${(err + out).slice(-2000)}`)), 60_000);
+    // the server announces itself in its JSON log on stdout ("Lanes is serving http://… (dashboard …)")
+    const ready = () => {
+      const m = /Lanes is serving (http:\/\/[^\s"]+)/.exec(out);
       if (m?.[1]) {
         clearTimeout(timer);
         resolve({ ...handle, url: m[1] });
       }
+    };
+    child.stdout?.on('data', ready);
+    child.stderr?.on('data', (b: Buffer) => {
+      err += b.toString('utf8');
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`lanes exited early (${code ?? signal}): ${err.slice(-2000)}`));
+      reject(new Error(`lanes exited early (${code ?? signal}): ${(err + out).slice(-2000)}`));
     });
   });
 }

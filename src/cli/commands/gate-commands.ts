@@ -11,6 +11,7 @@ import {
   type ConnectionFlags,
 } from '../command-kit.ts';
 import { formatTable, paintStatus, plural, utcMinute } from '../format-table.ts';
+import { drillsOf, renderDrills } from './time-commands.ts';
 
 /** What a gate waits on: its window, missing approvals, or the criteria that block it. */
 export function gateWaits(g: GateView): string {
@@ -60,6 +61,9 @@ export function registerGateCommands(program: Command): void {
       const body = await callApi(client, 'gates');
       if (flags.json) return printJson(body);
       out(renderGates(body.gates, color));
+      // Drills are judged on time like the gates' windows: next due and when each turns missed (issue 15).
+      const drills = drillsOf((await callApi(client, 'lanes')).lanes);
+      if (drills.length > 0) out(`\nRollback drills\n${renderDrills(drills, color)}`);
     });
   });
 

@@ -9,6 +9,8 @@ import { ApiClient, ApiRequestError, ConnectionError, resolveConnection } from '
 import { out, printJson, usageExit } from '../command-kit.ts';
 import type { GateStepView } from '../../contract/views.ts';
 import { API } from '../../contract/routes.ts';
+import { humaniseTimes } from '../../contract/time-format.ts';
+import { sanitiseText } from '../terminal-text.ts';
 
 const LONG_POLL_S = 25;
 const RETRY_MS = 2000;
@@ -90,7 +92,7 @@ export async function gateWait(flags: WaitFlags, env: NodeJS.ProcessEnv = proces
       }
       if (last.state === 'rejected') {
         if (flags.json) printJson(last);
-        process.stderr.write(`lanes gate: rejected: ${last.reason}\n`);
+        process.stderr.write(`lanes gate: rejected: ${humaniseTimes(sanitiseText(last.reason))}\n`);
         return 1;
       }
       for (const w of last.waitingFor) if (!flags.json) out(`  waiting for ${w.kind} ${w.id}: ${w.detail}`);

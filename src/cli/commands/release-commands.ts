@@ -1,4 +1,4 @@
-// `lanes release create|list|promote|rollback`: release candidates over the API.
+// `lanes release create|list|promote|rollback|show`: release candidates over the API (show: release-show-command.ts).
 import type { Command } from 'commander';
 import type { ReleaseView } from '../../contract/views.ts';
 import {
@@ -14,6 +14,7 @@ import {
   type ConnectionFlags,
 } from '../command-kit.ts';
 import { formatTable, paintStatus, utcMinute } from '../format-table.ts';
+import { registerReleaseShow } from './release-show-command.ts';
 
 /** The lanes a release goes to next. */
 function nextOf(r: ReleaseView): string {
@@ -147,4 +148,6 @@ export function registerReleaseCommands(program: Command): void {
       out(`rolling back: ${releaseLine(body, color)}`);
     });
   });
+
+  registerReleaseShow(release);
 }

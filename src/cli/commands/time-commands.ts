@@ -1,13 +1,15 @@
-// `lanes freezes` (the catalog's freeze windows: active now until when, and the next) and `lanes deliveries
-// [--status ignored]` (stored GitHub deliveries; an ignored one with the reason it changed nothing).
+// `lanes freezes` (the catalog's freeze windows: active now until when, and the next), `lanes drills`
+// (scheduled rollback drills: next due, when each turns missed; also under `lanes gates`) and `lanes
+// deliveries [--status ignored]` (stored GitHub deliveries; an ignored one with the reason it changed nothing).
 import type { Command } from 'commander';
-import type { DeliveryView, FreezeView } from '../../contract/views.ts';
+import type { DeliveryView, DrillView, FreezeView, LaneView } from '../../contract/views.ts';
 import {
   callApi,
   out,
   positiveInt,
   printJson,
   run,
+  statusColumn,
   withConnection,
   type ConnectionFlags,
 } from '../command-kit.ts';
@@ -28,6 +30,34 @@ export function renderFreezes(rows: FreezeView[], color: boolean): string {
         value: (r) => (r.next ? `${utcMinute(r.next.start)} → ${utcMinute(r.next.end)}` : '—'),
       },
       { header: 'Override', value: (r) => r.overrideSeats.join(', ') || '—' },
+    ],
+    rows,
+    { color },
+  );
+}
+
+/** The scheduled drills of a lane list (each drill lane carries its `drill`). */
+export function drillsOf(lanes: readonly LaneView[]): DrillView[] {
+  return lanes.flatMap((l) => (l.drill ? [l.drill] : []));
+}
+
+export function renderDrills(rows: DrillView[], color: boolean): string {
+  if (rows.length === 0) return 'no scheduled rollback drills in the catalog';
+  return formatTable<DrillView>(
+    [
+      { header: 'Drill', value: (d) => `${d.laneId} ${d.name}`, max: 40 },
+      { header: 'Schedule', value: (d) => `${d.cron} (UTC)` },
+      statusColumn('State', (d) => d.state),
+      { header: 'Next due', value: (d) => utcMinute(d.nextDueAt) },
+      {
+        header: 'Missed after',
+        value: (d) =>
+          d.state === 'missed' ? `missed since ${utcMinute(d.missedAfter)}` : utcMinute(d.missedAfter),
+      },
+      {
+        header: 'Last run',
+        value: (d) => (d.lastRun ? `${d.lastRun.status} ${utcMinute(d.lastRun.at)}` : '—'),
+      },
     ],
     rows,
     { color },
@@ -59,6 +89,18 @@ export function registerTimeCommands(program: Command): void {
       const body = await callApi(client, 'freezes', {});
       if (flags.json) return printJson(body);
       out(renderFreezes(body.freezes, color));
+    });
+  });
+
+  withConnection(
+    program.command('drills').description('scheduled rollback drills: next due and when each turns missed'),
+  ).action(async (_opts: unknown, cmd: Command) => {
+    const flags = cmd.optsWithGlobals<ConnectionFlags>();
+    await run(flags, async (client, color) => {
+      const body = await callApi(client, 'lanes');
+      const drills = drillsOf(body.lanes);
+      if (flags.json) return printJson({ drills });
+      out(renderDrills(drills, color));
     });
   });
 

@@ -11,6 +11,7 @@ import { authorize } from './authorize.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { reevaluateRelease } from '../evaluate-release.ts';
 import { findRelease, loadReleaseState, openReleases } from '../load-release-state.ts';
+import { auditedRefusal } from '../refusal-audit.ts';
 import { gateViewsOf } from '../release-views.ts';
 
 function refusalCode(code: ApprovalRefusal): RefusalCode {
@@ -39,10 +40,16 @@ export async function approveGate(
   if (!opts.release) {
     const open = await openReleases(ctx);
     if (open.length > 1)
-      return refuse(
-        'release_ambiguous',
-        `${open.length} releases are open (${open.map((r) => r.version).join(', ')}); name one with --release`,
-        { releases: open.map((r) => ({ id: r.id, version: r.version, state: r.state })) },
+      return auditedRefusal(
+        ctx,
+        actor,
+        'gate.approval_refused',
+        { type: 'gate', releaseId: '-', gateId },
+        refuse(
+          'release_ambiguous',
+          `${open.length} releases are open (${open.map((r) => r.version).join(', ')}); name one with --release`,
+          { releases: open.map((r) => ({ id: r.id, version: r.version, state: r.state })) },
+        ),
       );
     rec = open[0];
   }
@@ -57,22 +64,15 @@ export async function approveGate(
   );
   if (!allowed.ok) return allowed;
   const check = canApprove(catalog, gateId, actor.personId, await loadReleaseState(ctx, rec));
-  if (!check.ok) {
-    await store.transaction((tx) =>
-      tx.appendAudit(
-        auditEntry({
-          catalogVersion: ctx.catalogVersion,
-          at: now,
-          actor: actor.label,
-          action: 'gate.approval_refused',
-          object: gate,
-          reason: check.message,
-          data: { code: check.code, seats: actor.seats },
-        }),
-      ),
+  if (!check.ok)
+    return auditedRefusal(
+      ctx,
+      actor,
+      'gate.approval_refused',
+      gate,
+      refuse(refusalCode(check.code), check.message),
+      { seats: actor.seats },
     );
-    return refuse(refusalCode(check.code), check.message);
-  }
   await store.transaction(async (tx) => {
     await tx.addApproval({
       releaseId: rec.id,

@@ -1,7 +1,8 @@
 // Action: open a release candidate. The policy first (`release.create`, refusals audited). Checks
 // (src/core/release-candidate.ts `checkCandidateCommit`): the lanes the catalog requires are green on the
 // commit; the version is new (the same version on the same commit answers the existing release). Writes the
-// release, its audit entry and the opening dispatch in ONE transaction, then evaluates it once.
+// release, its audit entry, the opening dispatch and the change summary's compare (src/engine/change-summary.ts)
+// in ONE transaction, then evaluates it once.
 import { defaultManifest, openingDispatches } from '../../core/engine-rules-actions.ts';
 import { laneRunState } from '../../core/lane-status.ts';
 import { checkCandidateCommit } from '../../core/release-candidate.ts';
@@ -9,6 +10,7 @@ import { refuse, type Outcome } from '../../contract/refusal.ts';
 import type { ReleaseView } from '../../contract/views.ts';
 import type { ReleaseRecord } from '../../store/store.ts';
 import { auditEntry } from '../audit-entry.ts';
+import { changeSummaryEffects, findCompareBase } from '../change-summary.ts';
 import { authorize, identityOf } from './authorize.ts';
 import { dispatchEffect } from '../effects.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
@@ -66,6 +68,8 @@ export async function createRelease(
 
   const id = `rel-${input.version}`;
   const previous = await rollbackTargetOf(ctx, id);
+  // The change summary compares with the last release that reached production (issue 11).
+  const compareBase = await findCompareBase(ctx, id);
   const given = Object.entries(input.manifest).map(([name, ref]) => ({ name, ref }));
   const rec: ReleaseRecord = {
     id,
@@ -83,7 +87,11 @@ export async function createRelease(
     createdAt: now,
     updatedAt: now,
     // The person behind a service's release is the token's owner (createdBy); the service is kept beside.
-    data: { reason: input.reason ?? null, service: identity.kind === 'service' ? identity.name : null },
+    data: {
+      reason: input.reason ?? null,
+      service: identity.kind === 'service' ? identity.name : null,
+      compareBase,
+    },
   };
   const dispatches = openingDispatches(catalog, rec, facts.runs);
   const result = await store.transaction(async (tx) => {
@@ -108,6 +116,7 @@ export async function createRelease(
     );
     for (const d of dispatches)
       await tx.enqueue(dispatchEffect(ctx, { ...d, ref: input.version, releaseId: id }, now));
+    for (const e of changeSummaryEffects(ctx, rec, compareBase, now)) await tx.enqueue(e);
     await tx.appendChange('release', { release: id, state: 'candidate' }, now);
     return r;
   });

@@ -58,25 +58,15 @@ export async function promoteRelease(
     if (!may.ok) return may;
     const check = canOverrideFreeze(catalog, frozenLane, actor.personId, reason, now);
     const lane = { type: 'lane' as const, id: frozenLane };
-    if (!check.ok) {
-      await store.transaction((tx) =>
-        tx.appendAudit(
-          auditEntry({
-            catalogVersion: ctx.catalogVersion,
-            at: now,
-            actor: actor.label,
-            action: 'freeze.override_refused',
-            object: lane,
-            reason: check.message,
-            data: { release: rec.id, code: check.code },
-          }),
-        ),
+    if (!check.ok)
+      return auditedRefusal(
+        ctx,
+        actor,
+        'freeze.override_refused',
+        lane,
+        refuse(check.code === 'not_seat_member' ? 'not_seat_member' : 'validation_failed', check.message),
+        { release: rec.id },
       );
-      return refuse(
-        check.code === 'not_seat_member' ? 'not_seat_member' : 'validation_failed',
-        check.message,
-      );
-    }
     const override = {
       lane: frozenLane,
       by: actor.personId,

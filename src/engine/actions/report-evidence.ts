@@ -12,6 +12,7 @@ import { refuse, type Outcome } from '../../contract/refusal.ts';
 import { auditEntry } from '../audit-entry.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { reevaluateCommits } from '../evaluate-release.ts';
+import { auditedRefusal } from '../refusal-audit.ts';
 import { authorize, identityOf } from './authorize.ts';
 
 export interface EvidenceReport {
@@ -59,10 +60,17 @@ export async function reportEvidence(
   if (!allowed.ok) return allowed;
   const wf = actor.workflow;
   if (wf && (body.sha !== wf.sha || (body.runId !== undefined && body.runId !== wf.runId)))
-    return refuse(
-      'evidence_source_not_allowed',
-      `the OIDC token is for ${wf.sha.slice(0, 12)} run ${wf.runId}; it cannot report on another commit or run`,
-      { sha: wf.sha, runId: wf.runId },
+    return auditedRefusal(
+      ctx,
+      actor,
+      'evidence.post_refused',
+      object,
+      refuse(
+        'evidence_source_not_allowed',
+        `the OIDC token is for ${wf.sha.slice(0, 12)} run ${wf.runId}; it cannot report on another commit or run`,
+        { sha: wf.sha, runId: wf.runId },
+      ),
+      { check: body.check, sha: body.sha, source },
     );
   if (body.lane && !catalog.lanes.some((l) => l.id === body.lane))
     return refuse('not_found', `no lane ${body.lane}`);

@@ -25,7 +25,7 @@ export interface RollbackInput {
 }
 
 /**
- * The rollback dispatch with the incident inputs. A rollback lane whose last run for this release failed is
+ * The rollback dispatch with the incident inputs. A rollback workflow whose newest run on the commit failed is
  * dispatched again under a new key (`:after-<failed run>`), so re-issuing a failed rollback sends; asking
  * twice while it is queued or running is the same key, so it sends once.
  */
@@ -34,6 +34,14 @@ function withIncident(e: Effect, input: RollbackInput, failedRun: number | null)
   const inputs = { ...e.payload.inputs, incident: input.incident, owner: input.owner, reason: input.reason };
   const key = failedRun === null ? e.key : `${e.key}:after-${failedRun}`;
   return { ...e, key, payload: { ...e.payload, inputs } };
+}
+
+/** The newest run of a workflow on the commit, when it failed; else null. */
+async function failedRunOf(ctx: EngineContext, sha: string, workflowId: string): Promise<number | null> {
+  const [run] = await ctx.store.listRuns({ workflowId, headSha: sha, limit: 1 });
+  const failed =
+    run?.status === 'completed' && ['failure', 'timed_out', 'startup_failure'].includes(run.conclusion ?? '');
+  return failed ? run.runId : null;
 }
 
 export async function rollbackRelease(
@@ -72,10 +80,17 @@ export async function rollbackRelease(
       refuse(plan.code === 'reason_required' ? 'validation_failed' : 'conflict', plan.message),
     );
   const rollbackLane = catalog.lanes.find((l) => l.kind === 'rollback');
-  const effects = plan.effects.map((e) => {
-    const run = e.kind === 'github.dispatch' ? state.laneRuns[e.payload.laneId] : undefined;
-    return withIncident(e, input, run?.status === 'failed' ? run.runId : null);
-  });
+  // A rollback lane may run several workflows (one per production environment): only the workflow whose own
+  // newest run on this commit failed is sent again; one still queued or running keeps its key (sent once).
+  const effects = await Promise.all(
+    plan.effects.map(async (e) =>
+      withIncident(
+        e,
+        input,
+        e.kind === 'github.dispatch' ? await failedRunOf(ctx, rec.sha, e.payload.workflowId) : null,
+      ),
+    ),
+  );
   const sent = await store.transaction(async (tx) => {
     const keys = await enqueueNewEffects(tx, ctx, effects, now);
     if (keys.length === 0) return keys;

@@ -9,6 +9,7 @@ import { refuse, type Outcome } from '../../contract/refusal.ts';
 import { auditEntry } from '../audit-entry.ts';
 import { dispatchEffect } from '../effects.ts';
 import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
+import { auditedRefusal } from '../refusal-audit.ts';
 import { authorize } from './authorize.ts';
 
 export interface TriggerInput {
@@ -37,11 +38,26 @@ export async function triggerLane(
   if (!allowed.ok) return allowed;
   const reserved = reservedInputsUsed(given);
   if (reserved.length > 0)
-    return refuse('validation_failed', `inputs ${reserved.join(', ')} are set by Lanes, not by a trigger`, {
-      inputs: reserved,
-    });
+    return auditedRefusal(
+      ctx,
+      actor,
+      'lane.trigger_refused',
+      lane,
+      refuse('validation_failed', `inputs ${reserved.join(', ')} are set by Lanes, not by a trigger`, {
+        inputs: reserved,
+      }),
+      { ref },
+    );
   const plan = triggerPlan(catalog, def, now);
-  if (!plan.ok) return refuse(plan.code, plan.message, plan.details);
+  if (!plan.ok)
+    return auditedRefusal(
+      ctx,
+      actor,
+      'lane.trigger_refused',
+      lane,
+      refuse(plan.code, plan.message, plan.details),
+      { ref },
+    );
   // The clock in the key: each trigger is its own dispatch, a retried enqueue of the same one is not.
   const dispatches = plan.workflows.map((wf) => ({
     key: `trigger:${laneId}:${wf.id}:${now}`,

@@ -1,4 +1,4 @@
-// Releases: list, one release, create a candidate, promote, roll back.
+// Releases: list, one release, create a candidate, promote, roll back, and a release's timeline.
 import { Hono } from 'hono';
 import { accept, refuse } from '../../contract/refusal.ts';
 import { API } from '../../contract/routes.ts';
@@ -15,5 +15,9 @@ export function releaseRoutes(engine: ReleaseActions): Hono<AppEnv> {
   route(app, API.createRelease, ({ actor, body }) => engine.createRelease(actor, body));
   route(app, API.promote, ({ actor, param, body }) => engine.promote(actor, param('id'), body));
   route(app, API.rollback, ({ actor, param, body }) => engine.rollback(actor, param('id'), body));
+  route(app, API.releaseTimeline, async ({ param }) => {
+    const rec = await engine.getRelease(param('id'));
+    return rec ? accept(await engine.releaseTimeline(rec)) : refuse('not_found', `no release ${param('id')}`);
+  });
   return app;
 }

@@ -3,7 +3,7 @@
 // Guarantees: ensureMonitoredSince is first-writer-wins (insert-if-absent, then read), so replicas
 // starting together agree on one start time.
 import type { MonitoredSubject } from '../store.ts';
-import { iso, type TxCtx } from './shared.ts';
+import { iso, type ReadCtx, type TxCtx } from './shared.ts';
 
 export function engineStateWrites({ db }: Pick<TxCtx, 'db'>) {
   return {
@@ -21,7 +21,19 @@ export function engineStateWrites({ db }: Pick<TxCtx, 'db'>) {
         .executeTakeFirstOrThrow();
       return row.started_at;
     },
-
   };
 }
 
+export function engineStateReads({ db }: Pick<ReadCtx, 'db'>) {
+  return {
+    /** When monitoring `subject` began, or null when it has not begun (read-only: screens use it). */
+    async getMonitoredSince(subject: MonitoredSubject): Promise<string | null> {
+      const row = await db
+        .selectFrom('monitoring_starts')
+        .select('started_at')
+        .where('subject', '=', subject)
+        .executeTakeFirst();
+      return row?.started_at ?? null;
+    },
+  };
+}

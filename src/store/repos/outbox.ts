@@ -3,8 +3,55 @@
 // Guarantees: enqueue is idempotent by key (the same key twice is 'duplicate'); a claim leases due
 // items oldest first (FOR UPDATE SKIP LOCKED on PostgreSQL), so one item is sent by one replica at a
 // time; an expired lease makes it claimable again (at-least-once, de-duplicated by key downstream).
+// An effect's state moves: pending → done, or → dead (retryable failures past the attempt limit, or a
+// final failure); an admin's retry moves dead → pending with attempts reset, same key and id.
 import type { OutboxEffect, OutboxItem } from '../store.ts';
-import { addMs, dueOrder, fromJson, iso, num, toJson, type Row, type StoreCtx, type TxCtx } from './shared.ts';
+import { effectSubject } from './outbox-subject.ts';
+import {
+  addMs,
+  dueOrder,
+  fromJson,
+  iso,
+  num,
+  toJson,
+  type Row,
+  type StoreCtx,
+  type TxCtx,
+} from './shared.ts';
+
+/** An outbox row as the effects API shows it: the item plus its bookkeeping. */
+export interface OutboxRecord extends OutboxItem {
+  releaseId: string | null;
+  laneId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  doneAt: string | null;
+  leaseUntil: string | null;
+  /** Times it went dead (an admin's retry does not reset it). */
+  deaths: number;
+}
+
+/** Stored status, plus `retrying` (pending after a failed attempt) as the effects list filters it. */
+export type OutboxFilterState = 'pending' | 'retrying' | 'done' | 'dead';
+
+export interface OutboxFilter {
+  state?: OutboxFilterState;
+  releaseId?: string;
+  limit?: number;
+}
+
+function rowToRecord(r: Row<'outbox'>): OutboxRecord {
+  return {
+    ...rowToOutbox(r),
+    releaseId: r.release_id,
+    laneId: r.lane_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at ?? r.done_at ?? r.created_at,
+    doneAt: r.done_at,
+    leaseUntil: r.lease_until,
+    deaths: num(r.deaths),
+  };
+}
 
 export function rowToOutbox(r: Row<'outbox'>): OutboxItem {
   return {
@@ -32,11 +79,40 @@ export function outboxWrites({ db }: TxCtx) {
           status: 'pending',
           run_at: runAt,
           created_at: runAt,
+          updated_at: runAt,
+          release_id: effectSubject(effect.payload).releaseId,
+          lane_id: effectSubject(effect.payload).laneId,
         })
         .onConflict((oc) => oc.column('key').doNothing())
         .returning('id')
         .executeTakeFirst();
       return row === undefined ? 'duplicate' : 'enqueued';
+    },
+
+    /** Dead now (no more automatic attempts); counts a death. */
+    async markOutboxDead(id: number, error: string, at: string): Promise<void> {
+      await db
+        .updateTable('outbox')
+        .set((eb) => ({
+          status: 'dead',
+          last_error: error,
+          lease_until: null,
+          updated_at: iso(at),
+          deaths: eb('deaths', '+', 1),
+        }))
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** dead → pending, due now, attempts reset (same key: the same effect_id). false unless it was dead. */
+    async retryOutbox(id: number, at: string): Promise<boolean> {
+      const r = await db
+        .updateTable('outbox')
+        .set({ status: 'pending', attempts: 0, run_at: iso(at), lease_until: null, updated_at: iso(at) })
+        .where('id', '=', id)
+        .where('status', '=', 'dead')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
     },
   };
 }
@@ -71,7 +147,7 @@ export function outboxStore({ db, pg, runTx }: StoreCtx) {
     async completeOutbox(id: number, at: string): Promise<void> {
       await db
         .updateTable('outbox')
-        .set({ status: 'done', done_at: iso(at), lease_until: null })
+        .set({ status: 'done', done_at: iso(at), lease_until: null, updated_at: iso(at) })
         .where('id', '=', id)
         .execute();
     },
@@ -80,14 +156,54 @@ export function outboxStore({ db, pg, runTx }: StoreCtx) {
     async failOutbox(id: number, error: string, retryAt: string | null): Promise<void> {
       await db
         .updateTable('outbox')
-        .set(
+        .set((eb) =>
           retryAt === null
-            ? { status: 'dead', last_error: error, lease_until: null }
+            ? { status: 'dead', last_error: error, lease_until: null, deaths: eb('deaths', '+', 1) }
             : { status: 'pending', last_error: error, lease_until: null, run_at: iso(retryAt) },
         )
         .where('id', '=', id)
         .execute();
     },
 
+    /** Newest first. */
+    async listOutbox(filter: OutboxFilter): Promise<OutboxRecord[]> {
+      const state = filter.state;
+      const rows = await db
+        .selectFrom('outbox')
+        .selectAll()
+        .$if(state === 'done' || state === 'dead', (q) => q.where('status', '=', state ?? ''))
+        .$if(state === 'pending', (q) => q.where('status', '=', 'pending').where('attempts', '=', 0))
+        .$if(state === 'retrying', (q) => q.where('status', '=', 'pending').where('attempts', '>', 0))
+        .$if(filter.releaseId !== undefined, (q) => q.where('release_id', '=', filter.releaseId ?? ''))
+        .orderBy('id', 'desc')
+        .limit(filter.limit ?? 100)
+        .execute();
+      return rows.map(rowToRecord);
+    },
+
+    async getOutbox(id: number): Promise<OutboxRecord | undefined> {
+      const r = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? rowToRecord(r) : undefined;
+    },
+
+    /** Rows per stored status, and deaths ever (the dead-effects counter). */
+    async outboxStats(): Promise<{ byStatus: Record<string, number>; deaths: number }> {
+      const rows = await db
+        .selectFrom('outbox')
+        .select((eb) => [
+          'status',
+          eb.fn.countAll().as('n'),
+          eb.fn.sum<number | string | null>('deaths').as('d'),
+        ])
+        .groupBy('status')
+        .execute();
+      const byStatus: Record<string, number> = {};
+      let deaths = 0;
+      for (const r of rows) {
+        byStatus[r.status] = num(r.n);
+        deaths += r.d === null ? 0 : num(r.d);
+      }
+      return { byStatus, deaths };
+    },
   };
 }

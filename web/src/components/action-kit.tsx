@@ -1,9 +1,10 @@
 // What every action (approve, trigger, promote, rollback, ack, resolve) shares: one request at a time,
-// a sign-in step when the browser holds no token (after it the action proceeds), the API's refusal shown
+// a sign-in step when nobody is signed in (with a token, the action then proceeds), the API's refusal shown
 // as it was given, and a refetch of the page on success (the live stream would also bring it).
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { ApiError, getToken, refreshWatched } from '../lib/api.ts';
-import { TokenForm } from './token-form.tsx';
+import { ApiError, refreshWatched } from '../lib/api.ts';
+import { isSignedIn, loadSession } from '../lib/session.ts';
+import { SignInPrompt } from './signin-prompt.tsx';
 
 export interface ActionOutcome<T> {
   /** which action of the component (e.g. "2:ack") */
@@ -44,7 +45,7 @@ export function useAction<T>(): Action<T> {
   const run = async (key: string, purpose: string, go: () => Promise<T>): Promise<void> => {
     if (inflight.current) return;
     setLast(null);
-    if (!getToken()) {
+    if (!isSignedIn()) {
       setPending({ key, purpose, go });
       return;
     }
@@ -58,8 +59,11 @@ export function useAction<T>(): Action<T> {
     } catch (e) {
       const error = asApiError(e);
       setLast({ key, n: ++seq.current, error });
-      // the stored token is no longer good: ask again, then retry
-      if (error.status === 401) setPending({ key, purpose, go, why: error.message });
+      // the session or token is no longer good: ask again, then retry
+      if (error.status === 401) {
+        setPending({ key, purpose, go, why: error.message });
+        void loadSession();
+      }
     } finally {
       inflight.current = false;
       setBusy(null);
@@ -67,9 +71,9 @@ export function useAction<T>(): Action<T> {
   };
 
   const prompt = pending ? (
-    <TokenForm
+    <SignInPrompt
       purpose={pending.purpose}
-      message={pending.why ? `The stored token was refused: ${pending.why}.` : undefined}
+      {...(pending.why ? { message: `The server asks for a sign-in: ${pending.why}.` } : {})}
       onSaved={() => void run(pending.key, pending.purpose, pending.go)}
       onCancel={() => setPending(null)}
     />

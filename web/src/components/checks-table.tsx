@@ -1,5 +1,6 @@
-// A lane's gate checks (or evidence) with their state, source and evidence link.
+// A lane's gate checks (or evidence) with their state, source and link to the evidence.
 import type { LaneCheckView } from '../../../src/contract/views.ts';
+import { humaniseTimes } from '../lib/time.ts';
 import { ExternalLink, TableWrap } from './layout-parts.tsx';
 import { StatusPill } from './status-pill.tsx';
 import { TimeText } from './time-text.tsx';
@@ -29,7 +30,7 @@ export function ChecksTable({
             <th scope="col">{first}</th>
             <th scope="col">State</th>
             <th scope="col">Source</th>
-            <th scope="col">Evidence</th>
+            <th scope="col">Link</th>
             <th scope="col">Details</th>
             <th scope="col">At</th>
           </tr>
@@ -44,7 +45,7 @@ export function ChecksTable({
                 <StatusPill status={c.state} small testId={`${prefix}-state-${slug(c.name)}`} />
               </td>
               <td data-label="Source">{c.source ?? <span className="muted">—</span>}</td>
-              <td data-label="Evidence">
+              <td data-label="Link">
                 {c.url ? (
                   <ExternalLink href={c.url}>evidence</ExternalLink>
                 ) : (
@@ -52,7 +53,7 @@ export function ChecksTable({
                 )}
               </td>
               <td className="wrap" data-label="Details">
-                {c.details ?? <span className="muted">—</span>}
+                {c.details ? humaniseTimes(c.details) : <span className="muted">—</span>}
               </td>
               <td className="nowrap" data-label="At">
                 <TimeText iso={c.at} />

@@ -46,7 +46,13 @@ export function GateTable({ gates, detailed }: { gates: GateView[]; detailed?: b
                     {g.release ?? '—'}
                   </td>
                   <td data-label="Approvals">
-                    {g.approvals.length}/{g.approvalsRequired}
+                    {g.approvalsRequired > 0 ? (
+                      `${g.approvals.length}/${g.approvalsRequired}`
+                    ) : (
+                      <span className="muted" title="decided by its criteria; takes no approvals">
+                        —
+                      </span>
+                    )}
                   </td>
                   <td className="mono" data-label="Blocks">
                     {g.blocks.length ? g.blocks.join(', ') : '—'}

@@ -2,15 +2,20 @@
 // a field of the row type, formatted by kind (state pill, time, link, list), or renders the row itself.
 // No field is guessed: what a page shows is what its column list says.
 import type { ReactNode } from 'react';
-import { looksLikeTime } from '../lib/time.ts';
+import { humaniseTimes, looksLikeTime } from '../lib/time.ts';
 import { ExternalLink, TableWrap } from './layout-parts.tsx';
 import { StatusPill } from './status-pill.tsx';
 import { TimeText } from './time-text.tsx';
 
 /** A column shows one field of the row (formatted by <Cell>) or renders the row itself. */
-export type Column<R> =
+export type Column<R> = (
   | { key: keyof R & string; label: string; className?: string }
-  | { key: string; label: string; className?: string; render: (row: R) => ReactNode };
+  | { key: string; label: string; className?: string; render: (row: R) => ReactNode }
+) & {
+  /** On a narrow screen (`reflow`) a row becomes a card: the 'name' cell heads it, the 'status' cell sits
+   * beside it, every other cell is a labelled line. */
+  role?: 'name' | 'status';
+};
 
 const STATE_KEYS = new Set(['state', 'status', 'severity', 'conclusion']);
 const URL_KEYS = new Set(['url', 'htmlUrl']);
@@ -31,7 +36,7 @@ export function Cell({ k, v }: { k: string; v: unknown }) {
   if (looksLikeTime(v)) return <TimeText iso={v} />;
   if (URL_KEYS.has(k) && typeof v === 'string') return <ExternalLink href={v}>open</ExternalLink>;
   if (typeof v === 'boolean') return <>{v ? 'yes' : 'no'}</>;
-  const t = text(v);
+  const t = humaniseTimes(text(v));
   return t.length > 140 ? <span title={t}>{t.slice(0, 137)}…</span> : <>{t}</>;
 }
 
@@ -41,16 +46,18 @@ export function GenericTable<R extends object>({
   label,
   rowKey,
   rowTestId,
+  reflow,
 }: {
   rows: readonly R[];
   columns: readonly Column<R>[];
   label: string;
   rowKey: (r: R) => string;
   rowTestId?: (r: R) => string;
+  reflow?: boolean;
 }) {
   return (
     <TableWrap label={label}>
-      <table className="grid">
+      <table className={reflow ? 'grid reflow' : 'grid'}>
         <thead>
           <tr>
             {columns.map((c) => (
@@ -63,11 +70,25 @@ export function GenericTable<R extends object>({
         <tbody>
           {rows.map((r) => (
             <tr key={rowKey(r)} data-testid={rowTestId?.(r)}>
-              {columns.map((c) => (
-                <td key={c.key} className={c.className}>
-                  {'render' in c ? c.render(r) : <Cell k={c.key} v={r[c.key]} />}
-                </td>
-              ))}
+              {columns.map((c) => {
+                const content = 'render' in c ? c.render(r) : <Cell k={c.key} v={r[c.key]} />;
+                const cls = (extra: string) => [c.className, extra].filter(Boolean).join(' ') || undefined;
+                if (reflow && c.role === 'name')
+                  return (
+                    <th key={c.key} scope="row" className={cls('name-cell')}>
+                      {content}
+                    </th>
+                  );
+                return (
+                  <td
+                    key={c.key}
+                    className={cls(reflow && c.role === 'status' ? 'status-cell' : '')}
+                    data-label={reflow && !c.role ? c.label : undefined}
+                  >
+                    {content}
+                  </td>
+                );
+              })}
             </tr>
           ))}
         </tbody>

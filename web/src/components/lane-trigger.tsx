@@ -1,29 +1,66 @@
-// "Trigger" on a manual lane's page: dispatches the lane's workflow(s) on a ref (workflow_dispatch via
-// the outbox). The API answers 202 with the queued dispatches, or refuses (frozen, forbidden …).
+// "Trigger" on a lane's page, only where the catalog's policy allows a free trigger (LaneView.freeTrigger):
+// dispatches the lane's workflow(s) on one of the allowed refs (workflow_dispatch via the outbox). The API
+// answers 202 with the queued dispatches, or refuses (frozen, forbidden …). A manual lane of the release
+// flow (promotion, rollback, production) shows why it has no button: the release flow dispatches it.
 import { useId, useState, type FormEvent } from 'react';
 import type { TriggerResult } from '../../../src/contract/results.ts';
 import type { LaneView } from '../../../src/contract/views.ts';
 import { postJson } from '../lib/api.ts';
 import { ActionButton, ActionMessage, useAction } from './action-kit.tsx';
+import { Link } from '../lib/router.tsx';
 import { Section } from './layout-parts.tsx';
 
-/** Lanes a person starts by hand; lanes after an approval or hold are started by promotion. */
-export const isTriggerable = (l: LaneView): boolean => l.triggerKind === 'manual';
+/** Lanes whose page has a trigger section: those the policy lets start by hand, and manual lanes (which
+ * say who dispatches them instead). Lanes after an approval or hold are started by promotion. */
+export const isTriggerable = (l: LaneView): boolean => l.freeTrigger.allowed || l.triggerKind === 'manual';
+
+const isLiteral = (ref: string): boolean => !/[*?[\]{}!]/.test(ref);
+
+/** A rollback lane's page: where its runs come from instead of a trigger form with a free ref. */
+export function RollbackLaneNote({ lane }: { lane: LaneView }) {
+  return (
+    <Section
+      id="trigger"
+      title="Run this lane"
+      note={`${lane.id} runs when a release is rolled back: it deploys the previous good release, on that release's commit.`}
+    >
+      <p className="empty" data-testid="rollback-pointer">
+        To roll back, open the release that failed on <Link to="/releases">Releases</Link> and use{' '}
+        <strong>Roll back</strong> (it asks for a reason, an incident and an owner).
+      </p>
+    </Section>
+  );
+}
 
 /** "trigger:PL-06:WF-05:2026-…" → "WF-05" */
 const workflowOf = (key: string): string => key.split(':')[2] ?? key;
 
 export function LaneTrigger({ lane }: { lane: LaneView }) {
-  const [ref, setRef] = useState('main');
+  if (!lane.freeTrigger.allowed)
+    return (
+      <Section id="trigger" title="Run this lane" note={`${lane.id} starts ${lane.trigger}.`}>
+        <p className="muted" data-testid="trigger-release-flow">
+          {lane.freeTrigger.reason ?? `${lane.id} cannot be triggered by hand`}.
+        </p>
+      </Section>
+    );
+  return <TriggerForm lane={lane} />;
+}
+
+function TriggerForm({ lane }: { lane: LaneView }) {
+  const refs = lane.freeTrigger.refs;
+  const literal = refs.filter(isLiteral);
+  const [ref, setRef] = useState(literal[0] ?? '');
   const [reason, setReason] = useState('');
-  const [sentRef, setSentRef] = useState('main');
+  const [sentRef, setSentRef] = useState('');
   const action = useAction<TriggerResult>();
   const id = useId();
   const last = action.last;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const r = ref.trim() || 'main';
+    const r = ref.trim();
+    if (!r) return;
     setSentRef(r);
     const body = { ref: r, ...(reason.trim() ? { reason: reason.trim() } : {}) };
     void action.run('trigger', `trigger ${lane.id}`, () =>
@@ -36,14 +73,19 @@ export function LaneTrigger({ lane }: { lane: LaneView }) {
     <Section
       id="trigger"
       title="Run this lane"
-      note={`${lane.id} starts by hand (${lane.trigger}). Members of a seat may trigger it.`}
+      note={`${lane.id} may be started by hand on ${refs.join(', ')} (the catalog's policy says who).`}
     >
       <form className="action-form" onSubmit={submit} data-testid="trigger-form">
         <div className="field">
-          <label htmlFor={`${id}-ref`}>Ref</label>
+          <label htmlFor={`${id}-ref`}>
+            Ref <span className="muted">(allowed: {refs.join(', ')})</span>
+          </label>
           <input
             id={`${id}-ref`}
             value={ref}
+            required
+            list={`${id}-refs`}
+            placeholder={refs[0]}
             maxLength={255}
             spellCheck={false}
             autoComplete="off"
@@ -51,6 +93,11 @@ export function LaneTrigger({ lane }: { lane: LaneView }) {
             className="mono"
             data-testid="trigger-ref"
           />
+          <datalist id={`${id}-refs`} data-testid="trigger-ref-choices">
+            {refs.map((r) => (
+              <option key={r} value={r} />
+            ))}
+          </datalist>
         </div>
         <div className="field field-wide">
           <label htmlFor={`${id}-reason`}>

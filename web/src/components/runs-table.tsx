@@ -1,4 +1,5 @@
-// GitHub workflow runs with their jobs (and artifacts where known), linking to GitHub.
+// GitHub workflow runs with their jobs (and artifacts where known), linking to GitHub. On a narrow screen
+// each run becomes one card (table.reflow): no table wider than the phone.
 import type { JobView, RunView } from '../../../src/contract/views.ts';
 import { Link, workflowPath } from '../lib/router.tsx';
 import { formatDuration } from '../lib/time.ts';
@@ -25,7 +26,7 @@ export function RunsTable({
   const withArtifacts = runs.some((r) => r.artifacts !== undefined);
   return (
     <TableWrap label={label}>
-      <table className="grid runs" data-testid="runs-table">
+      <table className="grid runs reflow" data-testid="runs-table">
         <thead>
           <tr>
             <th scope="col">Run</th>
@@ -43,40 +44,42 @@ export function RunsTable({
         <tbody>
           {runs.map((r) => (
             <tr key={`${r.runId}-${r.runAttempt}`} data-testid={`run-row-${r.runId}`}>
-              <th scope="row" className="nowrap">
+              <th scope="row" className="name-cell">
                 <ExternalLink href={r.htmlUrl} testId={`run-link-${r.runId}`}>
                   #{r.runId}
                 </ExternalLink>
                 {r.runAttempt > 1 ? <span className="muted small"> attempt {r.runAttempt}</span> : null}
               </th>
               {showWorkflow ? (
-                <td className="mono">
+                <td className="mono" data-label="Workflow">
                   {r.workflowId ? <Link to={workflowPath(r.workflowId)}>{r.workflowId}</Link> : null}{' '}
                   {r.workflowName}
                 </td>
               ) : null}
-              <td>
+              <td className="status-cell">
                 <StatusPill status={r.state} small testId={`run-state-${r.runId}`} />
                 {r.conclusion && r.conclusion !== 'success' && r.conclusion !== 'failure' ? (
                   <span className="muted small"> {r.conclusion}</span>
                 ) : null}
               </td>
-              <td>{r.event}</td>
-              <td className="mono">{r.headBranch ?? '—'}</td>
-              <td className="mono" title={r.headSha}>
+              <td data-label="Event">{r.event}</td>
+              <td className="mono" data-label="Branch">
+                {r.headBranch ?? '—'}
+              </td>
+              <td className="mono" title={r.headSha} data-label="Commit">
                 {r.headSha.slice(0, 7)}
               </td>
-              <td className="nowrap">
+              <td className="nowrap" data-label="Started">
                 <TimeText iso={r.startedAt} />
               </td>
-              <td className="nowrap">
+              <td className="nowrap" data-label="Duration">
                 {r.status === 'completed' ? (
                   formatDuration(r.startedAt, r.updatedAt)
                 ) : (
                   <span className="muted">{r.status.replace(/_/g, ' ')}…</span>
                 )}
               </td>
-              <td>
+              <td data-label="Jobs">
                 {r.jobs && r.jobs.length ? (
                   <ul className="joblist">
                     {r.jobs.map((j) => (
@@ -94,8 +97,13 @@ export function RunsTable({
                 )}
               </td>
               {withArtifacts ? (
-                <td>
-                  {r.artifacts && r.artifacts.length ? (
+                <td data-label="Artifacts">
+                  {r.status !== 'completed' ? (
+                    // a queued or running run has uploaded nothing to link to yet
+                    <span className="muted" data-testid={`run-artifacts-pending-${r.runId}`}>
+                      when it completes
+                    </span>
+                  ) : r.artifacts && r.artifacts.length ? (
                     <ul className="joblist">
                       {r.artifacts.map((a) => (
                         <li key={a.name} className="mono">

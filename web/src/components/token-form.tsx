@@ -1,5 +1,6 @@
 // Asks for an API token: when the server wants one for reads (401), or when a person starts an action
-// (approve, trigger, promote …) without one. The token stays in this browser.
+// (approve, trigger, promote …) without one — the fallback to Sign in with GitHub (signin-prompt.tsx) for
+// local and demo use. The token is kept in this page's memory only: never stored, gone on reload.
 import { useId, useState, type FormEvent } from 'react';
 import { setToken } from '../lib/api.ts';
 
@@ -60,7 +61,8 @@ export function TokenForm({
         ) : null}
       </div>
       <p className="small muted">
-        Create one with <code>lanes token create</code>. It is kept in this browser&apos;s local storage only.
+        Create one with <code>lanes token create</code>. It is kept in this page&apos;s memory only (a reload
+        forgets it).
       </p>
     </form>
   );

@@ -1,13 +1,16 @@
-// The header of every page: zone title, route zone, breadcrumbs, live state, alerts, theme, navigation.
+// The header of every page: zone title, route zone, breadcrumbs, live state, alerts, theme, who is signed
+// in (Sign in with GitHub, or sign out), navigation.
 import type { Overview } from '../../../src/contract/views.ts';
-import { setToken, useToken, type Snapshot } from '../lib/api.ts';
+import type { Snapshot } from '../lib/api.ts';
+import { signInHref, signOut, useSession } from '../lib/session.ts';
 import { useLive } from '../lib/live.ts';
 import { Link } from '../lib/router.tsx';
 import { setTheme, useTheme } from '../lib/theme.ts';
 import { relativeTime } from '../lib/time.ts';
 
 const NAV: { to: string; label: string; match: (p: string) => boolean }[] = [
-  { to: '/', label: 'Overview', match: (p) => p === '/' || p.startsWith('/lanes') },
+  { to: '/', label: 'Overview', match: (p) => p === '/' },
+  { to: '/lanes', label: 'Lanes', match: (p) => p.startsWith('/lanes') },
   { to: '/workflows', label: 'Workflows', match: (p) => p.startsWith('/workflows') },
   { to: '/gates', label: 'Gates', match: (p) => p.startsWith('/gates') },
   { to: '/releases', label: 'Releases', match: (p) => p.startsWith('/releases') },
@@ -63,20 +66,42 @@ function ThemeToggle() {
   );
 }
 
-function ForgetToken() {
-  const token = useToken();
-  if (!token) return null;
-  return (
-    <button
-      type="button"
-      className="icon-button"
-      onClick={() => setToken(null)}
-      title="Forget the API token stored in this browser"
-      data-testid="forget-token"
-    >
-      sign out
-    </button>
-  );
+function SessionControl() {
+  const session = useSession();
+  const view = session.view;
+  if (session.status === 'signed-in' && view) {
+    const who = view.login ?? view.person;
+    return (
+      <span className="session" data-testid="session" data-via={view.via}>
+        <span
+          className="session-who"
+          data-testid="session-login"
+          title={`${view.via === 'session' ? 'Signed in with GitHub' : 'Using an API token'} as ${who}${
+            view.seats.length ? ` (${view.seats.join(', ')})` : ''
+          }`}
+        >
+          {who}
+        </span>
+        <button
+          type="button"
+          className="icon-button"
+          onClick={() => void signOut()}
+          title={view.via === 'session' ? 'End this session' : 'Forget the API token held by this page'}
+          data-testid="sign-out"
+        >
+          sign out
+        </button>
+      </span>
+    );
+  }
+  if (session.status === 'signed-out' && session.githubSignIn) {
+    return (
+      <a className="icon-button signin-link" href={signInHref()} data-testid="signin-github">
+        Sign in with GitHub
+      </a>
+    );
+  }
+  return null;
 }
 
 export function TopBar({ overview, path }: { overview: Snapshot<Overview>; path: string }) {
@@ -119,7 +144,7 @@ export function TopBar({ overview, path }: { overview: Snapshot<Overview>; path:
             </span>
           </Link>
           <ThemeToggle />
-          <ForgetToken />
+          <SessionControl />
         </div>
       </div>
       <nav className="tabs" aria-label="Sections">

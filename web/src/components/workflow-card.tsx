@@ -3,6 +3,9 @@ import type { WorkflowView } from '../../../src/contract/views.ts';
 import { Link, lanePath, workflowPath } from '../lib/router.tsx';
 import { StatusPill } from './status-pill.tsx';
 
+/** A workflow's environment for people: "no environment" rather than the API's "-". */
+export const environmentText = (e: string): string => (e && e !== '-' ? e : 'no environment');
+
 export function WorkflowCard({ wf }: { wf: WorkflowView }) {
   return (
     <article
@@ -20,7 +23,7 @@ export function WorkflowCard({ wf }: { wf: WorkflowView }) {
         {wf.name}
       </h3>
       <p className="wf-runner" data-testid={`workflow-runner-${wf.id}`}>
-        {wf.runner} · {wf.environment}
+        {wf.runner} · {environmentText(wf.environment)}
       </p>
       <p className="wf-evidence" data-testid={`workflow-evidence-${wf.id}`}>
         <span className="label">evidence</span> <span className="mono">{wf.evidence ?? '—'}</span>

@@ -24,29 +24,29 @@ function isErrorBody(v: unknown): v is ApiErrorBody {
   return typeof e === 'object' && e !== null && 'message' in e;
 }
 
-// API token (when the server does not open reads): kept in this browser only.
-const TOKEN_KEY = 'lanes-token';
+// API token (a fallback for local and demo use; the dashboard signs in with GitHub): kept in this page's
+// memory only — never in localStorage, sessionStorage or a URL — so a reload forgets it.
 let memoryToken: string | null = null;
 const tokenListeners = new Set<() => void>();
 
 export function getToken(): string | null {
-  try {
-    return window.localStorage.getItem(TOKEN_KEY) ?? memoryToken;
-  } catch {
-    return memoryToken;
-  }
+  return memoryToken;
 }
 
 export function setToken(token: string | null): void {
   memoryToken = token;
-  try {
-    if (token) window.localStorage.setItem(TOKEN_KEY, token);
-    else window.localStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // storage unavailable: keep it for this page only
-  }
   for (const l of tokenListeners) l();
   refreshWatched();
+}
+
+// The signed-in session's CSRF token (web/src/lib/session.ts sets it): sent as X-CSRF-Token on every
+// state change, which the server requires of a request authenticated by the session cookie.
+let csrfToken: string | null = null;
+let csrfReady: Promise<unknown> = Promise.resolve();
+
+export function setCsrfToken(token: string | null, ready?: Promise<unknown>): void {
+  csrfToken = token;
+  if (ready) csrfReady = ready;
 }
 
 export function onTokenChange(fn: () => void): () => void {
@@ -64,8 +64,13 @@ async function request<T>(path: string, init: RequestInit, signal?: AbortSignal)
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;
+  if (init.method !== undefined && init.method !== 'GET') {
+    await csrfReady.catch(() => undefined);
+    if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  }
   try {
-    res = await fetch(API + path, { ...init, headers, signal });
+    // with a cookie session the server checks Origin (or Referer) against its own: send them same-origin
+    res = await fetch(API + path, { ...init, headers, signal, referrerPolicy: 'same-origin' });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ApiError(0, 'network', 'The Lanes server cannot be reached.');
@@ -91,7 +96,7 @@ export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return request<T>(path, { method: 'GET' }, signal);
 }
 
-/** POST /api/v1{path} with a JSON body and the stored token; throws ApiError on refusal. */
+/** POST /api/v1{path} with a JSON body (the session's CSRF token, or the token); throws ApiError on refusal. */
 export function postJson<T>(path: string, body: unknown): Promise<T> {
   return request<T>(path, { method: 'POST', body: JSON.stringify(body ?? {}) });
 }
@@ -214,4 +219,14 @@ export function useData<T>(key: string, loader: Loader<T>): Snapshot<T> {
 /** Shorthand: GET /api/v1{path}. */
 export function useApi<T>(path: string): Snapshot<T> {
   return useData<T>(path, (signal) => getJson<T>(path, signal));
+}
+
+/** The outbox effects of one release (GET /api/v1/effects?release=…), newest first. */
+export function releaseEffectsPath(releaseId: string): string {
+  return `/effects?release=${encodeURIComponent(releaseId)}&limit=200`;
+}
+
+/** An admin re-sends a dead effect (POST /api/v1/effects/{id}/retry): same key and effect_id. */
+export function retryEffect<T>(id: number, comment?: string): Promise<T> {
+  return postJson<T>(`/effects/${id}/retry`, comment ? { comment } : {});
 }

@@ -1,8 +1,11 @@
 // The live stream: one EventSource on /api/v1/events. Every change event schedules one debounced
 // refetch of whatever the current page watches. EventSource reconnects by itself (sending
 // Last-Event-ID); when the server closes the stream for good we open a new one with back-off.
+// It authenticates by the session cookie (same origin), never by a token in the URL; it reopens when the
+// person signed in changes.
 import { useSyncExternalStore } from 'react';
-import { API, getToken, onTokenChange, refreshWatched } from './api.ts';
+import { API, refreshWatched } from './api.ts';
+import { currentSession, onSessionChange } from './session.ts';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -26,6 +29,8 @@ export const LIVE_TOPICS = [
   'timer',
   'hold',
   'catalog',
+  'deployment_review',
+  'effect',
 ] as const;
 
 const DEBOUNCE_MS = 100;
@@ -67,9 +72,7 @@ function open(): void {
     set({ state: 'offline' });
     return;
   }
-  const token = getToken();
-  // EventSource cannot send headers: the server also takes the token as ?access_token=
-  const es = new EventSource(`${API}/events${token ? `?access_token=${encodeURIComponent(token)}` : ''}`);
+  const es = new EventSource(`${API}/events`);
   source = es;
   es.onopen = () => {
     retryDelay = 1000;
@@ -109,10 +112,19 @@ function restart(): void {
   open();
 }
 
-/** Idempotent: opens the stream once for the page's lifetime (reopened when the token changes). */
+let signedInAs: string | undefined;
+
+/** Idempotent: opens the stream once for the page's lifetime (reopened when the person signed in changes). */
 export function startLive(): void {
   if (source || retry) return;
-  onTokenChange(restart);
+  onSessionChange(() => {
+    const s = currentSession();
+    const who = s.status === 'unknown' ? signedInAs : (s.view?.person ?? '');
+    if (who === signedInAs) return;
+    const first = signedInAs === undefined;
+    signedInAs = who;
+    if (!first) restart();
+  });
   open();
 }
 

@@ -1,6 +1,8 @@
 // Times are shown in UTC like the reference screen ("2026-03-12 09:42 UTC"), relative on hover.
 
-const pad = (n: number): string => String(n).padStart(2, '0');
+import { formatUtcTime } from '../../../src/contract/time-format.ts';
+
+export { humaniseTimes } from '../../../src/contract/time-format.ts';
 
 export function parseTime(iso: string | null | undefined): Date | null {
   if (!iso) return null;
@@ -8,13 +10,9 @@ export function parseTime(iso: string | null | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** "2026-03-12 09:42 UTC" */
+/** "2026-03-12 09:42 UTC" (the one format, shared with the CLI: src/contract/time-format.ts) */
 export function formatUtc(iso: string | null | undefined, withSeconds = false): string {
-  const d = parseTime(iso);
-  if (!d) return '—';
-  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}${withSeconds ? `:${pad(d.getUTCSeconds())}` : ''}`;
-  return `${date} ${time} UTC`;
+  return formatUtcTime(iso, withSeconds) ?? '—';
 }
 
 const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });

@@ -9,6 +9,7 @@ import { LoadState } from '../components/load-state.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { postJson, useApi } from '../lib/api.ts';
 import { Link, gatePath, lanePath, releasePath } from '../lib/router.tsx';
+import { humaniseTimes } from '../lib/time.ts';
 import { useTitle } from '../lib/use-title.ts';
 
 /** An audited object (type and id as the audit log records them), linked to its page when it has one. */
@@ -31,6 +32,23 @@ export function objectLink(type: string, id: string) {
     </>
   );
   return to ? <Link to={to}>{label}</Link> : label;
+}
+
+/** The alert's title, its detail (times in the one format) and, small, its id, rule and de-duplication key. */
+function AlertText({ r }: { r: AlertView }) {
+  return (
+    <div className="alert-text">
+      <span className="alert-title">{r.title}</span>
+      {r.detail ? (
+        <span className="alert-detail" data-testid={`alert-detail-${r.id}`}>
+          {humaniseTimes(r.detail)}
+        </span>
+      ) : null}
+      <span className="alert-meta mono">
+        #{r.id} · {r.rule} · {r.key}
+      </span>
+    </div>
+  );
 }
 
 type Verb = 'ack' | 'resolve';
@@ -99,28 +117,33 @@ export function AlertsPage() {
             <section className="panel" aria-label="Alerts">
               <GenericTable<AlertView>
                 label="Alerts"
+                reflow
                 rows={rows}
                 rowKey={(r) => String(r.id)}
                 rowTestId={(r) => `alert-row-${r.id}`}
                 columns={[
-                  { key: 'id', label: 'ID', className: 'mono nowrap' },
-                  {
-                    key: 'status',
-                    label: 'State',
-                    render: (r) => <StatusPill status={r.status} small testId={`alert-state-${r.id}`} />,
-                  },
-                  { key: 'actions', label: 'Actions', render: (r) => <AlertButtons r={r} action={action} /> },
-                  { key: 'severity', label: 'Severity' },
                   {
                     key: 'title',
                     label: 'Alert',
-                    render: (r) => <span className="wrap-text">{r.title}</span>,
+                    role: 'name',
+                    className: 'alert-cell',
+                    render: (r) => <AlertText r={r} />,
                   },
-                  { key: 'rule', label: 'Rule', className: 'mono' },
+                  {
+                    key: 'status',
+                    label: 'State',
+                    role: 'status',
+                    render: (r) => (
+                      <span className="pill-stack">
+                        <StatusPill status={r.status} small testId={`alert-state-${r.id}`} />
+                        <StatusPill status={r.severity} small />
+                      </span>
+                    ),
+                  },
                   { key: 'count', label: 'Count', className: 'num' },
-                  { key: 'firstAt', label: 'First seen' },
-                  { key: 'lastAt', label: 'Last seen' },
-                  { key: 'key', label: 'Dedup key', className: 'mono small' },
+                  { key: 'firstAt', label: 'First seen', className: 'nowrap' },
+                  { key: 'lastAt', label: 'Last seen', className: 'nowrap' },
+                  { key: 'actions', label: 'Actions', render: (r) => <AlertButtons r={r} action={action} /> },
                 ]}
               />
             </section>

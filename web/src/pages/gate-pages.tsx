@@ -9,6 +9,7 @@ import { TimeText } from '../components/time-text.tsx';
 import { asList, useApi } from '../lib/api.ts';
 import { Link, lanePath, releasePath } from '../lib/router.tsx';
 import { slug } from '../components/checks-table.tsx';
+import { humaniseTimes } from '../lib/time.ts';
 import { useTitle } from '../lib/use-title.ts';
 
 export function GatesPage() {
@@ -42,11 +43,29 @@ export function GatesPage() {
   );
 }
 
+/** Who signs off and how many, or that nobody does (a gate decided by its criteria alone). */
+export function approvalsNote(g: GateView): string {
+  if (g.approvalsRequired <= 0) return 'No sign-off: the gate passes when its criteria hold.';
+  const n = g.approvalsRequired;
+  return n === 1
+    ? `A member of ${g.owner} signs off; 1 approval required.`
+    : `${n} members of ${g.owner} sign off; ${n} approvals required.`;
+}
+
 export function GatePage({ id }: { id: string }) {
   const snap = useApi<GateView>(`/gates/${encodeURIComponent(id)}`);
   useTitle(id);
   return (
-    <LoadState snap={snap} what={`gate ${id}`} missing={<>Gate {id} is not in the catalog.</>}>
+    <LoadState
+      snap={snap}
+      what={`gate ${id}`}
+      missing={<>Gate {id} is not in the catalog.</>}
+      page={{
+        kicker: <Link to="/gates">Release gates</Link>,
+        title: `Gate ${id}`,
+        notFound: 'Gate not found',
+      }}
+    >
       {(g) => (
         <>
           <PageHeader
@@ -69,7 +88,9 @@ export function GatePage({ id }: { id: string }) {
                 [
                   'Approvals',
                   <span data-testid="gate-detail-approvals">
-                    {g.approvals.length} of {g.approvalsRequired} required
+                    {g.approvalsRequired > 0
+                      ? `${g.approvals.length} of ${g.approvalsRequired} required`
+                      : 'none (criteria only)'}
                   </span>,
                 ],
                 ['Hold window', g.window ?? '—'],
@@ -120,7 +141,7 @@ export function GatePage({ id }: { id: string }) {
                           <StatusPill status={c.state} small testId={`criterion-state-${slug(c.name)}`} />
                         </td>
                         <td className="wrap" data-label="Detail">
-                          {c.detail ?? <span className="muted">—</span>}
+                          {c.detail ? humaniseTimes(c.detail) : <span className="muted">—</span>}
                         </td>
                       </tr>
                     ))}
@@ -131,11 +152,7 @@ export function GatePage({ id }: { id: string }) {
               <Empty>No criteria: this gate is decided by approval only.</Empty>
             )}
           </Section>
-          <Section
-            id="approvals"
-            title="Approvals"
-            note={`A member of ${g.owner} signs off; ${g.approvalsRequired} required.`}
-          >
+          <Section id="approvals" title="Approvals" note={approvalsNote(g)}>
             {g.approvals.length ? (
               <TableWrap label="Approvals">
                 <table className="grid" data-testid="approvals-table">
@@ -162,7 +179,7 @@ export function GatePage({ id }: { id: string }) {
                 </table>
               </TableWrap>
             ) : (
-              <Empty>No approvals yet.</Empty>
+              <Empty>{g.approvalsRequired > 0 ? 'No approvals yet.' : 'This gate takes no approvals.'}</Empty>
             )}
           </Section>
         </>

@@ -2,11 +2,12 @@
 import type { LaneDetail } from '../../../src/contract/views.ts';
 import { ChecksTable } from '../components/checks-table.tsx';
 import { Empty, ExternalLink, Facts, PageHeader, Section } from '../components/layout-parts.tsx';
-import { isTriggerable, LaneTrigger } from '../components/lane-trigger.tsx';
+import { isTriggerable, LaneTrigger, RollbackLaneNote } from '../components/lane-trigger.tsx';
 import { LoadState } from '../components/load-state.tsx';
 import { RunsTable } from '../components/runs-table.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { TimeText } from '../components/time-text.tsx';
+import { LaneDrillPanel } from '../components/time-panel.tsx';
 import { useApi } from '../lib/api.ts';
 import { Link, workflowPath } from '../lib/router.tsx';
 import { useTitle } from '../lib/use-title.ts';
@@ -17,7 +18,12 @@ export function LanePage({ id }: { id: string }) {
   const snap = useApi<LaneDetail>(`/lanes/${encodeURIComponent(id)}`);
   useTitle(id);
   return (
-    <LoadState snap={snap} what={`lane ${id}`} missing={<>Lane {id} is not in the catalog.</>}>
+    <LoadState
+      snap={snap}
+      what={`lane ${id}`}
+      missing={<>Lane {id} is not in the catalog.</>}
+      page={{ kicker: <Link to="/lanes">Lanes</Link>, title: `Lane ${id}`, notFound: 'Lane not found' }}
+    >
       {(l) => (
         <>
           <PageHeader
@@ -77,7 +83,12 @@ export function LanePage({ id }: { id: string }) {
             />
           </PageHeader>
 
-          {isTriggerable(l) ? <LaneTrigger lane={l} /> : null}
+          {isTriggerable(l) ? (
+            <LaneTrigger lane={l} />
+          ) : l.kind === 'rollback' ? (
+            <RollbackLaneNote lane={l} />
+          ) : null}
+          <LaneDrillPanel drill={l.drill} />
 
           <Section
             id="checks"

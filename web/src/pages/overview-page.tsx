@@ -6,6 +6,7 @@ import { Empty, PageTitle, Section } from '../components/layout-parts.tsx';
 import { LoadState } from '../components/load-state.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { TimeText } from '../components/time-text.tsx';
+import { OverviewTimePanel } from '../components/time-panel.tsx';
 import { WorkflowCard } from '../components/workflow-card.tsx';
 import { useApi } from '../lib/api.ts';
 import { Link, lanePath } from '../lib/router.tsx';
@@ -118,7 +119,7 @@ function OverviewBody({ o }: { o: Overview }) {
             ) : null}
             {o.promotion.retain.length ? (
               <p className="retain">
-                <span className="label">retained hot</span>{' '}
+                <span className="label">kept ready for rollback</span>{' '}
                 {o.promotion.retain.map((r) => (
                   <span className="tag" key={r}>
                     {r}
@@ -162,6 +163,8 @@ function OverviewBody({ o }: { o: Overview }) {
       <Section id="gates" title="Release gates" note={notes.gates}>
         {o.gates.length ? <GateTable gates={o.gates} /> : <Empty>No release gates in the catalog.</Empty>}
       </Section>
+
+      <OverviewTimePanel freezes={o.freezes} drills={o.drills} />
 
       <p className="generated">
         Generated <TimeText iso={o.generatedAt} testId="overview-generated" seconds />

@@ -2,13 +2,17 @@
 // read as ReleaseView from the contract. Until a server has the release API, both pages say so.
 import type { ReleaseList } from '../../../src/contract/results.ts';
 import type { GateView, Overview, ReleaseView } from '../../../src/contract/views.ts';
+import { ChangeSummary } from '../components/change-summary.tsx';
 import { GateTable } from '../components/gate-table.tsx';
 import { Cell, GenericTable } from '../components/generic-table.tsx';
 import { Empty, Facts, PageHeader, Section } from '../components/layout-parts.tsx';
 import { LoadState } from '../components/load-state.tsx';
 import { canPromote, canRollback, PromoteAction, RollbackAction } from '../components/release-actions.tsx';
+import { ReleaseTimeline } from '../components/release-timeline.tsx';
+import { ReleaseEffects } from '../components/effects-table.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { TimeText } from '../components/time-text.tsx';
+import { ReleaseTimePanel } from '../components/time-panel.tsx';
 import { useApi } from '../lib/api.ts';
 import { Link, lanePath, releasePath } from '../lib/router.tsx';
 import { useTitle } from '../lib/use-title.ts';
@@ -148,6 +152,11 @@ export function ReleasePage({ id }: { id: string }) {
       snap={snap}
       what={`release ${id}`}
       missing={<>Release {id} was not found (or releases are not available from this server yet).</>}
+      page={{
+        kicker: <Link to="/releases">Releases</Link>,
+        title: `Release ${id}`,
+        notFound: 'Release not found',
+      }}
     >
       {(r) => {
         const flow = overview.data?.promotion.flow ?? [];
@@ -196,6 +205,8 @@ export function ReleasePage({ id }: { id: string }) {
             </PageHeader>
 
             <ReleaseActions r={r} />
+
+            <ChangeSummary release={r} />
 
             <Section
               id="release-flow"
@@ -255,6 +266,8 @@ export function ReleasePage({ id }: { id: string }) {
               ) : null}
             </Section>
 
+            <ReleaseTimePanel r={r} />
+
             <Section id="release-gates" title="Gates" note="Gate decisions evaluated for this release.">
               {gates.length ? (
                 <GateTable gates={gates} detailed />
@@ -262,6 +275,8 @@ export function ReleasePage({ id }: { id: string }) {
                 <Empty>No gate decisions for this release yet.</Empty>
               )}
             </Section>
+
+            <ReleaseEffects releaseId={r.id} />
 
             <Section id="release-approvals" title="Approvals">
               {approvals.length ? (
@@ -280,6 +295,8 @@ export function ReleasePage({ id }: { id: string }) {
                 <Empty>No approvals yet.</Empty>
               )}
             </Section>
+
+            <ReleaseTimeline id={r.id} />
 
             {manifest.length ? (
               <Section

@@ -7,6 +7,7 @@ import { LoadState } from '../components/load-state.tsx';
 import { RunsTable } from '../components/runs-table.tsx';
 import { StatusPill } from '../components/status-pill.tsx';
 import { TimeText } from '../components/time-text.tsx';
+import { environmentText } from '../components/workflow-card.tsx';
 import { ApiError, asList, getJson, useApi, useData } from '../lib/api.ts';
 import { Link, lanePath, workflowPath } from '../lib/router.tsx';
 import { useTitle } from '../lib/use-title.ts';
@@ -49,7 +50,7 @@ function workflowFacts(w: WorkflowView): [string, ReactNode][] {
   return [
     ['File', <span className="mono">{w.file}</span>],
     ['Runner', `${w.runner}${w.runnerLabels.length ? ` (${w.runnerLabels.join(', ')})` : ''}`],
-    ['Environment', w.environment],
+    ['Environment', environmentText(w.environment)],
     ['Evidence pack', <span className="mono">{w.evidence ?? '—'}</span>],
     ['Serves lanes', <LaneLinks ids={w.lanes} />],
     [
@@ -115,7 +116,7 @@ export function WorkflowsPage() {
                         <span className="mono">{w.name}</span>
                       </h2>
                       <p className="panel-note">
-                        {w.runner} · {w.environment} · evidence{' '}
+                        {w.runner} · {environmentText(w.environment)} · evidence{' '}
                         <span className="mono">{w.evidence ?? '—'}</span> · serves <LaneLinks ids={w.lanes} />
                       </p>
                     </div>
@@ -151,7 +152,16 @@ export function WorkflowPage({ id }: { id: string }) {
   const snap = useApi<WorkflowDetail>(`/workflows/${encodeURIComponent(id)}`);
   useTitle(id);
   return (
-    <LoadState snap={snap} what={`workflow ${id}`} missing={<>Workflow {id} is not in the catalog.</>}>
+    <LoadState
+      snap={snap}
+      what={`workflow ${id}`}
+      missing={<>Workflow {id} is not in the catalog.</>}
+      page={{
+        kicker: <Link to="/workflows">Workflow catalog</Link>,
+        title: `Workflow ${id}`,
+        notFound: 'Workflow not found',
+      }}
+    >
       {(w) => (
         <>
           <PageHeader
