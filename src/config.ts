@@ -38,8 +38,15 @@ const configSchema = z.object({
     .number()
     .int()
     .min(0, { message: 'LANES_RECONCILE_INTERVAL must be 0 (off) or a number of seconds' }),
-  /** The repository file Lanes follows on the default branch (catalog from Git); unset: file only. */
-  catalogRepoPath: z.string().min(1).optional(),
+  /** Catalog from Git: the repository (owner/name) whose lanes.yaml Lanes follows; unset: the file only. */
+  catalogRepo: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: 'LANES_CATALOG_REPO must be owner/name' })
+    .optional(),
+  /** The catalog's path in that repository. */
+  catalogPath: z.string().min(1),
+  /** The branch followed; unset: the repository's default branch. */
+  catalogBranch: z.string().min(1).optional(),
   outboxLeaseMs: z.coerce
     .number()
     .int()
@@ -118,7 +125,9 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       env.LANES_ALLOW_CATALOG_CHANGE === '1' ||
       env.LANES_ALLOW_CATALOG_CHANGE === 'true',
     reconcileIntervalS: env.LANES_RECONCILE_INTERVAL ?? (demo ? '0' : '300'),
-    catalogRepoPath: env.LANES_CATALOG_REPO_PATH || undefined,
+    catalogRepo: env.LANES_CATALOG_REPO || undefined,
+    catalogPath: env.LANES_CATALOG_PATH || 'lanes.yaml',
+    catalogBranch: env.LANES_CATALOG_BRANCH || undefined,
     logLevel: env.LANES_LOG_LEVEL ?? 'info',
     maxBodyBytes: 25 * 1024 * 1024,
     outboxLeaseMs: env.LANES_OUTBOX_LEASE_MS ?? '60000',

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import { formatCatalogError, loadCatalogFile, parseCatalog } from './catalog/load-catalog.ts';
 import { acceptCatalogVersion } from './engine/catalog-versions.ts';
+import { CatalogHolder } from './engine/catalog-holder.ts';
 import type { Catalog } from './core/catalog-model.ts';
 import type { Config } from './config.ts';
 import { LanesEngine } from './engine/lanes-engine.ts';
@@ -37,7 +38,9 @@ export interface LanesProcess {
   url: string;
   port: number;
   store: Store;
-  catalog: Catalog;
+  /** The catalog current now (it changes when a new version from Git is accepted). */
+  readonly catalog: Catalog;
+  catalogs: CatalogHolder;
   worker: InboxWorker;
   outbox: OutboxWorker;
   timers: TimerWorker;
@@ -103,18 +106,27 @@ export async function startLanes(
     dataDir: config.dataDir,
     sqliteBusyTimeoutMs: limits.sqliteBusyTimeoutMs,
   });
+  // Following lanes.yaml in Git: the newest version accepted from Git outlives a restart (the file is
+  // only the first catalog); a later push or reconcile moves it on.
+  const fromGit = config.catalogRepo ? await store.latestAcceptedCatalogVersion() : undefined;
+  const gitCatalog = fromGit?.source === 'git' ? parseCatalog(fromGit.body, fromGit.path) : undefined;
   // A store belongs to one catalog (zone and repository): refuse another one unless told to adopt it.
-  const accepted = await acceptCatalogVersion(
-    store,
-    { catalog, text: catalogText ?? '', path: config.catalog, source: 'file', commitSha: null },
-    { allowCatalogChange: config.allowCatalogChange, now: clock().toISOString() },
-  );
+  const accepted =
+    fromGit && gitCatalog?.ok
+      ? { ok: true as const, value: fromGit }
+      : await acceptCatalogVersion(
+          store,
+          { catalog, text: catalogText ?? '', path: config.catalog, source: 'file', commitSha: null },
+          { allowCatalogChange: config.allowCatalogChange, now: clock().toISOString() },
+        );
   if (!accepted.ok) {
     await store.close();
     throw new Error(accepted.message);
   }
   const writer = new DeliveryWriter(store, { maxQueued: limits.ingestQueue });
-  const lanesEngine = new LanesEngine(store, catalog, {
+  // One holder for the process: every component reads the catalog through it, so a swap reaches them all.
+  const catalogs = new CatalogHolder(gitCatalog?.ok ? gitCatalog.catalog : catalog, accepted.value.id);
+  const lanesEngine = new LanesEngine(store, catalogs, {
     clock,
     log,
     github: config,
@@ -122,6 +134,9 @@ export async function startLanes(
     inboxLeaseMs: config.inboxLeaseMs,
     alertRouteUrl: (name) => process.env[name],
     reconcileIntervalS: config.reconcileIntervalS,
+    catalogWatch: config.catalogRepo
+      ? { repo: config.catalogRepo, path: config.catalogPath, branch: config.catalogBranch }
+      : undefined,
   });
   const { releases: engine, readModel, inbox: worker, outbox, timers, reconciler } = lanesEngine;
   const hub = new ChangeHub(store);
@@ -135,10 +150,10 @@ export async function startLanes(
     writer,
     hub,
     metrics,
-    auth: new TokenAuthenticator(store, catalog),
+    auth: new TokenAuthenticator(store, catalogs),
     oidc: auditedOidcVerifier(
       new ActionsOidcVerifier({ issuer: config.oidcIssuer, audience: config.oidcAudience }),
-      engine.ctx,
+      () => engine.ctx,
     ),
     log,
     secrets: config.webhookSecrets,
@@ -149,8 +164,8 @@ export async function startLanes(
     webDist: WEB_DIST,
     limits,
     reconcile: reconciler ? () => reconciler.runOnce() : undefined,
-    gateSteps: gateStepActions(engine.ctx, config),
-    sessions: new SessionAuthenticator(store, catalog),
+    gateSteps: gateStepActions(() => engine.ctx, config),
+    sessions: new SessionAuthenticator(store, catalogs),
     publicUrl: config.publicUrl,
     signin: {
       clientId: config.githubClientId,
@@ -161,7 +176,7 @@ export async function startLanes(
       sessionTtlHours: config.sessionTtlHours,
       cookieSecure: config.cookieSecure,
     },
-    tokens: tokenActions(engine.ctx),
+    tokens: tokenActions(() => engine.ctx),
   });
   if (config.workers === 'all') {
     await lanesEngine.start();
@@ -191,7 +206,10 @@ export async function startLanes(
     url,
     port,
     store,
-    catalog,
+    get catalog() {
+      return catalogs.current().catalog;
+    },
+    catalogs,
     worker,
     outbox,
     timers,

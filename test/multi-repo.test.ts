@@ -3,8 +3,12 @@
 // the ops repository is dispatched there; runs from both repositories are stored and count for their lanes.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { issueToken } from '../src/http/auth.ts';
 import type { LaneList } from '../src/contract/results.ts';
+import type { ReleaseView } from '../src/contract/views.ts';
 import type { LanesProcess } from '../src/server.ts';
 import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.ts';
 import {
@@ -99,6 +103,82 @@ for (const kind of STORE_KINDS) {
       const status = Object.fromEntries(list.lanes.map((l) => [l.id, l.status]));
       assert.equal(status['PL-BUILD'], 'green');
       assert.equal(status['PL-SMOKE'], 'green');
+    });
+  });
+}
+
+// An ops repository deploys on its own commit: its dispatched run joins the release by its title
+// (`run-name: ${{ inputs.release }} …`, workflow_run.display_title), not by the release's sha.
+for (const kind of STORE_KINDS) {
+  describe(`ops-repository runs join their release by run-name on ${kind}`, () => {
+    let gh: FakeGitHub;
+    let lanes: LanesProcess;
+    before(async () => {
+      gh = await startFakeGitHub({ token: TOKEN });
+      // The example catalog, with releases opened from a commit whose build is green.
+      const dir = mkdtempSync(join(tmpdir(), 'lanes-ops-run-'));
+      const catalog = join(dir, 'lanes.yaml');
+      const text = readFileSync('examples/multi-repo/lanes.yaml', 'utf8');
+      const flow = '  flow: [PL-BUILD, PL-STAGING, PL-PROD]\n';
+      assert.ok(text.includes(flow));
+      writeFileSync(catalog, text.replace(flow, `${flow}  candidate_requires: [PL-BUILD]\n`));
+      lanes = await startTestLanes(kind, {
+        catalog,
+        githubApiUrl: gh.url,
+        githubToken: TOKEN,
+        reconcileIntervalS: 0,
+      });
+    });
+    after(async () => {
+      await lanes.close();
+      await gh.close();
+    });
+
+    it('a dispatched ops run naming the release counts for it; one naming another release does not', async () => {
+      const OPS_SHA = 'e'.repeat(40);
+      await sendDelivery(
+        lanes.url,
+        'workflow_run',
+        runIn('acme/checkout', 92001, 'build-image.yml', 'build-image'),
+      );
+      await waitFor(async () => (await lanes.store.getRun(92001)) !== undefined, 'build applied');
+      const { token } = await issueToken(lanes.store, {
+        personId: 'rita',
+        name: 't',
+        scope: 'operate',
+        now: new Date(),
+      });
+      const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const created = await fetch(`${lanes.url}/api/v1/releases`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ version: '2.0.0', sha: SHA }),
+      });
+      assert.ok(created.status < 300, await created.clone().text());
+      const release = (await created.json()) as ReleaseView;
+      const stagingOf = async () => {
+        const r = await fetch(`${lanes.url}/api/v1/releases/${release.id}`, { headers: auth });
+        return ((await r.json()) as ReleaseView).lanes.find((l) => l.id === 'PL-STAGING');
+      };
+      const opsRun = (runId: number, title: string) => {
+        const p = runIn('acme/checkout-ops', runId, 'deploy-staging.yml', 'deploy-staging');
+        Object.assign(p.workflow_run as Record<string, unknown>, {
+          event: 'workflow_dispatch',
+          head_sha: OPS_SHA,
+          display_title: title,
+        });
+        return p;
+      };
+      await sendDelivery(lanes.url, 'workflow_run', opsRun(92002, `rel-someone-else deploy-staging`));
+      await waitFor(async () => (await lanes.store.getRun(92002)) !== undefined, 'decoy applied');
+      await lanes.worker.drain();
+      assert.notEqual((await stagingOf())?.runId, 92002, 'a run naming another release does not count');
+      await sendDelivery(lanes.url, 'workflow_run', opsRun(92003, `${release.id} deploy-staging`));
+      const staging = await waitFor(async () => {
+        const s = await stagingOf();
+        return s?.runId === 92003 ? s : undefined;
+      }, 'ops run joined the release');
+      assert.equal(staging.status, 'green');
     });
   });
 }

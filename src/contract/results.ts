@@ -39,6 +39,12 @@ export const AuditEvent = z.object({
   objectId: z.string(),
   reason: z.string().nullable(),
   data: z.unknown(),
+  catalogVersion: z
+    .number()
+    .int()
+    .nullable()
+    .optional()
+    .describe('the catalog version (GET /api/v1/catalog/versions) the decision was taken with'),
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export const AuditList = z.object({ events: z.array(AuditEvent) });

@@ -344,6 +344,9 @@ export const CatalogVersionView = z.object({
   commitSha: nullable(z.string()),
   loadedAt: time,
   active: z.boolean(),
+  /** A rejected version (catalog from Git) never decided anything; its errors are file:line:col. */
+  status: z.enum(['accepted', 'rejected']),
+  errors: z.array(z.string()),
 });
 export type CatalogVersionView = z.infer<typeof CatalogVersionView>;
 /** A stored GitHub delivery (without its body); `ignoredReason` says why an ignored one changed nothing. */

@@ -32,6 +32,8 @@ export interface RunRecord {
   runStartedAt: string;
   updatedAt: string; // GitHub's updated_at: the ordering key with runAttempt
   actor: string | null;
+  /** GitHub's display_title: the workflow's `run-name` (a dispatched ops run names its release there). */
+  displayTitle?: string | null;
 }
 
 export interface JobRecord {

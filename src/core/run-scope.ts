@@ -40,6 +40,30 @@ function isPrLane(lane: Lane): boolean {
   return lane.trigger.on === 'pull_request';
 }
 
+/**
+ * A run dispatched in another repository (an ops repository deploys what a service repository built) runs on
+ * that repository's commit, not the release's: it joins the release by its title. The workflow contract
+ * (docs/connect-github.md) asks such workflows for `run-name: ${{ inputs.release }} …`, so GitHub's
+ * `display_title` starts with the release id Lanes dispatched. Only workflow_dispatch runs qualify (a push
+ * run's title is its commit message, which anyone can write).
+ */
+export function runNamesRelease(
+  run: { event: string; displayTitle?: string | null | undefined },
+  releaseId: string,
+): boolean {
+  if (run.event !== 'workflow_dispatch' || !run.displayTitle) return false;
+  return run.displayTitle.trim().split(/\s+/)[0] === releaseId;
+}
+
+/** The release id a dispatched run's title names (its first word), if it is a dispatched run. */
+export function releaseNamedByRun(run: {
+  event: string;
+  displayTitle?: string | null | undefined;
+}): string | null {
+  if (run.event !== 'workflow_dispatch' || !run.displayTitle) return null;
+  return run.displayTitle.trim().split(/\s+/)[0] ?? null;
+}
+
 export function runCounts(c: Catalog, laneId: string, run: RunScope): RunVerdict {
   const lane = laneById(c, laneId);
   if (!lane) return no(`unknown lane ${laneId}`);

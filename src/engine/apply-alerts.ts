@@ -65,6 +65,7 @@ export async function applyAlerts(
       touched = true;
       await tx.appendAudit(
         auditEntry({
+          catalogVersion: ctx.catalogVersion,
           at: now,
           actor,
           action: 'alert.auto_resolved',
@@ -97,6 +98,7 @@ export async function applyAlerts(
     touched = true;
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: now,
         actor,
         action: created ? 'alert.raised' : 'alert.repeated',

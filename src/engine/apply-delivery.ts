@@ -5,12 +5,13 @@
 // and changes nothing (core `repositoryKnown`). Evidence GitHub reports (a job or check run) is kept only
 // from the sources the catalog allows for the check (core `mayReportEvidence`), with its provenance.
 import type { Catalog } from '../core/catalog-model.ts';
+import { holderOf, type CatalogHolder } from './catalog-holder.ts';
 import type { NormalisedFact } from '../core/run-model.ts';
 import { authorityOf, mayReportEvidence, type EvidenceClaim } from '../core/evidence-provenance.ts';
-import { repositoryKnown } from '../core/run-scope.ts';
+import { releaseNamedByRun, repositoryKnown } from '../core/run-scope.ts';
 import { normaliseDelivery } from '../github/normalise-event.ts';
 import { makeWorkflowResolver } from '../github/workflow-mapping.ts';
-import type { AuditEvent, Delivery, Store, StoreTx } from '../store/store.ts';
+import type { AuditEvent, Delivery, OutboxEffect, Store, StoreTx } from '../store/store.ts';
 
 export const MAX_PROCESSED_BODY_BYTES = 25 * 1024 * 1024;
 
@@ -18,19 +19,35 @@ export interface ApplyOutcome {
   status: 'processed' | 'ignored' | 'failed';
   applied: number;
   topics: string[];
-  /** Commits whose state changed (releases on them need a new decision). */
+  /** Commits whose state changed (releases on them need a new decision), and release ids named by runs. */
   shas: string[];
   detail?: string;
 }
 
 export class DeliveryApplier {
-  private readonly resolveWorkflow: ReturnType<typeof makeWorkflowResolver>;
+  private readonly catalogs: CatalogHolder;
+  private resolver: { catalog: Catalog; resolve: ReturnType<typeof makeWorkflowResolver> } | undefined;
 
   constructor(
     private readonly store: Store,
-    private readonly catalog: Catalog,
+    catalog: Catalog | CatalogHolder,
+    /** Catalog from Git: the fetch effect a push asks for (src/engine/catalog-from-git.ts), if any. */
+    private readonly catalogPush?: (event: string, payload: unknown, now: string) => OutboxEffect | undefined,
   ) {
-    this.resolveWorkflow = makeWorkflowResolver(catalog);
+    this.catalogs = holderOf(catalog);
+  }
+
+  /** The process's current catalog (src/engine/catalog-holder.ts). */
+  private get catalog(): Catalog {
+    return this.catalogs.current().catalog;
+  }
+
+  /** The workflow resolver of the current catalog, rebuilt once after a swap. */
+  private get resolveWorkflow(): ReturnType<typeof makeWorkflowResolver> {
+    const catalog = this.catalog;
+    if (this.resolver?.catalog !== catalog)
+      this.resolver = { catalog, resolve: makeWorkflowResolver(catalog) };
+    return this.resolver.resolve;
   }
 
   async apply(d: Delivery, now: string): Promise<ApplyOutcome> {
@@ -90,6 +107,12 @@ export class DeliveryApplier {
     } catch {
       return { d, ignored: 'invalid_json: body is not valid JSON', detail: 'invalid_json' };
     }
+    // Before the scope checks: the catalog's own repository need not be one the catalog covers.
+    const fetch = this.catalogPush?.(d.event, payload, d.receivedAt);
+    return fetch ? { ...this.prepareParsed(d, payload), fetch } : this.prepareParsed(d, payload);
+  }
+
+  private prepareParsed(d: Delivery, payload: unknown): Prepared {
     const result = normaliseDelivery(d.event, payload, {
       resolveWorkflow: this.resolveWorkflow,
       receivedAt: d.receivedAt,
@@ -105,6 +128,7 @@ export class DeliveryApplier {
 
   private async applyPrepared(tx: StoreTx, p: Prepared, now: string, sink: Sink): Promise<ApplyOutcome> {
     const d = p.d;
+    if (p.fetch) await tx.enqueue({ ...p.fetch, runAt: now });
     if ('ignored' in p) {
       sink.marks.push({
         guid: d.guid,
@@ -126,6 +150,9 @@ export class DeliveryApplier {
         topics.add(fact.kind);
         const sha = await factSha(tx, fact);
         if (sha) shas.add(sha);
+        // A run dispatched in another repository names its release in its title: re-evaluate that release.
+        const named = fact.kind === 'run' ? releaseNamedByRun(fact.run) : null;
+        if (named) shas.add(named);
         sink.audits.push({
           at: now,
           actor,
@@ -196,7 +223,9 @@ async function flushSink(tx: StoreTx, sink: Sink): Promise<void> {
   await tx.markDeliveries(sink.marks);
 }
 
-type Prepared = { d: Delivery; facts: NormalisedFact[] } | { d: Delivery; ignored: string; detail: string };
+type Prepared = (
+  { d: Delivery; facts: NormalisedFact[] } | { d: Delivery; ignored: string; detail: string }
+) & { fetch?: OutboxEffect };
 
 async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' | 'stale'> {
   switch (fact.kind) {

@@ -9,6 +9,7 @@ export type AuditObject =
   | { type: 'alert'; id: number }
   | { type: 'evidence'; id: string }
   | { type: 'gate_step'; id: string }
+  | { type: 'catalog'; id: number }
   | { type: 'effect'; id: number }
   | { type: 'token'; id: string };
 
@@ -24,8 +25,11 @@ export function auditEntry(e: {
   object: AuditObject;
   reason?: string | null;
   data?: unknown;
+  /** The catalog version the decision was taken with (EngineContext.catalogVersion). */
+  catalogVersion?: number | null | undefined;
 }): AuditEvent {
   return {
+    catalogVersion: e.catalogVersion ?? null,
     at: e.at,
     actor: e.actor,
     action: e.action,

@@ -116,9 +116,11 @@ export function changeSummaryEffects(
 }
 
 /** The 'github.compare' handler: GitHub's compare → release_commits (once) + the summary notification. */
-export function compareHandlers(ctx: EngineContext, client: ReconcileClient | undefined): OutboxHandlers {
+/** ctxOf: the engine context of the moment (the catalog may be swapped while the process runs). */
+export function compareHandlers(ctxOf: () => EngineContext, client: ReconcileClient | undefined): OutboxHandlers {
   return {
     [COMPARE_KIND]: async (payload, { signal }): Promise<EffectOutcome> => {
+      const ctx = ctxOf();
       const p = comparePayload.safeParse(payload);
       if (!p.success) return { ok: false, retryable: false, message: `invalid ${COMPARE_KIND} payload` };
       if (!client)
@@ -161,6 +163,7 @@ export function compareHandlers(ctx: EngineContext, client: ReconcileClient | un
         if (saved === 'exists') return;
         await tx.appendAudit(
           auditEntry({
+            catalogVersion: ctx.catalogVersion,
             at: now,
             actor: 'system',
             action: 'release.commits_fetched',

@@ -36,6 +36,7 @@ export async function markEffectDead(
     await tx.markOutboxDead(item.id, message, now);
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: now,
         actor: WORKER,
         action: 'effect.dead',

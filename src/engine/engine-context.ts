@@ -6,7 +6,10 @@ import type { Store } from '../store/store.ts';
 
 export interface EngineContext {
   readonly store: Store;
+  /** The snapshot this action decides with (src/engine/catalog-holder.ts): fixed for its whole decision. */
   readonly catalog: Catalog;
+  /** The catalog version of that snapshot, written on the action's audit entries. */
+  readonly catalogVersion?: number | null;
   readonly clock: () => Date;
   /** Resolves an alert route's `url_env` to its URL (the process environment in production). */
   readonly alertRouteUrl?: (envName: string) => string | undefined;

@@ -48,7 +48,9 @@ export async function reevaluateCommits(ctx: EngineContext, shas: string[], reas
   const wanted = new Set(shas);
   const releases = await ctx.store.listReleases({ limit: 50 });
   for (const rec of releases) {
-    if (isEvaluatedState(rec.state) && wanted.has(rec.sha)) await reevaluateRelease(ctx, rec, reason);
+    // `shas` also carries the release ids dispatched runs in other repositories name (apply-delivery.ts).
+    if (isEvaluatedState(rec.state) && (wanted.has(rec.sha) || wanted.has(rec.id)))
+      await reevaluateRelease(ctx, rec, reason);
   }
   await answerOrphanRequests(ctx, wanted);
 }
@@ -121,6 +123,7 @@ export async function reevaluateRelease(
       if (!before || before.state !== g.state) {
         await tx.appendAudit(
           auditEntry({
+            catalogVersion: ctx.catalogVersion,
             at: now,
             actor,
             action: `gate.${g.state}`,
@@ -138,6 +141,7 @@ export async function reevaluateRelease(
       touched = true;
       await tx.appendAudit(
         auditEntry({
+          catalogVersion: ctx.catalogVersion,
           at: now,
           actor,
           action: `effect.${e.kind}`,
@@ -171,6 +175,7 @@ export async function reevaluateRelease(
       await tx.updateRelease(rec.id, { state: newState, updatedAt: now });
       await tx.appendAudit(
         auditEntry({
+          catalogVersion: ctx.catalogVersion,
           at: now,
           actor,
           action: `release.${newState}`,
@@ -192,6 +197,7 @@ export async function reevaluateRelease(
         await tx.updateRelease(older.id, { state: toStoredState(t.to), updatedAt: now });
         await tx.appendAudit(
           auditEntry({
+            catalogVersion: ctx.catalogVersion,
             at: now,
             actor,
             action: 'release.superseded',

@@ -6,15 +6,20 @@ import type { ActionsIdentity } from '../github/actions-oidc.ts';
 import { askGateStep, gateStepView } from './actions/ask-gate-step.ts';
 import type { EngineContext } from './engine-context.ts';
 
-export function gateStepActions(ctx: EngineContext, oidc: { oidcIssuer: string; oidcAudience: string }) {
+/** `ctx` is read per call (a fixed context, or the release engine's current snapshot). */
+export function gateStepActions(
+  ctx: EngineContext | (() => EngineContext),
+  oidc: { oidcIssuer: string; oidcAudience: string },
+) {
+  const snap = typeof ctx === 'function' ? ctx : () => ctx;
   // Token expiry is real time, whatever clock decisions run on (the demo pins its own).
   const verifier = new ActionsOidcVerifier({ issuer: oidc.oidcIssuer, audience: oidc.oidcAudience });
   return {
     verify: (token: string) => verifier.verify(token),
     ask: (who: ActionsIdentity, body: GateStepRequest, signal?: AbortSignal) =>
-      askGateStep(ctx, who, body, signal),
+      askGateStep(snap(), who, body, signal),
     list: async (q: GateStepsQuery) =>
-      (await ctx.store.listGateSteps({ ...(q.runId ? { runId: q.runId } : {}), limit: q.limit })).map(
+      (await snap().store.listGateSteps({ ...(q.runId ? { runId: q.runId } : {}), limit: q.limit })).map(
         gateStepView,
       ),
   };

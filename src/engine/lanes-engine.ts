@@ -11,6 +11,9 @@ import { GitHubClient } from '../github/github-client.ts';
 import { ReconcileClient } from '../github/reconcile-client.ts';
 import type { Store } from '../store/store.ts';
 import { AlertNotifier } from './alert-notifier.ts';
+import { holderOf, type CatalogHolder } from './catalog-holder.ts';
+import { CatalogFollower } from './catalog-from-git.ts';
+import type { CatalogWatch } from '../github/catalog-source.ts';
 import { compareHandlers } from './change-summary.ts';
 import { DeliveryApplier } from './apply-delivery.ts';
 import { InboxWorker } from './inbox-worker.ts';
@@ -34,6 +37,8 @@ export interface LanesEngineOptions {
   publicUrl?: string;
   /** Seconds between reconcile passes (0: only on request). */
   reconcileIntervalS?: number;
+  /** Catalog from Git: the repository, path and branch followed (src/engine/catalog-from-git.ts). */
+  catalogWatch?: CatalogWatch | undefined;
 }
 
 /** Without credentials, GitHub effects wait in the outbox (visible, retried slowly) until configured. */
@@ -55,23 +60,54 @@ export class LanesEngine {
   readonly timers: TimerWorker;
   /** Fills gaps GitHub's webhooks left; undefined without GitHub credentials. */
   readonly reconciler: Reconciler | undefined;
+  /** Follows lanes.yaml in Git; undefined unless LANES_CATALOG_REPO is set. */
+  readonly catalogFollower: CatalogFollower | undefined;
   private readonly log: Logger;
   private readonly reconcileIntervalS: number;
 
+  /** The one catalog holder every component reads (src/engine/catalog-holder.ts). */
+  readonly catalogs: CatalogHolder;
+
   constructor(
     private readonly store: Store,
-    catalog: Catalog,
+    catalogOrHolder: Catalog | CatalogHolder,
     opts: LanesEngineOptions,
   ) {
     const { clock, log } = opts;
     this.log = log;
+    const catalog = holderOf(catalogOrHolder);
+    this.catalogs = catalog;
     this.releases = new ReleaseEngine(store, catalog, clock, {
       ...(opts.alertRouteUrl ? { alertRouteUrl: opts.alertRouteUrl } : {}),
       ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
     });
     const releases = this.releases;
+    const auth = authFromConfig(opts.github);
+    const gh = auth
+      ? new GitHubClient({ auth, baseUrl: opts.github.githubApiUrl, log, clock: () => clock().getTime() })
+      : undefined;
+    this.catalogFollower = opts.catalogWatch
+      ? new CatalogFollower(store, catalog, gh, {
+          watch: opts.catalogWatch,
+          clock,
+          log,
+          publicUrl: opts.publicUrl,
+        })
+      : undefined;
+    const follower = this.catalogFollower;
+    // A new catalog version may change every decision: re-derive them on the new snapshot.
+    catalog.onSwap((s) => {
+      void releases
+        .reevaluateAll(`catalog version ${s.version ?? '?'}`)
+        .catch((e: unknown) => log.error({ err: String(e) }, 'evaluation after a catalog swap failed'));
+    });
     // Decisions follow facts: after deliveries change state, re-evaluate the active releases on those commits.
-    this.inbox = new InboxWorker(store, new DeliveryApplier(store, catalog), log, {
+    const applier = new DeliveryApplier(
+      store,
+      catalog,
+      follower ? (event, payload, now) => follower.pushEffect(event, payload, now) : undefined,
+    );
+    this.inbox = new InboxWorker(store, applier, log, {
       clock,
       ...(opts.inboxLeaseMs !== undefined ? { leaseMs: opts.inboxLeaseMs } : {}),
       // Drill rules read runs too: judge them on the delivery, not on the next timer (issue 15).
@@ -86,22 +122,26 @@ export class LanesEngine {
       openAlertCount: () => releases.openAlertCount(),
     });
     this.readModel = readModel;
-    const auth = authFromConfig(opts.github);
-    const gh = auth
-      ? new GitHubClient({ auth, baseUrl: opts.github.githubApiUrl, log, clock: () => clock().getTime() })
-      : undefined;
     const handlers: OutboxHandlers = {
       ...alertHandlers(new AlertNotifier({ log })),
       ...(gh ? githubHandlers(gh) : notConfigured()),
-      ...compareHandlers(this.releases.ctx, gh ? new ReconcileClient(gh) : undefined),
+      ...(follower ? follower.handlers() : {}),
+      ...compareHandlers(() => this.releases.ctx, gh ? new ReconcileClient(gh) : undefined),
     };
     this.reconcileIntervalS = opts.reconcileIntervalS ?? 0;
     this.reconciler = gh
-      ? new Reconciler(store, () => catalog, new ReconcileClient(gh), {
+      ? new Reconciler(store, () => catalog.current().catalog, new ReconcileClient(gh), {
           clock,
           log,
           asApp: Boolean(opts.github.githubAppId && opts.github.githubAppPrivateKey),
           onDeliveryStored: () => this.deliveryStored(),
+          catalog: follower
+            ? async () => {
+                const r = await follower.reconcile();
+                if (r.filled > 0) this.outbox.kick();
+                return r;
+              }
+            : undefined,
         })
       : undefined;
     // Without GitHub credentials the waiting effects would warn on every retry: say it once instead.

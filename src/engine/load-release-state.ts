@@ -15,7 +15,7 @@ import type { ProtectionRequestState, ReleaseRecord } from '../store/store.ts';
 import type { EngineContext } from './engine-context.ts';
 import { deploymentRejections } from './rejected-deployments.ts';
 import type { Catalog } from '../core/catalog-model.ts';
-import { runCounts, type RunScope } from '../core/run-scope.ts';
+import { runCounts, runNamesRelease, type RunScope } from '../core/run-scope.ts';
 import { evidenceOutcomes, type EvidenceReport } from '../core/evidence-provenance.ts';
 
 /**
@@ -49,10 +49,21 @@ export function runsCountingFor(c: Catalog, laneId: string, runs: readonly RunRe
   return runs.filter((r) => runCounts(c, laneId, scopeOf(r)).counts);
 }
 
-/** A commit's facts; only runs that count for at least one lane of their workflow are kept. */
-export async function commitFacts(ctx: EngineContext, sha: string): Promise<CommitFacts> {
+/**
+ * A commit's facts; only runs that count for at least one lane of their workflow are kept. With a release
+ * id, the runs dispatched for that release in other repositories (their own commit; the release named in
+ * their title, core `runNamesRelease`) are the release's too.
+ */
+export async function commitFacts(ctx: EngineContext, sha: string, releaseId?: string): Promise<CommitFacts> {
   const c = ctx.catalog;
-  const runs = (await ctx.store.listRuns({ headSha: sha, limit: 500 })).filter((r) =>
+  const onCommit = await ctx.store.listRuns({ headSha: sha, limit: 500 });
+  const named =
+    releaseId === undefined
+      ? []
+      : (await ctx.store.listRuns({ namesRelease: releaseId, limit: 500 })).filter(
+          (r) => r.headSha !== sha && runNamesRelease(r, releaseId),
+        );
+  const runs = [...onCommit, ...named].filter((r) =>
     c.lanes.some((l) => runCounts(c, l.id, scopeOf(r)).counts),
   );
   const evidence = await ctx.store.listEvidence({ shas: [sha] });
@@ -85,7 +96,7 @@ export async function loadReleaseState(
   pendingRequests?: ProtectionRequestState[],
 ): Promise<ReleaseState> {
   const { store, catalog } = ctx;
-  const facts = await commitFacts(ctx, rec.sha);
+  const facts = await commitFacts(ctx, rec.sha, rec.id);
   const { jobs, evidence } = facts;
   // Runs failed by a rejected deployment deployed nothing: they do not count for their lane (issue 15).
   const rejections = await deploymentRejections(ctx, facts.runs);
@@ -120,7 +131,7 @@ export async function loadReleaseState(
   for (const p of pending) {
     const run =
       runs.find((r) => r.runId === p.runId) ?? (p.sha === rec.sha ? await store.getRun(p.runId) : undefined);
-    if (!run || run.headSha !== rec.sha) continue;
+    if (!run || (run.headSha !== rec.sha && !runNamesRelease(run, rec.id))) continue;
     protectionRequests.push({
       runId: p.runId,
       environment: p.environment,

@@ -14,15 +14,17 @@ export function oidcRefusalCode(reason: string): RefusalCode {
 
 export function auditedOidcVerifier(
   verifier: { verify(token: string): Promise<OidcVerification> },
-  ctx: EngineContext,
+  ctxOf: () => EngineContext,
 ): { verify(token: string): Promise<OidcVerification> } {
   return {
     async verify(token) {
       const v = await verifier.verify(token);
+      const ctx = ctxOf();
       if (!v.ok)
         await ctx.store.transaction((tx) =>
           tx.appendAudit(
             auditEntry({
+              catalogVersion: ctx.catalogVersion,
               at: nowIso(ctx),
               actor: 'oidc (unverified)',
               action: 'evidence.post_refused',

@@ -65,6 +65,7 @@ async function rejectForSettled(
     );
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: now,
         actor: 'system',
         action: 'effect.github.protection_review',

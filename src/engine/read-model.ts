@@ -1,6 +1,7 @@
 // Read side: store reads + pure core functions → the API's views. One place builds each view, so the
 // dashboard, the REST API and the CLI always agree.
 import type { Catalog, Lane, Workflow } from '../core/catalog-model.ts';
+import { holderOf, type CatalogHolder } from './catalog-holder.ts';
 import { freezeSchedule } from '../core/freeze-schedule.ts';
 import { drillHistoryOf, drillStates, type DrillState } from '../core/drill-check.ts';
 import { laneEnvironmentText, triggerText, workflowEnvironmentText } from '../core/catalog-model.ts';
@@ -46,11 +47,20 @@ interface Snapshot {
 }
 
 export class ReadModel {
+  private readonly catalogs: CatalogHolder;
+
   constructor(
     private readonly store: Store,
-    private readonly catalog: Catalog,
+    catalog: Catalog | CatalogHolder,
     private gateProvider: GateProvider | undefined = undefined,
-  ) {}
+  ) {
+    this.catalogs = holderOf(catalog);
+  }
+
+  /** The process's current catalog (src/engine/catalog-holder.ts): a swap shows on the next read. */
+  private get catalog(): Catalog {
+    return this.catalogs.current().catalog;
+  }
 
   setGateProvider(p: GateProvider): void {
     this.gateProvider = p;

@@ -34,6 +34,8 @@ export interface ReconcilerOptions {
   redeliverBackoffMs?: number;
   /** Called when synthetic deliveries were stored (wakes the inbox). */
   onDeliveryStored: () => void;
+  /** Catalog from Git: adopt the newest accepted version, fetch a branch head never judged (issue 12). */
+  catalog?: (() => Promise<ReconcileSourceResult>) | undefined;
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -96,6 +98,7 @@ export class Reconciler {
     const startedAt = this.opts.clock().toISOString();
     const sources: ReconcileSourceResult[] = [];
     sources.push(await this.deliveries(startedAt));
+    if (this.opts.catalog) sources.push(await this.opts.catalog());
     const catalog = this.catalog();
     for (const repo of catalogRepositories(catalog))
       sources.push(await this.runs(repo, workflowFiles(catalog, repo), startedAt));

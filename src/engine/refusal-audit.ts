@@ -16,6 +16,7 @@ export async function auditedRefusal<R extends { ok: false } & Refusal>(
   await ctx.store.transaction((tx) =>
     tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: nowIso(ctx),
         actor: actor.label,
         action,

@@ -4,6 +4,7 @@
 // its decision, effects (outbox) and audit in one transaction. Kept so http, the CLI and tests call one
 // object; new code may call the action functions directly.
 import type { Catalog } from '../core/catalog-model.ts';
+import { holderOf, type CatalogHolder } from './catalog-holder.ts';
 import type { ReleaseState } from '../core/release-model.ts';
 import type { AlertView, GateView, ReleaseView } from '../contract/views.ts';
 import type { Outcome } from '../contract/refusal.ts';
@@ -37,10 +38,23 @@ export interface ReleaseEngineOptions {
 }
 
 export class ReleaseEngine {
-  readonly ctx: EngineContext;
+  readonly catalogs: CatalogHolder;
+  private readonly base: Omit<EngineContext, 'catalog' | 'catalogVersion'>;
 
-  constructor(store: Store, catalog: Catalog, clock: () => Date, opts: ReleaseEngineOptions = {}) {
-    this.ctx = { store, catalog, clock, ...opts };
+  constructor(
+    store: Store,
+    catalog: Catalog | CatalogHolder,
+    clock: () => Date,
+    opts: ReleaseEngineOptions = {},
+  ) {
+    this.catalogs = holderOf(catalog);
+    this.base = { store, clock, ...opts };
+  }
+
+  /** A context on the catalog current NOW: each method reads it once, so an action uses one snapshot. */
+  get ctx(): EngineContext {
+    const { catalog, version } = this.catalogs.current();
+    return { ...this.base, catalog, catalogVersion: version };
   }
 
   // ---------- state and re-evaluation ----------

@@ -54,6 +54,7 @@ export async function actOnUnsanctioned(
         );
         await tx.appendAudit(
           auditEntry({
+            catalogVersion: ctx.catalogVersion,
             at: now,
             actor: 'system',
             action: 'protection.rejected_unsanctioned',

@@ -2,6 +2,7 @@
 // read < operate < admin, bound to a person whose seats come from the catalog.
 import { hashToken, mintToken } from '../engine/token-mint.ts';
 import type { Catalog } from '../core/catalog-model.ts';
+import { holderOf, type CatalogHolder } from '../engine/catalog-holder.ts';
 import type { Store, TokenRecord, TokenScope } from '../store/store.ts';
 import type { RefusalCode } from '../contract/refusal.ts';
 import type { WorkflowClaims } from '../engine/engine-context.ts';
@@ -38,10 +39,14 @@ export function seatsOf(catalog: Catalog, personId: string): string[] {
 }
 
 export class TokenAuthenticator implements Authenticator {
+  private readonly catalogs: CatalogHolder;
+
   constructor(
     private readonly store: Store,
-    private readonly catalog: Catalog,
-  ) {}
+    catalog: Catalog | CatalogHolder,
+  ) {
+    this.catalogs = holderOf(catalog);
+  }
 
   async authenticate(token: string, now: Date): Promise<AuthResult> {
     if (!/^lanes_[a-z0-9]{8,32}_[A-Za-z0-9_-]{20,100}$/.test(token)) {
@@ -61,7 +66,7 @@ export class TokenAuthenticator implements Authenticator {
         tokenId: rec.id,
         scope: rec.scope,
         // A service speaks for itself: it holds no seat, whoever owns it.
-        seats: rec.service ? [] : seatsOf(this.catalog, rec.personId),
+        seats: rec.service ? [] : seatsOf(this.catalogs.current().catalog, rec.personId),
         service: rec.service ?? null,
       },
     };

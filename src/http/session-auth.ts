@@ -6,6 +6,7 @@
 // acts with operate scope and the seats it holds in the catalog, read at each request.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Catalog } from '../core/catalog-model.ts';
+import { holderOf, type CatalogHolder } from '../engine/catalog-holder.ts';
 import type { Store } from '../store/store.ts';
 import { hashToken, seatsOf, type Principal } from './auth.ts';
 
@@ -59,8 +60,17 @@ export interface SessionPrincipal extends Principal {
 export class SessionAuthenticator {
   constructor(
     private readonly store: Store,
-    private readonly catalog: Catalog,
-  ) {}
+    catalog: Catalog | CatalogHolder,
+  ) {
+    this.catalogs = holderOf(catalog);
+  }
+
+  private readonly catalogs: CatalogHolder;
+
+  /** The catalog of the moment (it may be swapped by a catalog from Git). */
+  private get catalog(): Catalog {
+    return this.catalogs.current().catalog;
+  }
 
   /** The live session's principal, or undefined (unknown, expired, revoked, or its login left every seat). */
   async authenticate(sessionId: string, now: Date): Promise<SessionPrincipal | undefined> {

@@ -55,6 +55,8 @@ export interface RunsTable {
   run_started_at: IsoText;
   updated_at: IsoText;
   actor: string | null;
+  /** 0012: GitHub's display_title (the workflow's `run-name`): names the release of a dispatched run. */
+  display_title: string | null;
 }
 
 export interface JobsTable {
@@ -178,6 +180,8 @@ export interface AuditTable {
   object_id: string;
   reason: string | null;
   data: JsonText;
+  /** 0012: the catalog version that decided the entry. */
+  catalog_version: number | null;
 }
 
 export interface OutboxTable {
@@ -265,6 +269,10 @@ export interface CatalogVersionsTable {
   commit_sha: string | null;
   body: string;
   loaded_at: IsoText;
+  /** 0012: accepted | rejected. */
+  status: Generated<string>;
+  /** 0012: a rejected version's errors (JSON array of file:line:col strings). */
+  errors: string | null;
 }
 
 /** A dashboard session (0005): hashes only. */

@@ -24,7 +24,7 @@ import { runReads, runWrites } from './repos/runs.ts';
 import type { Db, ReadCtx, StoreDialect, TxCtx } from './repos/shared.ts';
 import { timerStore, timerWrites } from './repos/timers.ts';
 import { tokenReads, tokenWrites } from './repos/tokens.ts';
-import { catalogVersionReads, catalogVersionStore } from './repos/catalog-versions.ts';
+import { catalogVersionReads, catalogVersionStore, catalogVersionWrites } from './repos/catalog-versions.ts';
 import { deploymentReviewReads, deploymentReviewWrites } from './repos/deployment-reviews.ts';
 import { reconcileStateStore } from './repos/reconcile-state.ts';
 import { sessionStore } from './repos/sessions.ts';
@@ -66,6 +66,7 @@ export function transactionOver(db: Db, dialect: StoreDialect): StoreTx {
     ...engineStateWrites(ctx),
     ...gateStepWrites(ctx),
     getGateStep: gateStepReads(ctx).getGateStep,
+    ...catalogVersionWrites(ctx),
     ...releaseCommitWrites(ctx),
     ...deploymentReviewWrites(ctx),
   };

@@ -19,6 +19,7 @@ import { ignoredReasons } from './migration-0008-time.ts';
 import { gateSteps } from './migration-0009-gate-steps.ts';
 import { writeProbe } from './migration-0010-write-probe.ts';
 import { cleanup } from './migration-0011-cleanup.ts';
+import { catalogFromGit } from './migration-0012-catalog-from-git.ts';
 import { releaseCommits } from './migration-0013-release-commits.ts';
 import { deploymentReviews } from './migration-0017-deployment-reviews.ts';
 import { effects } from './migration-0015-effects.ts';
@@ -394,6 +395,7 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0009_gate_steps': gateSteps(),
     '0010_write_probe': writeProbe(),
     '0011_cleanup': cleanup(),
+    '0012_catalog_from_git': catalogFromGit(),
     '0013_release_commits': releaseCommits(),
     '0015_effects': effects(),
     '0017_deployment_reviews': deploymentReviews(),

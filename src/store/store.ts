@@ -60,6 +60,8 @@ export interface RunFilter {
   environment?: string;
   event?: string;
   headSha?: string;
+  /** 0012: workflow_dispatch runs whose title (run-name) may name this release id. */
+  namesRelease?: string;
   limit?: number;
   /** runs started strictly before this ISO time (paging) */
   before?: string;
@@ -73,6 +75,8 @@ export interface AuditEvent {
   objectId: string;
   reason: string | null;
   data: unknown;
+  /** The catalog version the decision was taken with (0012); absent/null when no catalog decided. */
+  catalogVersion?: number | null;
 }
 
 export interface StoredAuditEvent extends AuditEvent {
@@ -296,6 +300,14 @@ export interface StoreTx {
   insertGateStep(g: GateStepRecord): Promise<'inserted' | 'exists'>;
   decideGateStepRow(k: GateStepKey, o: GateStepOutcome, decidedAt: string | null): Promise<boolean>;
   getGateStep(k: GateStepKey): Promise<GateStepRecord | undefined>;
+  // catalog versions from Git (repos/catalog-versions.ts, 0012)
+  /** Records v unless the newest accepted version has the same digest. */
+  addCatalogVersion(v: NewCatalogVersion): Promise<{ version: CatalogVersion; created: boolean }>;
+  /** Records a rejected version with its errors, once per commit and text. */
+  addRejectedCatalogVersion(
+    v: NewCatalogVersion,
+    errors: string[],
+  ): Promise<{ version: CatalogVersion; created: boolean }>;
   // a release's change summary (repos/release-commits.ts): written once; a second save is 'exists'
   saveReleaseCompare(c: ReleaseCompareRecord): Promise<'saved' | 'exists'>;
   // reviewers' answers to deployments (repos/deployment-reviews.ts): the first answer stands
@@ -368,7 +380,11 @@ export interface StoreQueues {
   /** Whether a delivery with this GUID was ever stored. */
   hasDelivery(guid: string): Promise<boolean>;
   inboxStats(): Promise<InboxStats>;
-  listDeliveries(filter: { status?: DeliveryStatus; before?: number; limit?: number }): Promise<DeliverySummary[]>;
+  listDeliveries(filter: {
+    status?: DeliveryStatus;
+    before?: number;
+    limit?: number;
+  }): Promise<DeliverySummary[]>;
   ignoredDeliveryCounts(): Promise<{ reason: string | null; count: number }[]>;
   claimOutbox(opts: { limit: number; now: string; leaseMs: number }): Promise<OutboxItem[]>;
   completeOutbox(id: number, at: string): Promise<void>;
@@ -394,6 +410,9 @@ export interface NewCatalogVersion {
 
 export interface CatalogVersion extends NewCatalogVersion {
   id: number;
+  /** 0012: a rejected version is kept with its errors (file:line:col) and never decides anything. */
+  status: 'accepted' | 'rejected';
+  errors: string[];
 }
 
 /** A dashboard sign-in session (0005): hashes only. */
@@ -420,6 +439,10 @@ export interface StoreConnect {
   /** Newest first. */
   listCatalogVersions(limit?: number): Promise<CatalogVersion[]>;
   firstCatalogVersion(): Promise<CatalogVersion | undefined>;
+  /** The newest accepted version (0012). */
+  latestAcceptedCatalogVersion(): Promise<CatalogVersion | undefined>;
+  /** The newest version (accepted or rejected) read from this commit (0012). */
+  catalogVersionOfCommit(sha: string): Promise<CatalogVersion | undefined>;
   createSession(s: SessionRecord): Promise<void>;
   findSession(idHash: string, now: string): Promise<SessionRecord | undefined>;
   revokeSession(idHash: string, at: string): Promise<void>;

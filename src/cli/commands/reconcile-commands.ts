@@ -23,7 +23,10 @@ export function renderCatalogVersions(rows: CatalogVersionView[], color: boolean
   if (rows.length === 0) return 'no catalog versions';
   return formatTable<CatalogVersionView>(
     [
-      { header: 'Id', value: (r) => `${r.id}${r.active ? ' (active)' : ''}` },
+      {
+        header: 'Id',
+        value: (r) => `${r.id}${r.active ? ' (active)' : r.status === 'rejected' ? ' (rejected)' : ''}`,
+      },
       { header: 'Loaded', value: (r) => utcMinute(r.loadedAt) },
       { header: 'Source', value: (r) => (r.commitSha ? `${r.source} ${r.commitSha.slice(0, 7)}` : r.source) },
       { header: 'Zone', value: (r) => `${r.zone} (${r.repository})`, max: 50 },

@@ -38,6 +38,7 @@ export async function changeAlertStatus(
     if (!r) return r;
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: now,
         actor: actor.label,
         action: `alert.${to}`,

@@ -83,6 +83,7 @@ export async function approveGate(
     });
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: now,
         actor: actor.label,
         action: 'gate.approved',

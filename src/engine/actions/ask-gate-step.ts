@@ -153,6 +153,7 @@ async function decideOnce(
       if (inserted === 'exists') return false; // another replica recorded it first: read its row
       await tx.appendAudit(
         auditEntry({
+          catalogVersion: ctx.catalogVersion,
           at: now,
           actor,
           action: 'gate_step.requested',
@@ -174,6 +175,7 @@ async function decideOnce(
     if (final) {
       await tx.appendAudit(
         auditEntry({
+          catalogVersion: ctx.catalogVersion,
           at: now,
           actor: 'system',
           action: `gate_step.${verdict.state}`,

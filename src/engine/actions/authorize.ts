@@ -35,6 +35,7 @@ export async function authorize(
   await ctx.store.transaction((tx) =>
     tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: now,
         actor: actor.label,
         action: REFUSED_ACTION[request.action] ?? `${request.action}_refused`,

@@ -99,6 +99,7 @@ export async function createRelease(
     if (r === 'duplicate') return r;
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: now,
         actor: actor.label,
         action: 'release.created',

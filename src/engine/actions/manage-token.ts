@@ -74,6 +74,7 @@ export async function createToken(
     await tx.createToken(record);
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at,
         actor: actor.label,
         action: 'token.created',
@@ -99,6 +100,7 @@ export async function revokeToken(ctx: EngineContext, actor: Actor, id: string):
     await tx.revokeToken(id, at);
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at,
         actor: actor.label,
         action: 'token.revoked',
@@ -112,10 +114,11 @@ export async function revokeToken(ctx: EngineContext, actor: Actor, id: string):
 }
 
 /** The calls the HTTP routes make. */
-export function tokenActions(ctx: EngineContext) {
+/** ctxOf: the engine context of the moment (one catalog snapshot per call). */
+export function tokenActions(ctxOf: () => EngineContext) {
   return {
-    list: (actor: Actor) => listTokens(ctx, actor),
-    create: (actor: Actor, input: CreateTokenRequest) => createToken(ctx, actor, input),
-    revoke: (actor: Actor, id: string) => revokeToken(ctx, actor, id),
+    list: (actor: Actor) => listTokens(ctxOf(), actor),
+    create: (actor: Actor, input: CreateTokenRequest) => createToken(ctxOf(), actor, input),
+    revoke: (actor: Actor, id: string) => revokeToken(ctxOf(), actor, id),
   };
 }

@@ -78,6 +78,7 @@ export async function promoteRelease(
       await tx.addReleaseOverride(rec.id, override);
       await tx.appendAudit(
         auditEntry({
+          catalogVersion: ctx.catalogVersion,
           at: now,
           actor: actor.label,
           action: 'freeze.overridden',
@@ -106,6 +107,7 @@ export async function promoteRelease(
     if (keys.length === 0) return keys;
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: now,
         actor: actor.label,
         action: 'release.promoted',

@@ -97,6 +97,7 @@ export async function reportEvidence(
     if (r !== 'applied') return r;
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: now,
         actor: actor.label,
         action: 'evidence.reported',

@@ -48,6 +48,7 @@ export async function retryEffect(
     if (!(await tx.retryOutbox(id, now))) return false;
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: now,
         actor: actor.label,
         action: 'effect.retried',

@@ -96,6 +96,7 @@ export async function rollbackRelease(
     if (keys.length === 0) return keys;
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: now,
         actor: actor.label,
         action: 'release.rollback_started',

@@ -72,6 +72,7 @@ export async function triggerLane(
     for (const d of dispatches) await tx.enqueue(dispatchEffect(ctx, d, now));
     await tx.appendAudit(
       auditEntry({
+        catalogVersion: ctx.catalogVersion,
         at: now,
         actor: actor.label,
         action: 'lane.triggered',

@@ -67,5 +67,8 @@ export function workflowRun(p: Obj, resolveWorkflow: WorkflowResolver): Normalis
       loginOf(wr, 'actor', 'workflow_run.actor') ??
       loginOf(wr, 'triggering_actor', 'workflow_run.triggering_actor'),
   };
+  // The run's title (its `run-name`): how a run dispatched in another repository names its release.
+  const displayTitle = optText(wr, 'display_title', 'workflow_run.display_title');
+  if (displayTitle !== null) run.displayTitle = displayTitle;
   return [{ kind: 'run', run }];
 }

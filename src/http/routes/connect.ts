@@ -25,8 +25,10 @@ export function connectRoutes(deps: ConnectDeps): Hono<AppEnv> {
   );
   route(app, API.catalogVersions, async () => {
     const versions = await deps.store.listCatalogVersions(100);
+    // The active one is the newest accepted; rejected versions are listed with their errors.
+    const active = versions.find((v) => v.status === 'accepted')?.id;
     return accept({
-      versions: versions.map((v, i) => ({
+      versions: versions.map((v) => ({
         id: v.id,
         digest: v.digest,
         zone: v.zone,
@@ -35,7 +37,9 @@ export function connectRoutes(deps: ConnectDeps): Hono<AppEnv> {
         path: v.path,
         commitSha: v.commitSha,
         loadedAt: v.loadedAt,
-        active: i === 0,
+        active: v.id === active,
+        status: v.status,
+        errors: v.errors,
       })),
     });
   });

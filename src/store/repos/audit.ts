@@ -23,6 +23,7 @@ function auditToRow(e: AuditEvent) {
     object_id: e.objectId,
     reason: e.reason,
     data: toJson(e.data),
+    catalog_version: e.catalogVersion ?? null,
   };
 }
 function rowToAudit(r: Row<'audit'>): StoredAuditEvent {
@@ -35,6 +36,7 @@ function rowToAudit(r: Row<'audit'>): StoredAuditEvent {
     objectId: r.object_id,
     reason: r.reason,
     data: fromJson(r.data),
+    catalogVersion: r.catalog_version === null ? null : num(r.catalog_version),
   };
 }
 

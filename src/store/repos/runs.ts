@@ -44,6 +44,7 @@ function runToRow(r: RunRecord): Row<'runs'> {
     run_started_at: iso(r.runStartedAt),
     updated_at: iso(r.updatedAt),
     actor: r.actor,
+    display_title: r.displayTitle ?? null,
   };
 }
 function rowToRun(r: Row<'runs'>): RunRecord {
@@ -65,6 +66,8 @@ function rowToRun(r: Row<'runs'>): RunRecord {
     runStartedAt: r.run_started_at,
     updatedAt: r.updated_at,
     actor: r.actor,
+    // Present only when GitHub sent one (as the normaliser does).
+    ...(r.display_title !== null ? { displayTitle: r.display_title } : {}),
   };
 }
 function jobToRow(j: JobRecord, repo: string): Row<'jobs'> {
@@ -119,6 +122,17 @@ export function runReads({ db }: ReadCtx) {
         .$if(filter.environment !== undefined, (q) => q.where('environment', '=', filter.environment ?? ''))
         .$if(filter.event !== undefined, (q) => q.where('event', '=', filter.event ?? ''))
         .$if(filter.headSha !== undefined, (q) => q.where('head_sha', '=', filter.headSha ?? ''))
+        // Candidates only (LIKE's _ is a wildcard): the core's runNamesRelease decides.
+        .$if(filter.namesRelease !== undefined, (q) =>
+          q
+            .where('event', '=', 'workflow_dispatch')
+            .where((eb) =>
+              eb.or([
+                eb('display_title', '=', filter.namesRelease ?? ''),
+                eb('display_title', 'like', `${filter.namesRelease ?? ''} %`),
+              ]),
+            ),
+        )
         .$if(filter.before !== undefined, (q) => q.where('run_started_at', '<', iso(filter.before ?? '')))
         .orderBy('run_started_at', 'desc')
         .orderBy('run_id', 'desc')
