@@ -423,4 +423,6 @@ export interface Store extends StoreReads, StoreQueues, StoreAutoCommit, StoreCo
   /** Cross-replica wake-ups (PostgreSQL LISTEN/NOTIFY; in-process on SQLite). */
   onNotify(channel: NotifyChannel, fn: () => void): () => void;
   notify(channel: NotifyChannel): Promise<void>;
+  /** Statements sent to the database since the store opened (round trips; lanes_store_queries_total). */
+  queryCount(): number;
 }
