@@ -289,6 +289,13 @@ export interface StoreTx {
   insertGateStep(g: GateStepRecord): Promise<'inserted' | 'exists'>;
   decideGateStepRow(k: GateStepKey, o: GateStepOutcome, decidedAt: string | null): Promise<boolean>;
   getGateStep(k: GateStepKey): Promise<GateStepRecord | undefined>;
+  // runs and jobs of a whole chunk (repos/runs-batch.ts): a locking read and one multi-row upsert each
+  /** Each outcome as upsertRun would give it, the runs applied in order (a later newer state wins). */
+  upsertRuns(runs: RunRecord[]): Promise<Upsert[]>;
+  /** Each outcome as upsertJob would give it, the jobs applied in order. */
+  upsertJobs(jobs: { job: JobRecord; repo: string }[]): Promise<Upsert[]>;
+  /** Runs by id, read inside the transaction; absent ids are left out. */
+  getRuns(runIds: number[]): Promise<RunRecord[]>;
 }
 
 /** Reads, on the pool (PostgreSQL) or the one connection (SQLite). */
