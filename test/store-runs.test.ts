@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { JobRecord, RunRecord } from '../src/core/run-model.ts';
+import type { Store, Upsert } from '../src/store/store.ts';
 import {
   at,
   canon,
   canonRun,
+  DEPLOYMENT_EXAMPLE,
   JOB_EXAMPLES,
   jobFromPayload,
   obj,
@@ -161,6 +163,111 @@ storeContract('runs', ({ withStore }) => {
       assert.deepEqual(jobs[0]?.labels, j.labels);
       assert.equal((await s.listJobs([j.runId, other.runId])).length, 2);
       assert.deepEqual(await s.listJobs([]), []);
+    });
+  });
+
+  void it('writes a chunk of runs in one upsert with the outcomes of applying them one by one', async () => {
+    await withStore(async (s) => {
+      const base = runFromPayload(RUN_EXAMPLE, { status: 'in_progress', conclusion: null, updatedAt: at(2) });
+      // A chunk with duplicates, out-of-order states, a re-run and a redelivery, over ids `o + 1..4`.
+      const chunk = (o: number): RunRecord[] => {
+        const r = (id: number, over: Partial<RunRecord>): RunRecord => ({ ...base, runId: o + id, ...over });
+        return [
+          r(1, { status: 'queued', updatedAt: at(1) }), // older than the stored state: stale
+          r(2, { updatedAt: at(1) }), // new
+          r(2, { status: 'completed', conclusion: 'success', updatedAt: at(3) }), // later and newer: wins
+          r(2, { updatedAt: at(4) }), // a completed attempt never goes back to in progress
+          r(1, { status: 'completed', conclusion: 'failure', updatedAt: at(5), workflowId: null }),
+          r(3, { runAttempt: 2, status: 'queued', updatedAt: at(1) }),
+          r(3, { status: 'completed', conclusion: 'success', updatedAt: at(9) }), // the old attempt: stale
+          r(2, { status: 'completed', conclusion: 'success', updatedAt: at(3) }), // redelivered: stale
+          r(4, { environment: null, updatedAt: at(1) }), // adopts a stored deployment's environment
+        ];
+      };
+      const seed = async (o: number): Promise<void> => {
+        await s.transaction(async (tx) => {
+          await tx.upsertRun({ ...base, runId: o + 1, workflowId: 'WF-03' });
+          await tx.setRunEnvironment(o + 1, 'staging');
+          const d = obj(DEPLOYMENT_EXAMPLE.deployment);
+          await tx.upsertDeployment({
+            deploymentId: o + 77,
+            repo: base.repo,
+            environment: 'production',
+            sha: str(d.sha),
+            ref: str(d.ref),
+            runId: o + 4,
+            state: 'created',
+            updatedAt: at(0),
+          });
+        });
+      };
+      const states = async (o: number): Promise<(RunRecord | undefined)[]> =>
+        Promise.all(
+          [1, 2, 3, 4].map(async (i) => {
+            const r = await s.getRun(o + i);
+            return r && { ...r, runId: r.runId - o };
+          }),
+        );
+      await seed(0);
+      await seed(100);
+      const batched = await s.transaction((tx) => tx.upsertRuns(chunk(0)));
+      const oneByOne: Upsert[] = [];
+      await s.transaction(async (tx) => {
+        for (const r of chunk(100)) oneByOne.push(await tx.upsertRun(r));
+      });
+      assert.deepEqual(batched, oneByOne);
+      assert.deepEqual(batched, [
+        'stale',
+        'applied',
+        'applied',
+        'stale',
+        'applied',
+        'applied',
+        'stale',
+        'stale',
+        'applied',
+      ]);
+      assert.deepEqual(await states(0), await states(100));
+      const [r1, r2, r3, r4] = await states(0);
+      assert.equal(r1?.status, 'completed');
+      assert.equal(r1?.environment, 'staging'); // learnt elsewhere, kept
+      assert.equal(r1?.workflowId, 'WF-03');
+      assert.equal(r2?.updatedAt, canon(at(3)));
+      assert.equal(r3?.runAttempt, 2);
+      assert.equal(r4?.environment, 'production');
+      // A chunk that repeats only stored states changes nothing.
+      assert.deepEqual(await s.transaction((tx) => tx.upsertRuns(chunk(0).slice(7, 8))), ['stale']);
+      assert.deepEqual(await s.transaction((tx) => tx.upsertRuns([])), []);
+      assert.deepEqual(
+        (await s.transaction((tx) => tx.getRuns([2, 1, 2, 999]))).map((r) => r.runId).sort(),
+        [1, 2],
+      );
+    });
+  });
+
+  void it('writes a chunk of jobs in one upsert, a later newer state of the same job winning', async () => {
+    await withStore(async (s: Store) => {
+      const j = jobFromPayload(JOB_EXAMPLES[0] ?? {});
+      const repo = 'octo-org/example-workflow';
+      const item = (jobId: number, over: Partial<JobRecord>) => ({ job: { ...j, jobId, ...over }, repo });
+      await s.transaction((tx) =>
+        tx.upsertJob({ ...j, jobId: 11, status: 'in_progress', updatedAt: at(2) }, repo),
+      );
+      const out = await s.transaction((tx) =>
+        tx.upsertJobs([
+          item(11, { status: 'queued', updatedAt: at(1) }), // older: stale
+          item(12, { status: 'queued', updatedAt: at(1) }),
+          item(12, { status: 'completed', conclusion: 'success', updatedAt: at(3) }),
+          item(12, { status: 'in_progress', updatedAt: at(4) }), // completed never goes back
+          item(11, { status: 'completed', conclusion: 'failure', updatedAt: at(5) }),
+        ]),
+      );
+      assert.deepEqual(out, ['stale', 'applied', 'applied', 'stale', 'applied']);
+      const jobs = await s.listJobs([j.runId]);
+      const by = new Map(jobs.map((x) => [x.jobId, x]));
+      assert.equal(by.get(11)?.conclusion, 'failure');
+      assert.equal(by.get(12)?.conclusion, 'success');
+      assert.equal(by.get(12)?.updatedAt, canon(at(3)));
     });
   });
 });

@@ -12,6 +12,7 @@ import { releaseNamedByRun, repositoryKnown } from '../core/run-scope.ts';
 import { normaliseDelivery } from '../github/normalise-event.ts';
 import { makeWorkflowResolver } from '../github/workflow-mapping.ts';
 import type { AuditEvent, Delivery, OutboxEffect, Store, StoreTx } from '../store/store.ts';
+import { FactBatch, type Slot } from './fact-batch.ts';
 
 export const MAX_PROCESSED_BODY_BYTES = 25 * 1024 * 1024;
 
@@ -58,19 +59,14 @@ export class DeliveryApplier {
 
   /**
    * Applies several deliveries in ONE transaction (one commit for the batch: what keeps the worker ahead of
-   * a burst on PostgreSQL). Each delivery is still all-or-nothing; if the batch fails, each is retried alone
-   * so that one bad delivery cannot hold the others back.
+   * a burst on PostgreSQL), their runs and jobs in one multi-row upsert each (fact-batch.ts). Each delivery
+   * is still all-or-nothing; if the batch fails, each is retried alone so that one bad delivery cannot hold
+   * the others back.
    */
   async applyBatch(ds: Delivery[], now: string): Promise<ApplyOutcome[]> {
     const prepared = ds.map((d) => this.prepare(d));
     try {
-      return await this.store.transaction(async (tx) => {
-        const sink = newSink();
-        const outs: ApplyOutcome[] = [];
-        for (const p of prepared) outs.push(await this.applyPrepared(tx, p, now, sink));
-        await flushSink(tx, sink);
-        return outs;
-      });
+      return await this.store.transaction((tx) => this.applyAll(tx, prepared, now));
     } catch (e) {
       if (process.env.LANES_DEBUG_BATCH)
         process.stderr.write(`batch of ${ds.length} failed: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -78,14 +74,9 @@ export class DeliveryApplier {
       const outs: ApplyOutcome[] = [];
       for (const p of prepared) {
         try {
-          outs.push(
-            await this.store.transaction(async (tx) => {
-              const sink = newSink();
-              const out = await this.applyPrepared(tx, p, now, sink);
-              await flushSink(tx, sink);
-              return out;
-            }),
-          );
+          const [out] = await this.store.transaction((tx) => this.applyAll(tx, [p], now));
+          if (!out) throw new Error('no outcome');
+          outs.push(out);
         } catch (err) {
           outs.push({
             status: 'failed',
@@ -126,51 +117,76 @@ export class DeliveryApplier {
     return { d, facts: result.facts };
   }
 
-  private async applyPrepared(tx: StoreTx, p: Prepared, now: string, sink: Sink): Promise<ApplyOutcome> {
-    const d = p.d;
-    if (p.fetch) await tx.enqueue({ ...p.fetch, runAt: now });
-    if ('ignored' in p) {
-      sink.marks.push({
-        guid: d.guid,
-        status: 'ignored',
-        at: now,
-        error: p.ignored.slice(0, 500),
-        ignoredReason: p.detail,
-      });
-      return { status: 'ignored', applied: 0, topics: [], shas: [], detail: p.detail };
+  /** The deliveries' facts in order, the chunk's runs and jobs batched; then audit, changes and marks. */
+  private async applyAll(tx: StoreTx, prepared: Prepared[], now: string): Promise<ApplyOutcome[]> {
+    const batch = new FactBatch(tx);
+    const applied: AppliedFact[][] = [];
+    for (const p of prepared) {
+      if (p.fetch) await tx.enqueue({ ...p.fetch, runAt: now });
+      const facts: AppliedFact[] = [];
+      if (!('ignored' in p))
+        for (const fact of p.facts) facts.push({ fact, slot: await this.applyFact(tx, fact, batch) });
+      applied.push(facts);
     }
-    const actor = `github:${d.guid}`;
-    let applied = 0;
-    const topics = new Set<string>();
-    const shas = new Set<string>();
-    for (const fact of p.facts) {
-      const r = fact.kind === 'evidence' ? await this.applyEvidence(tx, fact) : await applyFact(tx, fact);
-      if (r === 'applied') {
-        applied++;
-        topics.add(fact.kind);
-        const sha = await factSha(tx, fact);
-        if (sha) shas.add(sha);
-        // A run dispatched in another repository names its release in its title: re-evaluate that release.
-        const named = fact.kind === 'run' ? releaseNamedByRun(fact.run) : null;
-        if (named) shas.add(named);
-        sink.audits.push({
-          at: now,
-          actor,
-          action: `${fact.kind}.updated`,
-          objectType: fact.kind,
-          objectId: factId(fact),
-          reason: `GitHub ${d.event}${d.action ? `.${d.action}` : ''} delivery ${d.guid}`,
-          data: factSummary(fact),
-        });
-        sink.changes.push({
-          topic: fact.kind,
-          data: { delivery: d.guid, id: factId(fact), ...factSummary(fact) },
-          at: now,
-        });
+    await batch.flush();
+    // The commits of the runs that applied jobs and protection requests name, read once after the writes.
+    const runIds = new Set<number>();
+    for (const facts of applied)
+      for (const { fact, slot } of facts) {
+        const id = slot.outcome === 'applied' ? runNeededForSha(fact) : null;
+        if (id !== null) runIds.add(id);
+      }
+    const headShas = new Map(
+      (runIds.size > 0 ? await tx.getRuns([...runIds]) : []).map((r) => [r.runId, r.headSha]),
+    );
+    const sink = newSink();
+    const outs = prepared.map((p, i) => record(p, applied[i] ?? [], now, sink, headShas));
+    await flushSink(tx, sink);
+    return outs;
+  }
+
+  /** One fact: runs and jobs are queued in the batch; anything touching runs writes the queued runs first. */
+  private async applyFact(tx: StoreTx, fact: NormalisedFact, batch: FactBatch): Promise<Slot> {
+    switch (fact.kind) {
+      case 'run':
+        // The environment of a run is learned from deployments, which may arrive before or after the run:
+        // the upsert adopts a stored deployment's environment in its own write.
+        return batch.run(fact.run);
+      case 'job': {
+        const slot = batch.job(fact.job, fact.repo);
+        if (fact.environment) {
+          await batch.flushRuns();
+          await tx.setRunEnvironment(fact.job.runId, fact.environment);
+        }
+        return slot;
+      }
+      case 'evidence':
+        await batch.flushRuns();
+        return FactBatch.done(await this.applyEvidence(tx, fact));
+      case 'ref':
+        return FactBatch.done('stale'); // refs are not stored: nothing reads them
+      case 'deployment': {
+        await batch.flushRuns();
+        const r = await tx.upsertDeployment(fact.deployment);
+        if (fact.deployment.runId !== null)
+          await tx.setRunEnvironment(fact.deployment.runId, fact.deployment.environment);
+        return FactBatch.done(r);
+      }
+      case 'protection_request': {
+        await batch.flushRuns();
+        const r = await tx.saveProtectionRequest(fact.request);
+        await tx.setRunEnvironment(fact.request.runId, fact.request.environment);
+        return FactBatch.done(r);
+      }
+      case 'release':
+        return FactBatch.done('stale'); // releases are opened through the API; GitHub release events are informational
+      case 'deployment_review': {
+        await batch.flushRuns();
+        const r = await tx.saveDeploymentReview(fact.review);
+        await tx.setRunEnvironment(fact.review.runId, fact.review.environment);
+        return FactBatch.done(r);
       }
     }
-    sink.marks.push({ guid: d.guid, status: 'processed', at: now, error: null });
-    return { status: 'processed', applied, topics: [...topics], shas: [...shas] };
   }
 
   /** GitHub's evidence, kept only from a source the catalog allows for the check, with its provenance. */
@@ -190,6 +206,63 @@ export class DeliveryApplier {
     if (!may.ok) return 'stale';
     return tx.upsertEvidence({ ...e, provenance: may.source, authority: authorityOf(claim) });
   }
+}
+
+interface AppliedFact {
+  fact: NormalisedFact;
+  slot: Slot;
+}
+
+/** A delivery's outcome, audit entries and change-feed entries, once its facts' outcomes are known. */
+function record(
+  p: Prepared,
+  facts: AppliedFact[],
+  now: string,
+  sink: Sink,
+  headShas: Map<number, string>,
+): ApplyOutcome {
+  const d = p.d;
+  if ('ignored' in p) {
+    sink.marks.push({
+      guid: d.guid,
+      status: 'ignored',
+      at: now,
+      error: p.ignored.slice(0, 500),
+      ignoredReason: p.detail,
+    });
+    return { status: 'ignored', applied: 0, topics: [], shas: [], detail: p.detail };
+  }
+  const actor = `github:${d.guid}`;
+  let applied = 0;
+  const topics = new Set<string>();
+  const shas = new Set<string>();
+  for (const { fact, slot } of facts) {
+    if (slot.outcome === undefined) throw new Error(`no outcome for a ${fact.kind} fact`);
+    if (slot.outcome !== 'applied') continue;
+    applied++;
+    topics.add(fact.kind);
+    const sha = factSha(fact, headShas);
+    if (sha) shas.add(sha);
+    // A run dispatched in another repository names its release in its title: re-evaluate that release.
+    const named = fact.kind === 'run' ? releaseNamedByRun(fact.run) : null;
+    if (named) shas.add(named);
+    sink.audits.push({
+      at: now,
+      actor,
+      action: `${fact.kind}.updated`,
+      objectType: fact.kind,
+      objectId: factId(fact),
+      reason: `GitHub ${d.event}${d.action ? `.${d.action}` : ''} delivery ${d.guid}`,
+      data: factSummary(fact),
+    });
+    sink.changes.push({
+      topic: fact.kind,
+      data: { delivery: d.guid, id: factId(fact), ...factSummary(fact) },
+      at: now,
+    });
+  }
+  sink.marks.push({ guid: d.guid, status: 'processed', at: now, error: null });
+  return { status: 'processed', applied, topics: [...topics], shas: [...shas] };
 }
 
 /** `repository.full_name` of a delivery's payload, when it names one (ping and app events may not). */
@@ -227,43 +300,14 @@ type Prepared = (
   { d: Delivery; facts: NormalisedFact[] } | { d: Delivery; ignored: string; detail: string }
 ) & { fetch?: OutboxEffect };
 
-async function applyFact(tx: StoreTx, fact: NormalisedFact): Promise<'applied' | 'stale'> {
-  switch (fact.kind) {
-    case 'run':
-      // The environment of a run is learned from deployments, which may arrive before or after the run:
-      // upsertRun adopts a stored deployment's environment in its own write.
-      return tx.upsertRun(fact.run);
-    case 'job': {
-      const r = await tx.upsertJob(fact.job, fact.repo);
-      if (fact.environment) await tx.setRunEnvironment(fact.job.runId, fact.environment);
-      return r;
-    }
-    case 'evidence':
-      return tx.upsertEvidence(fact.evidence);
-    case 'ref':
-      return 'stale'; // refs are not stored: nothing reads them
-    case 'deployment': {
-      const r = await tx.upsertDeployment(fact.deployment);
-      if (fact.deployment.runId !== null)
-        await tx.setRunEnvironment(fact.deployment.runId, fact.deployment.environment);
-      return r;
-    }
-    case 'protection_request': {
-      const r = await tx.saveProtectionRequest(fact.request);
-      await tx.setRunEnvironment(fact.request.runId, fact.request.environment);
-      return r;
-    }
-    case 'release':
-      return 'stale'; // releases are opened through the API; GitHub release events are informational
-    case 'deployment_review': {
-      const r = await tx.saveDeploymentReview(fact.review);
-      await tx.setRunEnvironment(fact.review.runId, fact.review.environment);
-      return r;
-    }
-  }
+/** The run whose commit a fact needs read (a job; a protection request that does not say its sha). */
+function runNeededForSha(f: NormalisedFact): number | null {
+  if (f.kind === 'job') return f.job.runId;
+  if (f.kind === 'protection_request' && f.request.sha === null) return f.request.runId;
+  return null;
 }
 
-async function factSha(tx: StoreTx, f: NormalisedFact): Promise<string | null> {
+function factSha(f: NormalisedFact, headShas: Map<number, string>): string | null {
   switch (f.kind) {
     case 'run':
       return f.run.headSha;
@@ -272,9 +316,9 @@ async function factSha(tx: StoreTx, f: NormalisedFact): Promise<string | null> {
     case 'deployment':
       return f.deployment.sha;
     case 'protection_request':
-      return f.request.sha ?? (await tx.getRun(f.request.runId))?.headSha ?? null;
+      return f.request.sha ?? headShas.get(f.request.runId) ?? null;
     case 'job':
-      return (await tx.getRun(f.job.runId))?.headSha ?? null;
+      return headShas.get(f.job.runId) ?? null;
     case 'ref':
       return f.ref.sha;
     case 'release':

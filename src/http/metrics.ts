@@ -39,6 +39,12 @@ export class Metrics {
         ...(byName.get(name) ?? [`${name} 0`]),
       );
     }
+    // Read before this scrape's own queries (they show in the next scrape).
+    lines.push(
+      '# HELP lanes_store_queries_total Statements this process sent to the database (round trips, BEGIN and COMMIT included).',
+      '# TYPE lanes_store_queries_total counter',
+      `lanes_store_queries_total${labelText({ store: store.dialect })} ${store.queryCount()}`,
+    );
     try {
       const s = await store.inboxStats();
       const lag = s.oldestPendingAt ? Math.max(0, (now.getTime() - Date.parse(s.oldestPendingAt)) / 1000) : 0;

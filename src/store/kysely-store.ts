@@ -128,6 +128,7 @@ export abstract class KyselyStore implements Store {
   abstract close(): Promise<void>;
   abstract onNotify(channel: NotifyChannel, fn: () => void): () => void;
   abstract notify(channel: NotifyChannel): Promise<void>;
+  abstract queryCount(): number;
 
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);

@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Database as Schema } from './db-schema.ts';
 import { KyselyStore, type Db } from './kysely-store.ts';
 import { runMigrations } from './migrations.ts';
+import { QueryCounter, countPoolQueries } from './query-count.ts';
 import type { NotifyChannel } from './store.ts';
 
 export interface PostgresStoreOptions {
@@ -38,10 +39,20 @@ export class PostgresStore extends KyselyStore {
   private readonly notifier: PgNotifier;
   private closed = false;
 
-  private constructor(db: Db, pool: pg.Pool, notifier: PgNotifier) {
+  private constructor(
+    db: Db,
+    pool: pg.Pool,
+    notifier: PgNotifier,
+    private readonly queries: QueryCounter,
+  ) {
     super(db, 'postgres', (fn) => db.transaction().execute((trx) => fn(trx)));
     this.pool = pool;
     this.notifier = notifier;
+  }
+
+  /** Queries sent on the pool's connections since it opened, BEGIN and COMMIT included (not LISTEN). */
+  queryCount(): number {
+    return this.queries.total;
   }
 
   /** Creates the pool (connections are made lazily); call migrate() before use. */
@@ -54,8 +65,10 @@ export class PostgresStore extends KyselyStore {
       application_name: 'lanes',
     });
     pool.on('error', onError); // an idle client lost its connection: the pool replaces it
+    const queries = new QueryCounter();
+    countPoolQueries(pool, queries);
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-    return new PostgresStore(db, pool, new PgNotifier(opts.connectionString, onError));
+    return new PostgresStore(db, pool, new PgNotifier(opts.connectionString, onError), queries);
   }
 
   async migrate(): Promise<void> {

@@ -10,6 +10,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database as Schema } from './db-schema.ts';
 import { KyselyStore, type Db } from './kysely-store.ts';
 import { runMigrations } from './migrations.ts';
+import { QueryCounter } from './query-count.ts';
 import type { NotifyChannel } from './store.ts';
 
 export interface SqliteStoreOptions {
@@ -31,10 +32,20 @@ export class SqliteStore extends KyselyStore {
   /** Set after migrations: BEGIN IMMEDIATE retries asynchronously this long (the event loop stays free). */
   private asyncBusyWaitMs = 0;
 
-  private constructor(db: Db, raw: Database.Database, file: string) {
+  private constructor(
+    db: Db,
+    raw: Database.Database,
+    file: string,
+    private readonly queries: QueryCounter,
+  ) {
     super(db, 'sqlite', (fn) => immediateTransaction(db, fn, this.asyncBusyWaitMs));
     this.raw = raw;
     this.file = file;
+  }
+
+  /** Statements executed on the connection since it opened (lanes_store_queries_total). */
+  queryCount(): number {
+    return this.queries.total;
   }
 
   /** Opens (creating the data dir and file when needed); call migrate() before use. */
@@ -54,8 +65,11 @@ export class SqliteStore extends KyselyStore {
       opts.synchronous ?? (process.env.LANES_SQLITE_SYNC?.toLowerCase() === 'full' ? 'full' : 'normal');
     raw.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
     raw.pragma('foreign_keys = ON');
-    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachedStatements(raw) }) });
-    return new SqliteStore(db, raw, file);
+    const queries = new QueryCounter();
+    const db = new Kysely<Schema>({
+      dialect: new SqliteDialect({ database: cachedStatements(raw, queries) }),
+    });
+    return new SqliteStore(db, raw, file, queries);
   }
 
   /** One BEGIN IMMEDIATE transaction around all pending migrations: other processes wait, then see them applied. */
@@ -181,15 +195,18 @@ async function immediateTransaction<T>(db: Db, fn: (db: Db) => Promise<T>, waitM
 /**
  * Kysely prepares every statement on every call; better-sqlite3 statements are reusable, so keep the most
  * recently used ones by SQL text (a bounded LRU: `in (?, ?, …)` lists make the set of texts open-ended).
+ * Every call is one statement execution, so this is also where the SQLite round trips are counted.
  */
 function cachedStatements(
   raw: Database.Database,
+  queries: QueryCounter,
   max = 500,
 ): { close(): void; prepare(sql: string): Database.Statement } {
   const cache = new Map<string, Database.Statement>();
   return {
     close: () => raw.close(),
     prepare(text: string) {
+      queries.total++; // Kysely prepares once per execution: one statement sent
       const hit = cache.get(text);
       if (hit) {
         cache.delete(text);

@@ -312,6 +312,13 @@ export interface StoreTx {
   saveReleaseCompare(c: ReleaseCompareRecord): Promise<'saved' | 'exists'>;
   // reviewers' answers to deployments (repos/deployment-reviews.ts): the first answer stands
   saveDeploymentReview(r: DeploymentReview): Promise<Upsert>;
+  // runs and jobs of a whole chunk (repos/runs-batch.ts): a locking read and one multi-row upsert each
+  /** Each outcome as upsertRun would give it, the runs applied in order (a later newer state wins). */
+  upsertRuns(runs: RunRecord[]): Promise<Upsert[]>;
+  /** Each outcome as upsertJob would give it, the jobs applied in order. */
+  upsertJobs(jobs: { job: JobRecord; repo: string }[]): Promise<Upsert[]>;
+  /** Runs by id, read inside the transaction; absent ids are left out. */
+  getRuns(runIds: number[]): Promise<RunRecord[]>;
 }
 
 /** Reads, on the pool (PostgreSQL) or the one connection (SQLite). */
@@ -468,6 +475,8 @@ export interface Store extends StoreReads, StoreQueues, StoreAutoCommit, StoreCo
   /** Cross-replica wake-ups (PostgreSQL LISTEN/NOTIFY; in-process on SQLite). */
   onNotify(channel: NotifyChannel, fn: () => void): () => void;
   notify(channel: NotifyChannel): Promise<void>;
+  /** Statements sent to the database since the store opened (round trips; lanes_store_queries_total). */
+  queryCount(): number;
 }
 
 /** One commit of a release's change summary, in GitHub's order (oldest first). */

@@ -9,7 +9,7 @@
 // The batch insert is the acknowledging hot path: it skips the query builder and sends one
 // parameterised multi-row INSERT ... ON CONFLICT DO NOTHING per chunk, whose text depends only on
 // the row count (so better-sqlite3's statement cache in sqlite-store.ts reuses the prepared statement).
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Delivery, DeliveryStatus, DeliverySummary, InboxStats, NewDelivery } from '../store.ts';
 import {
   INSERT_CHUNK,
@@ -98,6 +98,27 @@ async function bodiesOf(db: Db, seqs: number[]): Promise<Map<number, string>> {
   return out;
 }
 
+/**
+ * PostgreSQL: the claim and the bodies in ONE statement (an UPDATE ... RETURNING in a CTE joined to the
+ * bodies), committed on its own — one round trip instead of begin, update, select, commit.
+ */
+async function claimInOneStatement(
+  db: Db,
+  o: { limit: number; now: string; until: string; worker: string },
+): Promise<Delivery[]> {
+  const { rows } = await sql<Row<'deliveries'> & { body: string | null }>`
+    with claimed as (
+      update deliveries set lease_until = ${o.until}, worker = ${o.worker}, attempts = attempts + 1
+      where seq in (
+        select seq from deliveries
+        where status = 'pending' and (lease_until is null or lease_until <= ${o.now})
+        order by seq limit ${o.limit} for update skip locked)
+      returning *)
+    select claimed.*, b.body from claimed left join delivery_bodies b on b.seq = claimed.seq
+    order by claimed.seq`.execute(db);
+  return rows.map((r) => rowToDelivery(r, r.body ?? ''));
+}
+
 export function deliveryStore({ db, pg, runTx }: StoreCtx) {
   return {
     /** One transaction for the batch. A GUID already stored (or earlier in the batch) is 'duplicate'. */
@@ -116,7 +137,11 @@ export function deliveryStore({ db, pg, runTx }: StoreCtx) {
 
     /** Whether a delivery with this GUID was ever stored (the reconcile loop asks before a redelivery). */
     async hasDelivery(guid: string): Promise<boolean> {
-      const row = await db.selectFrom('deliveries').select('guid').where('guid', '=', guid).executeTakeFirst();
+      const row = await db
+        .selectFrom('deliveries')
+        .select('guid')
+        .where('guid', '=', guid)
+        .executeTakeFirst();
       return row !== undefined;
     },
 
@@ -129,6 +154,7 @@ export function deliveryStore({ db, pg, runTx }: StoreCtx) {
     }): Promise<Delivery[]> {
       const now = iso(opts.now);
       const until = addMs(now, opts.leaseMs);
+      if (pg) return claimInOneStatement(db, { ...opts, now, until });
       return runTx(async (tx) => {
         const rows = await tx
           .updateTable('deliveries')
@@ -152,7 +178,6 @@ export function deliveryStore({ db, pg, runTx }: StoreCtx) {
         return rows.map((r) => rowToDelivery(r, bodies.get(num(r.seq)) ?? '')).sort((a, b) => a.seq - b.seq);
       });
     },
-
 
     /** Newest first, without bodies (a list screen): by status, paged with `before` (a seq). */
     async listDeliveries(filter: {

@@ -2,6 +2,7 @@
 // Guarantees: newest-state-wins — an update is applied only when core's isNewerRunState /
 // isNewerJobState says it is newer (attempt, then GitHub's own time), never by arrival order; facts
 // learnt from other sources (environment, workflow id, actor) survive an update that lacks them.
+// upsertRuns / upsertJobs (runs-batch.ts) give the same outcomes for a chunk in two statements.
 import {
   isNewerJobState,
   isNewerRunState,
@@ -11,6 +12,7 @@ import {
   type RunRecord,
 } from '../../core/run-model.ts';
 import type { RunFilter, Upsert } from '../store.ts';
+import { batchWrites } from './runs-batch.ts';
 import {
   INSERT_CHUNK,
   chunks,
@@ -159,8 +161,9 @@ export function runReads({ db }: ReadCtx) {
   };
 }
 
-export function runWrites({ db, pg }: TxCtx) {
-  return {
+export function runWrites(ctx: TxCtx) {
+  const { db, pg } = ctx;
+  const single = {
     upsertRun(run: RunRecord): Promise<Upsert> {
       const row = runToRow(run);
       // A run that does not say its environment takes it from a deployment of that run stored earlier (they
@@ -196,6 +199,7 @@ export function runWrites({ db, pg }: TxCtx) {
               environment: row.environment ?? cur.environment ?? deployedEnvironment,
               workflow_id: row.workflow_id ?? cur.workflow_id,
               actor: row.actor ?? cur.actor,
+              display_title: row.display_title ?? cur.display_title,
             })
             .where('run_id', '=', run.runId)
             .execute();
@@ -250,4 +254,14 @@ export function runWrites({ db, pg }: TxCtx) {
       });
     },
   };
+  // The same, for a whole processing chunk at once (repos/runs-batch.ts).
+  const batch = batchWrites(ctx, {
+    runToRow,
+    rowToRun,
+    jobToRow,
+    rowToJob,
+    upsertRun: single.upsertRun,
+    upsertJob: single.upsertJob,
+  });
+  return { ...single, ...batch };
 }
