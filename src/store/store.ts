@@ -19,6 +19,23 @@ import type { GateStepKey, GateStepOutcome, GateStepRecord } from './repos/gate-
 export type { GateStepKey, GateStepOutcome, GateStepRecord } from './repos/gate-steps.ts';
 import type { OutboxFilter, OutboxRecord } from './repos/outbox.ts';
 export type { OutboxFilter, OutboxFilterState, OutboxRecord } from './repos/outbox.ts';
+import type {
+  CatalogVersion,
+  NewCatalogVersion,
+  OutboxHistoryItem,
+  ReconcileProgress,
+  ReleaseCompareRecord,
+  SessionRecord,
+} from './store-records.ts';
+export type {
+  CatalogVersion,
+  NewCatalogVersion,
+  OutboxHistoryItem,
+  ReconcileProgress,
+  ReleaseCommitRecord,
+  ReleaseCompareRecord,
+  SessionRecord,
+} from './store-records.ts';
 
 export type DeliveryStatus = 'pending' | 'processed' | 'ignored' | 'failed';
 
@@ -403,42 +420,6 @@ export interface StoreQueues {
   listTimers(filter: { status?: TimerItem['status']; kind?: string; limit?: number }): Promise<TimerItem[]>;
 }
 
-/** A catalog Lanes accepted (0005). */
-export interface NewCatalogVersion {
-  digest: string; // sha256 hex of body
-  zone: string;
-  repository: string;
-  source: 'file' | 'git';
-  path: string;
-  commitSha: string | null;
-  body: string;
-  loadedAt: string;
-}
-
-export interface CatalogVersion extends NewCatalogVersion {
-  id: number;
-  /** 0012: a rejected version is kept with its errors (file:line:col) and never decides anything. */
-  status: 'accepted' | 'rejected';
-  errors: string[];
-}
-
-/** A dashboard sign-in session (0005): hashes only. */
-export interface SessionRecord {
-  idHash: string;
-  login: string;
-  csrfHash: string;
-  createdAt: string;
-  expiresAt: string;
-}
-
-export interface ReconcileProgress {
-  source: string;
-  checkedUntil: string | null;
-  found: number;
-  filled: number;
-  updatedAt: string;
-}
-
 /** Connecting to a real organisation (0005): catalog versions, sessions, reconcile progress. */
 export interface StoreConnect {
   /** Records v unless the newest version has the same digest; one transaction. */
@@ -477,31 +458,4 @@ export interface Store extends StoreReads, StoreQueues, StoreAutoCommit, StoreCo
   notify(channel: NotifyChannel): Promise<void>;
   /** Statements sent to the database since the store opened (round trips; lanes_store_queries_total). */
   queryCount(): number;
-}
-
-/** One commit of a release's change summary, in GitHub's order (oldest first). */
-export interface ReleaseCommitRecord {
-  position: number;
-  sha: string;
-  author: string | null;
-  /** The first line of the commit message, bounded. */
-  message: string;
-  url: string | null;
-}
-
-/** What GitHub's compare answered for a release: base (previous production release) ... head (the release). */
-export interface ReleaseCompareRecord {
-  releaseId: string;
-  baseSha: string;
-  headSha: string;
-  /** Commits GitHub counted; more than `commits` holds when the list was bounded. */
-  totalCommits: number;
-  fetchedAt: string;
-  commits: ReleaseCommitRecord[];
-}
-
-/** An outbox row with its times, for a release's timeline. */
-export interface OutboxHistoryItem extends OutboxItem {
-  createdAt: string;
-  doneAt: string | null;
 }
