@@ -65,6 +65,10 @@ export class PostgresStore extends KyselyStore {
       application_name: 'lanes',
     });
     pool.on('error', onError); // an idle client lost its connection: the pool replaces it
+    // A checked-out client that loses its connection between two queries (a transaction awaiting its own
+    // work) emits 'error' too, which the pool does not listen to then: report it instead of crashing; the
+    // pending or next query on that client fails and the pool drops it.
+    pool.on('connect', (client) => client.on('error', onError));
     const queries = new QueryCounter();
     countPoolQueries(pool, queries);
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
