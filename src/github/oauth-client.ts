@@ -38,33 +38,43 @@ function field(v: unknown, key: string): unknown {
   return typeof v === 'object' && v !== null && key in v ? (v as Record<string, unknown>)[key] : undefined;
 }
 
-/** Exchanges the callback's code for a user access token (GitHub answers 200 with `error` on refusal). */
-export async function exchangeCode(
-  app: OAuthApp,
-  p: { code: string; redirectUri: string; codeVerifier: string },
-  signal?: AbortSignal,
-): Promise<OAuthResult<string>> {
-  let res: Response;
+/** One call to GitHub (10 s unless a signal is given): the response and its JSON body (null when not JSON). */
+async function call(
+  url: string,
+  signal: AbortSignal | undefined,
+  init: RequestInit,
+): Promise<OAuthResult<{ res: Response; body: unknown }>> {
   try {
-    res = await fetch(`${app.webUrl.replace(/\/+$/, '')}/login/oauth/access_token`, {
-      method: 'POST',
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify({
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        code: p.code,
-        redirect_uri: p.redirectUri,
-        code_verifier: p.codeVerifier,
-      }),
-      signal: signal ?? AbortSignal.timeout(10_000),
-    });
+    const res = await fetch(url, { ...init, signal: signal ?? AbortSignal.timeout(10_000) });
+    const body: unknown = await res.json().catch(() => null);
+    return { ok: true, value: { res, body } };
   } catch (err) {
     return {
       ok: false,
       reason: `GitHub cannot be reached (${err instanceof Error ? err.message : 'error'})`,
     };
   }
-  const body: unknown = await res.json().catch(() => null);
+}
+
+/** Exchanges the callback's code for a user access token (GitHub answers 200 with `error` on refusal). */
+export async function exchangeCode(
+  app: OAuthApp,
+  p: { code: string; redirectUri: string; codeVerifier: string },
+  signal?: AbortSignal,
+): Promise<OAuthResult<string>> {
+  const sent = await call(`${app.webUrl.replace(/\/+$/, '')}/login/oauth/access_token`, signal, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify({
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      code: p.code,
+      redirect_uri: p.redirectUri,
+      code_verifier: p.codeVerifier,
+    }),
+  });
+  if (!sent.ok) return sent;
+  const { res, body } = sent.value;
   const token = field(body, 'access_token');
   if (res.ok && typeof token === 'string' && token) return { ok: true, value: token };
   const error = field(body, 'error');
@@ -80,23 +90,15 @@ export async function fetchLogin(
   userToken: string,
   signal?: AbortSignal,
 ): Promise<OAuthResult<string>> {
-  let res: Response;
-  try {
-    res = await fetch(`${app.apiUrl.replace(/\/+$/, '')}/user`, {
-      headers: {
-        accept: 'application/vnd.github+json',
-        authorization: `Bearer ${userToken}`,
-        'x-github-api-version': '2022-11-28',
-      },
-      signal: signal ?? AbortSignal.timeout(10_000),
-    });
-  } catch (err) {
-    return {
-      ok: false,
-      reason: `GitHub cannot be reached (${err instanceof Error ? err.message : 'error'})`,
-    };
-  }
-  const body: unknown = await res.json().catch(() => null);
+  const sent = await call(`${app.apiUrl.replace(/\/+$/, '')}/user`, signal, {
+    headers: {
+      accept: 'application/vnd.github+json',
+      authorization: `Bearer ${userToken}`,
+      'x-github-api-version': '2022-11-28',
+    },
+  });
+  if (!sent.ok) return sent;
+  const { res, body } = sent.value;
   const login = field(body, 'login');
   if (res.ok && typeof login === 'string' && login) return { ok: true, value: login };
   return { ok: false, reason: `GET /user answered ${res.status}` };

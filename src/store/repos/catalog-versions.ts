@@ -93,6 +93,17 @@ export function catalogVersionStore({ pg, runTx }: StoreCtx) {
 }
 
 export function catalogVersionReads({ db }: ReadCtx) {
+  /** The first (asc) or newest (desc) accepted version. */
+  const acceptedEdge = async (order: 'asc' | 'desc'): Promise<CatalogVersion | undefined> => {
+    const r = await db
+      .selectFrom('catalog_versions')
+      .selectAll()
+      .where('status', '=', 'accepted')
+      .orderBy('id', order)
+      .limit(1)
+      .executeTakeFirst();
+    return r ? rowToVersion(r) : undefined;
+  };
   return {
     /** Newest first. */
     async listCatalogVersions(limit = 50): Promise<CatalogVersion[]> {
@@ -106,28 +117,10 @@ export function catalogVersionReads({ db }: ReadCtx) {
     },
 
     /** The first catalog this store accepted: what the store was created for. */
-    async firstCatalogVersion(): Promise<CatalogVersion | undefined> {
-      const r = await db
-        .selectFrom('catalog_versions')
-        .selectAll()
-        .where('status', '=', 'accepted')
-        .orderBy('id', 'asc')
-        .limit(1)
-        .executeTakeFirst();
-      return r ? rowToVersion(r) : undefined;
-    },
+    firstCatalogVersion: () => acceptedEdge('asc'),
 
     /** The newest accepted version: the one every replica should decide with. */
-    async latestAcceptedCatalogVersion(): Promise<CatalogVersion | undefined> {
-      const r = await db
-        .selectFrom('catalog_versions')
-        .selectAll()
-        .where('status', '=', 'accepted')
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      return r ? rowToVersion(r) : undefined;
-    },
+    latestAcceptedCatalogVersion: () => acceptedEdge('desc'),
 
     /** Any version (accepted or rejected) read from this commit: Git's commit already judged. */
     async catalogVersionOfCommit(sha: string): Promise<CatalogVersion | undefined> {
