@@ -51,10 +51,7 @@ const configSchema = z.object({
     .number()
     .int()
     .min(2000, { message: 'LANES_OUTBOX_LEASE_MS must be at least 2000' }),
-  inboxLeaseMs: z.coerce
-    .number()
-    .int()
-    .min(2000, { message: 'LANES_INBOX_LEASE_MS must be at least 2000' }),
+  inboxLeaseMs: z.coerce.number().int().min(2000, { message: 'LANES_INBOX_LEASE_MS must be at least 2000' }),
   /** Sign in with GitHub: the URL people open Lanes at (redirect_uri, Origin checks, Secure cookie). */
   publicUrl: z.url({ message: 'LANES_PUBLIC_URL must be a URL' }).optional(),
   /** How long a dashboard session lasts, in hours. */

@@ -27,7 +27,9 @@ export function formatTable<Row>(
 ): string {
   const indent = opts.indent ?? '';
   const gap = opts.gap ?? '  ';
-  const cells = rows.map((row) => columns.map((c) => clip(oneLine(humaniseTimes(sanitiseText(c.value(row)))), c.max)));
+  const cells = rows.map((row) =>
+    columns.map((c) => clip(oneLine(humaniseTimes(sanitiseText(c.value(row)))), c.max)),
+  );
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] ?? '').length)));
   const lines: string[] = [];
   const header = columns.map((c, i) => pad(c.header, widths[i] ?? 0, i === columns.length - 1)).join(gap);

@@ -152,14 +152,23 @@ export const API = {
     DeliveryList,
     DeliveriesQuery,
   ),
-  freezes: get('/api/v1/freezes', 'Freeze windows: the active occurrence (with its end) and the next', FreezeList),
+  freezes: get(
+    '/api/v1/freezes',
+    'Freeze windows: the active occurrence (with its end) and the next',
+    FreezeList,
+  ),
   askGateStep: post(
     '/api/v1/gate-steps',
     'The gate step asks whether its run may deploy (Bearer = the job’s GitHub Actions OIDC token only)',
     GateStepRequest,
     GateStepView,
   ),
-  gateSteps: get('/api/v1/gate-steps', 'Gate-step requests and their decisions (newest first)', GateStepList, GateStepsQuery),
+  gateSteps: get(
+    '/api/v1/gate-steps',
+    'Gate-step requests and their decisions (newest first)',
+    GateStepList,
+    GateStepsQuery,
+  ),
   events: {
     ...get('/api/v1/events', 'Live changes (Server-Sent Events; honours Last-Event-ID)', LiveEvent),
     stream: true,

@@ -117,7 +117,10 @@ export function changeSummaryEffects(
 
 /** The 'github.compare' handler: GitHub's compare → release_commits (once) + the summary notification. */
 /** ctxOf: the engine context of the moment (the catalog may be swapped while the process runs). */
-export function compareHandlers(ctxOf: () => EngineContext, client: ReconcileClient | undefined): OutboxHandlers {
+export function compareHandlers(
+  ctxOf: () => EngineContext,
+  client: ReconcileClient | undefined,
+): OutboxHandlers {
   return {
     [COMPARE_KIND]: async (payload, { signal }): Promise<EffectOutcome> => {
       const ctx = ctxOf();

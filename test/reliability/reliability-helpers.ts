@@ -31,9 +31,28 @@ export function startLanesChild(
       : ['bash', '-c', `ulimit -f ${opts.fileSizeLimitKb}; exec "$0" "$@"`];
   const child = spawn(
     launcher[0] ?? process.execPath,
-    [...launcher.slice(1), ...(launcher.length > 0 ? [process.execPath] : []), 'bin/lanes.js', 'up', '--port', '0', '--host', '127.0.0.1', '--open-reads', '--catalog', 'examples/ops/lanes.yaml', ...extraArgs],
+    [
+      ...launcher.slice(1),
+      ...(launcher.length > 0 ? [process.execPath] : []),
+      'bin/lanes.js',
+      'up',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--open-reads',
+      '--catalog',
+      'examples/ops/lanes.yaml',
+      ...extraArgs,
+    ],
     {
-      env: { ...process.env, LANES_WEBHOOK_SECRET: SECRET, LANES_LOG_LEVEL: 'info', DATABASE_URL: '', ...env },
+      env: {
+        ...process.env,
+        LANES_WEBHOOK_SECRET: SECRET,
+        LANES_LOG_LEVEL: 'info',
+        DATABASE_URL: '',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -62,7 +81,10 @@ export function startLanesChild(
     },
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`lanes did not start in 60 s: ${(err + out).slice(-2000)}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`lanes did not start in 60 s: ${(err + out).slice(-2000)}`)),
+      60_000,
+    );
     // the server announces itself in its JSON log on stdout ("Lanes is serving http://… (dashboard …)")
     const ready = () => {
       const m = /Lanes is serving (http:\/\/[^\s"]+)/.exec(out);
@@ -83,7 +105,11 @@ export function startLanesChild(
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-export async function inPool<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+export async function inPool<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -97,7 +123,11 @@ export async function countRunTransitions(store: Store): Promise<number> {
   let n = 0;
   let before: number | undefined;
   for (;;) {
-    const page = await store.listAudit({ objectType: 'run', limit: 1000, ...(before !== undefined ? { before } : {}) });
+    const page = await store.listAudit({
+      objectType: 'run',
+      limit: 1000,
+      ...(before !== undefined ? { before } : {}),
+    });
     n += page.filter((e) => e.action === 'run.updated').length;
     if (page.length < 1000) return n;
     before = page[page.length - 1]?.id;
