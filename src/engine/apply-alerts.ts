@@ -87,14 +87,16 @@ export async function applyAlerts(
         });
       continue;
     }
-    const { alert, created } = await tx.raiseAlert({
+    const { alert, created, repeated } = await tx.raiseAlert({
       key: intent.key,
       rule: intent.rule,
       severity: intent.severity,
       title: intent.title,
       at: now,
       data: { detail: intent.detail, occurrence: intent.occurrence, subject: intent.subject },
+      occurrence: intent.occurrence,
     });
+    if (!created && !repeated) continue; // another evaluation already counted this occurrence
     touched = true;
     await tx.appendAudit(
       auditEntry({

@@ -210,6 +210,8 @@ export interface AlertInput {
   title: string;
   at: string;
   data: unknown;
+  /** The occurrence this raise is for (e.g. a run id + attempt): a live alert already at it is left as is. */
+  occurrence?: string;
 }
 
 export interface AlertRecord {
@@ -301,7 +303,8 @@ export interface StoreTx {
   addApproval(a: ApprovalRecord): Promise<'added' | 'duplicate'>;
   // alerts (repos/alerts.ts)
   /** Creates the live alert for this key, or bumps its count and last_at. */
-  raiseAlert(a: AlertInput): Promise<{ alert: AlertRecord; created: boolean }>;
+  /** repeated: false when the live alert was already at this occurrence (nothing written). */
+  raiseAlert(a: AlertInput): Promise<{ alert: AlertRecord; created: boolean; repeated: boolean }>;
   /** undefined when not open. */
   ackAlert(id: number, by: string, at: string): Promise<AlertRecord | undefined>;
   /** undefined when already resolved or missing. */

@@ -44,7 +44,7 @@ export function alertWrites({ db, pg }: TxCtx) {
   };
   return {
     /** Creates the live alert for this key, or bumps its count and last_at. */
-    async raiseAlert(a: AlertInput): Promise<{ alert: AlertRecord; created: boolean }> {
+    async raiseAlert(a: AlertInput): Promise<{ alert: AlertRecord; created: boolean; repeated: boolean }> {
       const at = iso(a.at);
       const live = await db
         .selectFrom('alerts')
@@ -54,6 +54,15 @@ export function alertWrites({ db, pg }: TxCtx) {
         .$if(pg, (q) => q.forUpdate())
         .executeTakeFirst();
       if (live !== undefined) {
+        // Two evaluations of the same occurrence (concurrent replicas or workers) count it once: the row
+        // read here (locked on PostgreSQL) is the judge, not the caller's earlier read.
+        const liveData = fromJson(live.data);
+        const liveOccurrence =
+          typeof liveData === 'object' && liveData !== null && 'occurrence' in liveData
+            ? liveData.occurrence
+            : undefined;
+        if (a.occurrence !== undefined && liveOccurrence === a.occurrence)
+          return { alert: rowToAlert(live), created: false, repeated: false };
         const updated = await db
           .updateTable('alerts')
           .set((eb) => ({
@@ -66,7 +75,7 @@ export function alertWrites({ db, pg }: TxCtx) {
           .where('id', '=', live.id)
           .returningAll()
           .executeTakeFirstOrThrow();
-        return { alert: rowToAlert(updated), created: false };
+        return { alert: rowToAlert(updated), created: false, repeated: true };
       }
       const inserted = await db
         .insertInto('alerts')
@@ -83,7 +92,7 @@ export function alertWrites({ db, pg }: TxCtx) {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return { alert: rowToAlert(inserted), created: true };
+      return { alert: rowToAlert(inserted), created: true, repeated: false };
     },
 
     /** undefined when not open. */
