@@ -6,8 +6,13 @@
 // window starts exactly one new PL-08 run.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { STORE_KINDS, example, sendDelivery, workflowRunPayload } from './helpers/lanes-harness.ts';
-import { sendGreenStaging, sendProtectionRequest, sendRun } from './helpers/github-events.ts';
+import { STORE_KINDS } from './helpers/lanes-harness.ts';
+import {
+  sendGreenStaging,
+  sendProtectionRequest,
+  sendRejectedRun,
+  sendRun,
+} from './helpers/github-events.ts';
 import { releaseHarness, type ReleaseHarness } from './helpers/release-harness.ts';
 
 const SHA = 'c0ffee00000000000000000000000000000000f1';
@@ -16,54 +21,16 @@ const IN_FREEZE = '2026-04-03T17:05:00.000Z'; // friday-evening: Fri 17:00 for 6
 const AFTER_FREEZE = '2026-04-06T08:01:00.000Z';
 const PROD_FILE = 'release-prod-ops.yml';
 
-async function post(url: string, event: string, payload: unknown): Promise<void> {
-  const r = await sendDelivery(url, event, payload);
-  if (r.status !== 202) throw new Error(`${event} answered ${r.status}`);
-}
-
-/** GitHub's deliveries for a run whose deployment was rejected: its job fails with no runner and no steps. */
-async function completeAsRejected(url: string, runId: number, at: string): Promise<void> {
-  const base = {
+/** GitHub's deliveries for a run whose deployment was rejected (helpers/github-events.ts). */
+const completeAsRejected = (url: string, runId: number, at: string): Promise<void> =>
+  sendRejectedRun(url, {
     runId,
-    workflowFile: PROD_FILE,
-    workflowName: 'release-prod-ops',
-    startedAt: '2026-04-03T17:04:00Z',
     sha: SHA,
-    event: 'workflow_dispatch',
     branch: 'v2.1.0',
-  };
-  const p = example('workflow_job', 1);
-  (p.repository as Record<string, unknown>).full_name = 'nata-onl/ops';
-  await post(url, 'workflow_job', {
-    ...p,
-    action: 'completed',
-    workflow_job: {
-      ...(p.workflow_job as object),
-      id: runId + 1,
-      run_id: runId,
-      run_attempt: 1,
-      head_sha: SHA,
-      name: 'deploy',
-      workflow_name: 'release-prod-ops',
-      status: 'completed',
-      conclusion: 'failure',
-      created_at: at,
-      started_at: at,
-      completed_at: at,
-      runner_id: null,
-      runner_name: null,
-      runner_group_id: null,
-      runner_group_name: null,
-      labels: [],
-      steps: [],
-    },
+    startedAt: '2026-04-03T17:04:00Z',
+    at,
+    file: PROD_FILE,
   });
-  await post(
-    url,
-    'workflow_run',
-    workflowRunPayload({ ...base, status: 'completed', conclusion: 'failure', updatedAt: at }),
-  );
-}
 
 for (const kind of STORE_KINDS) {
   for (const resume of ['override', 'window end'] as const) {

@@ -6,8 +6,13 @@
 // (the reviewer would be asked again at once), and a promote starts exactly one new PL-08 run.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { STORE_KINDS, example, sendDelivery, workflowRunPayload } from './helpers/lanes-harness.ts';
-import { sendGreenStaging, sendProtectionRequest, sendRun } from './helpers/github-events.ts';
+import { STORE_KINDS, example, sendDelivery } from './helpers/lanes-harness.ts';
+import {
+  sendGreenStaging,
+  sendProtectionRequest,
+  sendRejectedRun,
+  sendRun,
+} from './helpers/github-events.ts';
 import { releaseHarness, type ReleaseHarness } from './helpers/release-harness.ts';
 import { normaliseDelivery } from '../src/github/normalise-event.ts';
 import { makeWorkflowResolver } from '../src/github/workflow-mapping.ts';
@@ -64,51 +69,16 @@ function reviewRejected(opts: {
   };
 }
 
-/** GitHub's deliveries for a run whose deployment was rejected: its job fails with no runner and no steps. */
-async function completeAsRejected(url: string, runId: number, at: string): Promise<void> {
-  const p = example('workflow_job', 1);
-  (p.repository as Record<string, unknown>).full_name = REPO;
-  await post(url, 'workflow_job', {
-    ...p,
-    action: 'completed',
-    workflow_job: {
-      ...(p.workflow_job as object),
-      id: runId + 1,
-      run_id: runId,
-      run_attempt: 1,
-      head_sha: SHA,
-      name: 'deploy',
-      workflow_name: 'release-prod-ops',
-      status: 'completed',
-      conclusion: 'failure',
-      created_at: at,
-      started_at: at,
-      completed_at: at,
-      runner_id: null,
-      runner_name: null,
-      runner_group_id: null,
-      runner_group_name: null,
-      labels: [],
-      steps: [],
-    },
+/** GitHub's deliveries for a run whose deployment was rejected (helpers/github-events.ts). */
+const completeAsRejected = (url: string, runId: number, at: string): Promise<void> =>
+  sendRejectedRun(url, {
+    runId,
+    sha: SHA,
+    branch: 'v2.2.0',
+    startedAt: '2026-04-01T09:30:00Z',
+    at,
+    file: PROD_FILE,
   });
-  await post(
-    url,
-    'workflow_run',
-    workflowRunPayload({
-      runId,
-      workflowFile: PROD_FILE,
-      workflowName: 'release-prod-ops',
-      startedAt: '2026-04-01T09:30:00Z',
-      sha: SHA,
-      event: 'workflow_dispatch',
-      branch: 'v2.2.0',
-      status: 'completed',
-      conclusion: 'failure',
-      updatedAt: at,
-    }),
-  );
-}
 
 describe('deployment_review normalises to review facts', () => {
   const loaded = loadCatalogFile('examples/ops/lanes.yaml');

@@ -179,3 +179,58 @@ export async function sendGreenStaging(url: string, sha: string, at: string): Pr
     ].map((name) => ({ name })),
   });
 }
+
+/**
+ * GitHub's deliveries for a production run whose deployment was rejected (by Lanes or by a reviewer): its
+ * deploy job fails with no runner and no steps, then the run completes as a failure.
+ */
+export async function sendRejectedRun(
+  url: string,
+  r: { runId: number; sha: string; branch: string; startedAt: string; at: string; file?: string },
+): Promise<void> {
+  const post = async (event: string, payload: unknown): Promise<void> => {
+    const res = await sendDelivery(url, event, payload);
+    if (res.status !== 202) throw new Error(`${event} answered ${res.status}`);
+  };
+  const p = example('workflow_job', 1);
+  (p.repository as Record<string, unknown>).full_name = 'nata-onl/ops';
+  await post('workflow_job', {
+    ...p,
+    action: 'completed',
+    workflow_job: {
+      ...(p.workflow_job as object),
+      id: r.runId + 1,
+      run_id: r.runId,
+      run_attempt: 1,
+      head_sha: r.sha,
+      name: 'deploy',
+      workflow_name: 'release-prod-ops',
+      status: 'completed',
+      conclusion: 'failure',
+      created_at: r.at,
+      started_at: r.at,
+      completed_at: r.at,
+      runner_id: null,
+      runner_name: null,
+      runner_group_id: null,
+      runner_group_name: null,
+      labels: [],
+      steps: [],
+    },
+  });
+  await post(
+    'workflow_run',
+    workflowRunPayload({
+      runId: r.runId,
+      workflowFile: r.file ?? 'release-prod-ops.yml',
+      workflowName: 'release-prod-ops',
+      startedAt: r.startedAt,
+      sha: r.sha,
+      event: 'workflow_dispatch',
+      branch: r.branch,
+      status: 'completed',
+      conclusion: 'failure',
+      updatedAt: r.at,
+    }),
+  );
+}
