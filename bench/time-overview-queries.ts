@@ -5,7 +5,11 @@ import { loadCatalogFile } from '../src/catalog/load-catalog.ts';
 import { ReadModel } from '../src/engine/read-model.ts';
 import { openStore } from '../src/store/open-store.ts';
 import type { Store } from '../src/store/store.ts';
-import { cleanupTestDatabases, freshPostgresDatabase, freshSqliteDir } from '../test/helpers/test-database.ts';
+import {
+  cleanupTestDatabases,
+  freshPostgresDatabase,
+  freshSqliteDir,
+} from '../test/helpers/test-database.ts';
 import { seedRunsTo } from './seed-history.ts';
 
 const kind = (process.argv[2] ?? 'sqlite') as 'sqlite' | 'postgres';
@@ -46,8 +50,13 @@ try {
   const t0 = performance.now();
   for (let i = 0; i < N; i++) await rm.overview(new Date());
   const total = (performance.now() - t0) / N;
-  console.log(`${kind}, ${runs} runs: overview ${total.toFixed(1)} ms each (no gate provider); store calls per overview:`);
-  for (const [k, v] of [...times].sort((a, b) => b[1].ms - a[1].ms)) console.log(`  ${k.padEnd(16)} ${String(v.n / N).padStart(4)} calls  ${(v.ms / N).toFixed(1).padStart(7)} ms (wall, overlapping)`);
+  console.log(
+    `${kind}, ${runs} runs: overview ${total.toFixed(1)} ms each (no gate provider); store calls per overview:`,
+  );
+  for (const [k, v] of [...times].sort((a, b) => b[1].ms - a[1].ms))
+    console.log(
+      `  ${k.padEnd(16)} ${String(v.n / N).padStart(4)} calls  ${(v.ms / N).toFixed(1).padStart(7)} ms (wall, overlapping)`,
+    );
   await store.close();
 } finally {
   await cleanupTestDatabases();

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
-  process.stderr.write('lanes: dist/ is missing; run `npm run build` first (or `npm run dev -- <args>` from source)\n');
+  process.stderr.write(
+    'lanes: dist/ is missing; run `npm run build` first (or `npm run dev -- <args>` from source)\n',
+  );
   process.exit(1);
 }
 await import(entry.href);
