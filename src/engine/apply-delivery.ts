@@ -20,8 +20,10 @@ export interface ApplyOutcome {
   status: 'processed' | 'ignored' | 'failed';
   applied: number;
   topics: string[];
-  /** Commits whose state changed (releases on them need a new decision), and release ids named by runs. */
+  /** Commits whose state changed (releases on them need a new decision). */
   shas: string[];
+  /** Releases a run names in its title (a dispatched run in another repository, on that repo's commit). */
+  releases: string[];
   detail?: string;
 }
 
@@ -83,6 +85,7 @@ export class DeliveryApplier {
             applied: 0,
             topics: [],
             shas: [],
+            releases: [],
             detail: err instanceof Error ? err.message : String(err),
           });
         }
@@ -230,12 +233,13 @@ function record(
       error: p.ignored.slice(0, 500),
       ignoredReason: p.detail,
     });
-    return { status: 'ignored', applied: 0, topics: [], shas: [], detail: p.detail };
+    return { status: 'ignored', applied: 0, topics: [], shas: [], releases: [], detail: p.detail };
   }
   const actor = `github:${d.guid}`;
   let applied = 0;
   const topics = new Set<string>();
   const shas = new Set<string>();
+  const releases = new Set<string>();
   for (const { fact, slot } of facts) {
     if (slot.outcome === undefined) throw new Error(`no outcome for a ${fact.kind} fact`);
     if (slot.outcome !== 'applied') continue;
@@ -245,7 +249,7 @@ function record(
     if (sha) shas.add(sha);
     // A run dispatched in another repository names its release in its title: re-evaluate that release.
     const named = fact.kind === 'run' ? releaseNamedByRun(fact.run) : null;
-    if (named) shas.add(named);
+    if (named) releases.add(named);
     sink.audits.push({
       at: now,
       actor,
@@ -262,7 +266,7 @@ function record(
     });
   }
   sink.marks.push({ guid: d.guid, status: 'processed', at: now, error: null });
-  return { status: 'processed', applied, topics: [...topics], shas: [...shas] };
+  return { status: 'processed', applied, topics: [...topics], shas: [...shas], releases: [...releases] };
 }
 
 /** `repository.full_name` of a delivery's payload, when it names one (ping and app events may not). */

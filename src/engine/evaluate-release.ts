@@ -43,13 +43,19 @@ export async function reevaluateAll(ctx: EngineContext, reason: string, actor = 
 }
 
 /** Re-evaluate only the active releases on these commits (after deliveries): cheap under webhook load. */
-export async function reevaluateCommits(ctx: EngineContext, shas: string[], reason: string): Promise<void> {
-  if (shas.length === 0) return;
+/** Re-decides the releases on these commits, and those named by runs in other repositories (ids). */
+export async function reevaluateCommits(
+  ctx: EngineContext,
+  shas: string[],
+  reason: string,
+  releaseIds: string[] = [],
+): Promise<void> {
+  if (shas.length === 0 && releaseIds.length === 0) return;
   const wanted = new Set(shas);
+  const named = new Set(releaseIds);
   const releases = await ctx.store.listReleases({ limit: 50 });
   for (const rec of releases) {
-    // `shas` also carries the release ids dispatched runs in other repositories name (apply-delivery.ts).
-    if (isEvaluatedState(rec.state) && (wanted.has(rec.sha) || wanted.has(rec.id)))
+    if (isEvaluatedState(rec.state) && (wanted.has(rec.sha) || named.has(rec.id)))
       await reevaluateRelease(ctx, rec, reason);
   }
   await answerOrphanRequests(ctx, wanted);

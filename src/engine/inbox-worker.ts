@@ -17,7 +17,7 @@ export interface InboxWorkerOptions {
   worker?: string;
   clock?: () => Date;
   /** Called after a step that changed state (e.g. re-evaluate releases); errors are logged. */
-  afterApplied?: (shas: string[]) => Promise<void>;
+  afterApplied?: (touched: { shas: string[]; releases: string[] }) => Promise<void>;
 }
 
 export class InboxWorker extends PollingWorker {
@@ -69,6 +69,7 @@ export class InboxWorker extends PollingWorker {
     });
     let touched = false;
     const shas = new Set<string>();
+    const releases = new Set<string>();
     // Apply in chunks, each one transaction, and wake live clients after each chunk.
     const CHUNK = this.opts.chunk ?? 25;
     for (let i = 0; i < claimed.length; i += CHUNK) {
@@ -110,6 +111,7 @@ export class InboxWorker extends PollingWorker {
         else this.ignored++;
         if (r.applied > 0) chunkTouched = true;
         for (const sha of r.shas) shas.add(sha);
+        for (const id of r.releases) releases.add(id);
       }
       if (chunkTouched) {
         touched = true;
@@ -119,7 +121,7 @@ export class InboxWorker extends PollingWorker {
     if (touched) {
       if (this.opts.afterApplied) {
         try {
-          await this.opts.afterApplied([...shas]);
+          await this.opts.afterApplied({ shas: [...shas], releases: [...releases] });
         } catch (e) {
           this.log.error(
             { err: e instanceof Error ? e.message : String(e) },

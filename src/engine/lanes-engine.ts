@@ -111,8 +111,8 @@ export class LanesEngine {
       clock,
       ...(opts.inboxLeaseMs !== undefined ? { leaseMs: opts.inboxLeaseMs } : {}),
       // Drill rules read runs too: judge them on the delivery, not on the next timer (issue 15).
-      afterApplied: async (shas) => {
-        await releases.reevaluateCommits(shas, 'GitHub delivery');
+      afterApplied: async ({ shas, releases: named }) => {
+        await releases.reevaluateCommits(shas, 'GitHub delivery', named);
         await releases.evaluateDrills();
         await detectUnaskedRuns(releases.ctx, shas);
       },

@@ -75,8 +75,8 @@ export class ReleaseEngine {
     return reevaluateAll(this.ctx, reason, actor);
   }
 
-  reevaluateCommits(shas: string[], reason: string): Promise<void> {
-    return reevaluateCommits(this.ctx, shas, reason);
+  reevaluateCommits(shas: string[], reason: string, releaseIds: string[] = []): Promise<void> {
+    return reevaluateCommits(this.ctx, shas, reason, releaseIds);
   }
 
   reevaluate(rec: ReleaseRecord, reason: string, actor = 'system'): Promise<void> {
