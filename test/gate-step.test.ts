@@ -12,18 +12,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { parse as parseYaml } from 'yaml';
-import { issueToken } from '../src/http/auth.ts';
 import { loadCatalogFile } from '../src/catalog/load-catalog.ts';
 import { gateStepEnvironments } from '../src/core/enforcement-mode.ts';
-import { startLanes, type LanesProcess } from '../src/server.ts';
-import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.ts';
+import type { LanesProcess } from '../src/server.ts';
 import { startOidcIssuer, type OidcIssuer, type WorkflowClaims } from './helpers/oidc-issuer.ts';
-import { STORE_KINDS, testConfig } from './helpers/lanes-harness.ts';
+import { STORE_KINDS } from './helpers/lanes-harness.ts';
+import { releaseHarness, type ReleaseHarness } from './helpers/release-harness.ts';
 import { sendGreenStaging, sendRun } from './helpers/github-events.ts';
 
-const GH_TOKEN = 'ghs_test_token_for_fake_github';
 const SHA = 'c0ffee0000000000000000000000000000000009';
 const T0 = '2026-04-01T08:00:00.000Z'; // a Wednesday
 const CLI = ['--import', 'tsx', join(process.cwd(), 'src/cli/main.ts')];
@@ -73,35 +70,11 @@ const opsRun = (over: Partial<WorkflowClaims> = {}): WorkflowClaims => ({
 
 for (const kind of STORE_KINDS) {
   describe(`gate step (${kind})`, () => {
+    let h: ReleaseHarness;
     let lanes: LanesProcess;
-    let github: FakeGitHub;
     let issuer: OidcIssuer;
-    let now = Date.parse(T0);
-    const tokens = new Map<string, string>();
-    const settle = async () => {
-      for (let i = 0; i < 3; i++) {
-        await lanes.worker.drain();
-        await lanes.timers.drain();
-        await lanes.outbox.drain();
-      }
-    };
-    const api = async (person: string, method: string, path: string, body?: unknown) => {
-      let token = tokens.get(person);
-      if (!token) {
-        token = (
-          await issueToken(lanes.store, { personId: person, name: 't', scope: 'operate', now: new Date(now) })
-        ).token;
-        tokens.set(person, token);
-      }
-      const res = await fetch(`${lanes.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const out = { status: res.status, body: (await res.json()) as Record<string, unknown> };
-      await settle();
-      return out;
-    };
+    const settle = () => h.settle();
+    const api: ReleaseHarness['api'] = (...args) => h.api(...args);
     const ask = async (claims: WorkflowClaims, lane = 'PL-08', token?: string) => {
       const res = await fetch(`${lanes.url}/api/v1/gate-steps`, {
         method: 'POST',
@@ -115,16 +88,13 @@ for (const kind of STORE_KINDS) {
     };
 
     before(async () => {
-      github = await startFakeGitHub({ token: GH_TOKEN });
       issuer = await startOidcIssuer();
-      const config = await testConfig(kind, {
-        githubApiUrl: github.url,
-        githubToken: GH_TOKEN,
+      h = await releaseHarness(kind, T0, {
         catalog: gateStepCatalog(),
         oidcIssuer: issuer.issuer,
         oidcAudience: 'lanes',
       });
-      lanes = await startLanes(config, { log: pino({ level: 'silent' }), clock: () => new Date(now) });
+      lanes = h.lanes;
       await sendGreenStaging(lanes.url, SHA, '2026-04-01T07:00:00Z');
       await settle();
       const created = await api('hana', 'POST', '/api/v1/releases', { version: 'v2.0.0', sha: SHA });
@@ -138,12 +108,10 @@ for (const kind of STORE_KINDS) {
         actor: 'hana',
         jobs: ['change summary', 'freeze window', 'rollback target exists'].map((name) => ({ name })),
       });
-      now += 5 * 60_000;
-      await settle();
+      await h.advance(5);
     });
     after(async () => {
-      await lanes.close();
-      await github.close();
+      await h.close();
       await issuer.close();
     });
 
@@ -298,7 +266,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('fails with the freeze named when a freeze window holds the lane', async () => {
-      now = Date.parse('2026-04-03T18:00:00.000Z'); // Friday evening freeze
+      h.setNow('2026-04-03T18:00:00.000Z'); // Friday evening freeze
       const frozen = await runCli([
         'gate',
         'wait',
@@ -313,7 +281,7 @@ for (const kind of STORE_KINDS) {
       ]);
       assert.equal(frozen.code, 1, frozen.stdout);
       assert.match(frozen.stderr, /rejected: .*[Ff]reeze/);
-      now = Date.parse('2026-04-01T09:00:00.000Z');
+      h.setNow('2026-04-01T09:00:00.000Z');
     });
 
     it('a production run that never asked raises exactly one alert, and post-deploy gates fail until acked', async () => {

@@ -5,82 +5,35 @@
 // same commit posts no duplicate commit status and raises no second alert.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import pino from 'pino';
-import { issueToken } from '../src/http/auth.ts';
-import { startLanes, type LanesProcess } from '../src/server.ts';
-import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.ts';
-import { STORE_KINDS, sendDelivery, testConfig, workflowRunPayload } from './helpers/lanes-harness.ts';
+import { STORE_KINDS, sendDelivery, workflowRunPayload } from './helpers/lanes-harness.ts';
+import { releaseHarness, type ReleaseHarness } from './helpers/release-harness.ts';
 import { sendGreenStaging, sendProtectionRequest, sendRun } from './helpers/github-events.ts';
 
-const GH_TOKEN = 'ghs_test_token_for_fake_github';
 const SHA = 'c0ffee0000000000000000000000000000000011';
 const STRAY = 'c0ffee0000000000000000000000000000000012';
 
-interface H {
-  lanes: LanesProcess;
-  github: FakeGitHub;
-  setNow(iso: string): void;
-  settle(): Promise<void>;
-  api(
-    person: string,
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: Record<string, unknown> }>;
-  reviews(runId: number): { state: string; comment: string }[];
+interface H extends ReleaseHarness {
+  /** The protection answers GitHub received for one run. */
+  reviewsOf(runId: number): { state: string; comment: string }[];
   alerts(): Promise<{ key: string; count: number; rule: string; status: string }[]>;
 }
 
 async function harness(kind: (typeof STORE_KINDS)[number], start: string): Promise<H> {
-  const github = await startFakeGitHub({ token: GH_TOKEN });
-  let now = Date.parse(start);
-  const config = await testConfig(kind, { githubApiUrl: github.url, githubToken: GH_TOKEN });
-  const lanes = await startLanes(config, { log: pino({ level: 'silent' }), clock: () => new Date(now) });
-  const tokens = new Map<string, string>();
-  const settle = async () => {
-    for (let i = 0; i < 3; i++) {
-      await lanes.worker.drain();
-      await lanes.timers.drain();
-      await lanes.outbox.drain();
-    }
-  };
-  const api: H['api'] = async (person, method, path, body) => {
-    let token = tokens.get(person);
-    if (!token) {
-      token = (
-        await issueToken(lanes.store, { personId: person, name: 't', scope: 'operate', now: new Date(now) })
-      ).token;
-      tokens.set(person, token);
-    }
-    const res = await fetch(`${lanes.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const out = { status: res.status, body: (await res.json()) as Record<string, unknown> };
-    await settle();
-    return out;
-  };
-  return {
-    lanes,
-    github,
-    setNow: (iso) => {
-      now = Date.parse(iso);
-    },
-    settle,
-    api,
-    reviews: (runId) =>
-      github.calls
-        .filter((c) => c.method === 'POST' && c.path.endsWith(`/runs/${runId}/deployment_protection_rule`))
-        .map((c) => c.json as { state: string; comment: string }),
+  const h = await releaseHarness(kind, start);
+  return Object.assign(h, {
+    reviewsOf: (runId: number) =>
+      h
+        .reviews()
+        .filter((r) => r.runId === runId)
+        .map(({ state, comment }) => ({ state, comment })),
     alerts: async () =>
-      (await api('elena', 'GET', '/api/v1/alerts')).body.alerts as {
+      (await h.api('elena', 'GET', '/api/v1/alerts')).body.alerts as {
         key: string;
         count: number;
         rule: string;
         status: string;
       }[],
-  };
+  });
 }
 
 /** One attempt of a prod-ops run, as GitHub reports a re-run: same run id, next attempt. */
@@ -119,8 +72,7 @@ for (const kind of STORE_KINDS) {
       await h.settle();
     });
     after(async () => {
-      await h.lanes.close();
-      await h.github.close();
+      await h.close();
     });
 
     it('promote before the opening lane ran answers 409 with the reason; dispatches carry effect_id', async () => {
@@ -170,7 +122,7 @@ for (const kind of STORE_KINDS) {
       });
       await h.settle();
       assert.deepEqual(
-        h.reviews(prodRun).map((r) => r.state),
+        h.reviewsOf(prodRun).map((r) => r.state),
         ['approved'],
       );
 
@@ -194,7 +146,7 @@ for (const kind of STORE_KINDS) {
         ref: 'v3.0.0',
       });
       await h.settle();
-      assert.equal(h.reviews(prodRun).length, 2, 'the second attempt got exactly one answer of its own');
+      assert.equal(h.reviewsOf(prodRun).length, 2, 'the second attempt got exactly one answer of its own');
       alerts = await h.alerts();
       assert.equal(alerts.length, 1, 'queueing the re-run did not resolve the alert');
       assert.equal(alerts[0]?.status, 'open');
@@ -213,7 +165,7 @@ for (const kind of STORE_KINDS) {
         [['lane_failed:rel-v3.0.0:PL-08', 2]],
       );
       await h.settle();
-      assert.equal(h.reviews(prodRun).length, 2, 'no extra answer on re-evaluation');
+      assert.equal(h.reviewsOf(prodRun).length, 2, 'no extra answer on re-evaluation');
     });
 
     it('a second release on the same commit posts no duplicate status and raises no second alert', async () => {
@@ -252,7 +204,7 @@ for (const kind of STORE_KINDS) {
         ref: 'main',
       });
       await h.settle();
-      const first = h.reviews(stray);
+      const first = h.reviewsOf(stray);
       assert.deepEqual(
         first.map((r) => r.state),
         ['rejected'],
@@ -268,7 +220,7 @@ for (const kind of STORE_KINDS) {
       });
       await h.settle();
       assert.deepEqual(
-        h.reviews(stray).map((r) => r.state),
+        h.reviewsOf(stray).map((r) => r.state),
         ['rejected', 'rejected'],
       );
       const unsanctioned = (await h.alerts()).filter((a) => a.rule === 'unsanctioned_change');
