@@ -186,6 +186,15 @@ describe('the demo history is consistent with enforcement', () => {
     }
   });
 
+  it('the history’s effects count as performed when they were decided, not at the demo’s present', async () => {
+    const effects = await lanes.store.listOutbox({ limit: 100_000 });
+    assert.ok(effects.length > 0);
+    for (const e of effects) {
+      assert.equal(e.status, 'done', `${e.key} is ${e.status}`);
+      assert.equal(e.doneAt, e.createdAt, `${e.key} decided at ${e.createdAt}, sent at ${e.doneAt}`);
+    }
+  });
+
   /** Runs of a lane on a release's commit. */
   function runsOf(laneId: string, r: ReleaseRecord): RunRecord[] {
     const lane = lanes.catalog.lanes.find((l) => l.id === laneId);

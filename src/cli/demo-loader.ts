@@ -166,9 +166,19 @@ export async function loadDemo(
   const tokens = new Map<string, string>();
   let done = 0;
 
+  // The recorded history already holds what the history's effects caused (the runs Lanes dispatched, the
+  // answered protection requests), so they count as performed at the moment they were decided: sent now,
+  // they would repeat history against whatever GitHub is configured. Only effects decided from the demo's
+  // present are sent.
+  const performedInThePast = async () => {
+    const at = (clock ? clock() : new Date()).toISOString();
+    const past = await lanes.store.claimOutbox({ limit: 100_000, now: at, leaseMs: 60_000 });
+    for (const e of past) await lanes.store.completeOutbox(e.id, at);
+  };
   const settle = async () => {
     await lanes.worker.drain();
     await lanes.timers.drain();
+    await performedInThePast();
   };
   // A timer due between two moments (a hold or a gate window ending) fires at its own time.
   const fireTimersBefore = async (t: number) => {
@@ -225,11 +235,8 @@ export async function loadDemo(
     opts.onProgress?.(done, total);
   }
   await fireTimersBefore(Date.parse(demo.now) + 1);
-  // The recorded history already holds what the history's effects caused (the runs Lanes dispatched, the
-  // answered protection requests), so they count as performed in the past: sent now, they would repeat
-  // history against whatever GitHub is configured. Only effects decided from the demo's present are sent.
-  const past = await lanes.store.claimOutbox({ limit: 100_000, now: demo.now, leaseMs: 60_000 });
-  for (const e of past) await lanes.store.completeOutbox(e.id, demo.now);
+  clock?.pin(demo.now);
+  await performedInThePast();
   clock?.flowFrom(demo.now);
   lanes.outbox.start();
   return { replay, actions: demo.actions.length };
