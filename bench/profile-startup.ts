@@ -4,10 +4,12 @@
 //        spaces), references (bare `node`, a bare Hono server), then one start under --cpu-prof, analysed.
 //   node --import tsx bench/profile-startup.ts overview [runs] [seconds]   seeds `runs` (10,000), 4 connections of
 //        GET /api/v1/overview for `seconds` (10): VmHWM and the peak of every memoryUsage / heap-space figure.
-// Extra node flags for the server: BENCH_NODE_ARGS="--max-semi-space-size=1". Needs `npm run build`.
+// Extra node flags for the server: BENCH_NODE_ARGS="--max-semi-space-size=1"; another build of Lanes (e.g. the
+// commit before a change, for a before/after on the same machine): BENCH_LANES_BIN=/tmp/base/bin/lanes.js.
+// Needs `npm run build`.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/store/open-store.ts';
@@ -19,7 +21,7 @@ import { seedRunsTo } from './seed-history.ts';
 const require = createRequire(import.meta.url);
 type Autocannon = (
   o: Record<string, unknown>,
-  cb: (e: Error | null, r: { requests: { average: number } }) => void,
+  cb: (e: Error | null, r: { requests: { average: number; total: number } }) => void,
 ) => void;
 const autocannon = require('autocannon') as Autocannon;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,7 +70,7 @@ function median(xs: number[]): number {
 async function startLanes(dataDir: string, nodeArgs: string[], probeFile?: string): Promise<ServerChild> {
   return startServerChild(
     [
-      path.join(ROOT, 'bin/lanes.js'),
+      process.env.BENCH_LANES_BIN ?? path.join(ROOT, 'bin/lanes.js'),
       'up',
       ...['--port', '0', '--host', '127.0.0.1', '--open-reads'],
       ...['--catalog', path.join(ROOT, 'examples/ops/lanes.yaml')],
@@ -98,11 +100,13 @@ interface Probe {
     spaces: Record<string, { size: number; used: number }>;
   };
   peak: Record<string, number>;
+  gc: Record<string, { count: number; ms: number }>;
+  snapshot?: string;
 }
 
 async function probe(server: ServerChild, file: string): Promise<Probe> {
   server.child.kill('SIGUSR2');
-  for (let i = 0; i < 200 && !existsSync(file); i++) await sleep(25);
+  for (let i = 0; i < 2400 && !existsSync(file); i++) await sleep(25);
   await sleep(50);
   return JSON.parse(readFileSync(file, 'utf8')) as Probe;
 }
@@ -193,7 +197,20 @@ async function overviewMode(runs: number, seconds: number): Promise<void> {
   const server = await startLanes(dataDir, [], file);
   await sleep(1000);
   const idle = vmRssMb(server.pid);
-  const r = await new Promise<{ requests: { average: number } }>((res, rej) =>
+  if (process.env.BENCH_IDLE_S) {
+    // The server left alone: what the background (workers, the overview's second-by-second refresh) allocates.
+    await sleep(Number(process.env.BENCH_IDLE_S) * 1000);
+    const q = await probe(server, file);
+    console.log(
+      `  idle ${process.env.BENCH_IDLE_S} s: RSS ${vmRssMb(server.pid)} MB; GC: ${Object.entries(q.gc)
+        .map(([k, v]) => `${k} ${v.count}× ${Math.round(v.ms)} ms`)
+        .join(', ')}`,
+    );
+    rmSync(file);
+  }
+  const sample = await fetch(`${server.url}/api/v1/overview`);
+  const bodyBytes = (await sample.arrayBuffer()).byteLength;
+  const r = await new Promise<{ requests: { average: number; total: number } }>((res, rej) =>
     autocannon({ url: `${server.url}/api/v1/overview`, connections: 4, duration: seconds }, (e, x) =>
       e ? rej(e) : res(x),
     ),
@@ -203,12 +220,26 @@ async function overviewMode(runs: number, seconds: number): Promise<void> {
   console.log(
     `overview ${runs} runs, 4 connections, ${seconds} s: ${Math.round(r.requests.average)} req/s; idle RSS ${idle} MB, VmHWM ${readVmHwmMb(server.pid)} MB, RSS now ${vmRssMb(server.pid)} MB`,
   );
+  console.log(
+    `  body ${Math.round(bodyBytes / 1024)} KB; ${r.requests.total} requests; GC: ${Object.entries(p.gc)
+      .map(
+        ([k, v]) =>
+          `${k} ${v.count}× ${Math.round(v.ms)} ms (${((1000 * v.count) / Math.max(1, r.requests.total)).toFixed(1)} per 1,000 requests)`,
+      )
+      .join(', ')}`,
+  );
   const pk = p.peak;
   console.log(
     `  peaks (MB): rss ${MB(pk.rss ?? 0)}, heapTotal ${MB(pk.heapTotal ?? 0)}, heapUsed ${MB(pk.heapUsed ?? 0)}, external ${MB(pk.external ?? 0)}, arrayBuffers ${MB(pk.arrayBuffers ?? 0)}, new_space size ${MB(pk['new_space.size'] ?? 0)}, old_space size ${MB(pk['old_space.size'] ?? 0)}, large_object_space size ${MB(pk['large_object_space.size'] ?? 0)}, code_space size ${MB(pk['code_space.size'] ?? 0)}`,
   );
   printProbe(p);
   await server.stop();
+  if (p.snapshot) {
+    mkdirSync(PROF_DIR, { recursive: true });
+    const to = path.join(PROF_DIR, `overview-${runs}-${Date.now()}.heapsnapshot`);
+    copyFileSync(p.snapshot, to);
+    console.log(`  heap snapshot after the load: ${to}`);
+  }
 }
 
 interface ProfileNode {
