@@ -9,6 +9,7 @@ import { BodyBudget } from './body-budget.ts';
 import { AppError, errorBody } from './errors.ts';
 import { countRequests } from './metrics.ts';
 import { OverviewCache } from './overview-cache.ts';
+import { writesOnly } from './writes-only.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { connectRoutes } from './routes/connect.ts';
@@ -103,12 +104,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Before authentication: an oversized body is refused from its declared length, unread.
   app.use(
     '/api/v1/*',
-    bodyLimit({
-      maxSize: limits.apiBodyBytes,
-      onError: () => {
-        throw new AppError('payload_too_large', `request body over ${limits.apiBodyBytes} bytes`);
-      },
-    }),
+    writesOnly(
+      bodyLimit({
+        maxSize: limits.apiBodyBytes,
+        onError: () => {
+          throw new AppError('payload_too_large', `request body over ${limits.apiBodyBytes} bytes`);
+        },
+      }),
+    ),
   );
   // The gate step authenticates with its OIDC token, not an API token: served before the token middleware.
   app.route('/', gateStepAskRoutes(deps.gateSteps));
