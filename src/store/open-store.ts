@@ -10,6 +10,8 @@ export interface OpenStoreOptions {
   onError?: (err: unknown) => void;
   /** SQLite: how long a write waits for another process's lock before failing (after migrations). */
   sqliteBusyTimeoutMs?: number;
+  /** PostgreSQL: connections in the pool (LANES_PG_POOL_MAX; default 10, at least 2). */
+  pgPoolMax?: number;
 }
 
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -20,6 +22,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const store = isPostgresUrl(opts.databaseUrl)
     ? PostgresStore.open({
         connectionString: opts.databaseUrl.trim(),
+        ...(opts.pgPoolMax !== undefined ? { maxConnections: opts.pgPoolMax } : {}),
         ...(opts.onError ? { onError: opts.onError } : {}),
       })
     : SqliteStore.open({ dataDir: opts.dataDir });
