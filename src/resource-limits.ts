@@ -18,6 +18,7 @@ export const LIMIT_VARIABLES = {
   LANES_SSE_CLIENT_QUEUE: ['sseClientQueue', 1_000],
   LANES_INGEST_QUEUE: ['ingestQueue', 2_048],
   LANES_SQLITE_BUSY_TIMEOUT_MS: ['sqliteBusyTimeoutMs', 1_000],
+  LANES_PG_POOL_MAX: ['pgPoolMax', 10],
 } as const;
 
 type LimitKey = (typeof LIMIT_VARIABLES)[keyof typeof LIMIT_VARIABLES][0];

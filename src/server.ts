@@ -105,6 +105,7 @@ export async function startLanes(
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     sqliteBusyTimeoutMs: limits.sqliteBusyTimeoutMs,
+    pgPoolMax: limits.pgPoolMax,
   });
   // Following lanes.yaml in Git: the newest version accepted from Git outlives a restart (the file is
   // only the first catalog); a later push or reconcile moves it on.

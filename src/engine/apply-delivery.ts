@@ -277,7 +277,7 @@ function repositoryOf(payload: unknown): string | null {
   return typeof repo.full_name === 'string' ? repo.full_name : null;
 }
 
-/** Audit events, change-feed entries and delivery marks of one transaction, written in one statement each. */
+/** Audit events, change-feed entries and delivery marks of one transaction (one statement on PostgreSQL). */
 interface Sink {
   audits: AuditEvent[];
   changes: { topic: string; data: unknown; at: string }[];
@@ -295,9 +295,7 @@ function newSink(): Sink {
 }
 
 async function flushSink(tx: StoreTx, sink: Sink): Promise<void> {
-  await tx.appendAudits(sink.audits);
-  await tx.appendChanges(sink.changes);
-  await tx.markDeliveries(sink.marks);
+  await tx.appendApplied(sink);
 }
 
 type Prepared = (

@@ -48,6 +48,7 @@ export class InboxWorker extends PollingWorker {
     if (this.kickTimer) clearTimeout(this.kickTimer);
     this.kickTimer = undefined;
     await super.stop();
+    await this.followedUp();
   }
 
   protected idleMs(): number {
@@ -56,6 +57,7 @@ export class InboxWorker extends PollingWorker {
 
   /** Drained only when nothing is pending (a delivery leased by another step counts as pending). */
   protected override async settled(): Promise<boolean> {
+    await this.followedUp();
     return (await this.store.inboxStats()).pending === 0;
   }
 
@@ -115,13 +117,40 @@ export class InboxWorker extends PollingWorker {
       }
       if (chunkTouched) {
         touched = true;
-        await this.store.notify('changes');
+        // Live clients here are woken at once; the NOTIFY for other replicas does not hold up the next chunk.
+        this.store.notify('changes').catch((e: unknown) => {
+          this.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'notify changes failed');
+        });
       }
     }
-    if (touched) {
-      if (this.opts.afterApplied) {
+    if (touched) this.followUp(shas, releases);
+    this.lastClaimFull = claimed.length >= (this.opts.batch ?? 100);
+    return claimed.length;
+  }
+
+  /** After a step that claimed fewer than a full batch, the next claim waits for a wake-up (or idleMs). */
+  protected override moreWork(claimed: number): boolean {
+    return claimed > 0 && this.lastClaimFull;
+  }
+  private lastClaimFull = false;
+
+  /**
+   * afterApplied runs beside the processing loop, not inside a step: touched commits and releases gather
+   * while one runs and go into the next (one at a time, so evaluations never overlap each other).
+   */
+  private followUp(shas: Set<string>, releases: Set<string>): void {
+    const after = this.opts.afterApplied;
+    if (!after) return;
+    for (const s of shas) this.touchedShas.add(s);
+    for (const r of releases) this.touchedReleases.add(r);
+    if (this.following) return;
+    this.following = (async () => {
+      while (this.touchedShas.size > 0 || this.touchedReleases.size > 0) {
+        const touched = { shas: [...this.touchedShas], releases: [...this.touchedReleases] };
+        this.touchedShas.clear();
+        this.touchedReleases.clear();
         try {
-          await this.opts.afterApplied({ shas: [...shas], releases: [...releases] });
+          await after(touched);
         } catch (e) {
           this.log.error(
             { err: e instanceof Error ? e.message : String(e) },
@@ -129,7 +158,15 @@ export class InboxWorker extends PollingWorker {
           );
         }
       }
-    }
-    return claimed.length;
+      this.following = undefined;
+    })();
+  }
+  private following: Promise<void> | undefined;
+  private readonly touchedShas = new Set<string>();
+  private readonly touchedReleases = new Set<string>();
+
+  /** Resolves when no afterApplied is running or waiting (drain() and stop() wait for it). */
+  async followedUp(): Promise<void> {
+    while (this.following) await this.following;
   }
 }

@@ -29,6 +29,11 @@ export abstract class PollingWorker {
     return true;
   }
 
+  /** Whether to step again at once after a step that claimed `claimed` items (else sleep until woken). */
+  protected moreWork(claimed: number): boolean {
+    return claimed > 0;
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -40,9 +45,12 @@ export abstract class PollingWorker {
     this.wakeNow();
   }
 
+  /** Wakes the sleeping loop; a wake-up while a step runs is kept, so the loop steps again after it. */
   protected wakeNow(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.woken = true;
   }
+  private woken = false;
 
   async stop(): Promise<void> {
     this.running = false;
@@ -82,6 +90,7 @@ export abstract class PollingWorker {
   private async run(): Promise<void> {
     while (this.running) {
       let n = 0;
+      this.woken = false;
       try {
         n = await this.step();
       } catch (e) {
@@ -92,7 +101,9 @@ export abstract class PollingWorker {
         await this.sleep(1000);
         continue;
       }
-      if (n === 0 && this.running) await this.sleep(await this.idleMs());
+      if (this.moreWork(n) || this.woken || !this.running) continue;
+      const ms = await this.idleMs();
+      if (!this.woken) await this.sleep(ms);
     }
   }
 

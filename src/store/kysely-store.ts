@@ -29,6 +29,7 @@ import { deploymentReviewReads, deploymentReviewWrites } from './repos/deploymen
 import { reconcileStateStore } from './repos/reconcile-state.ts';
 import { sessionStore } from './repos/sessions.ts';
 import { releaseCommitReads, releaseCommitWrites } from './repos/release-commits.ts';
+import { appliedBatchWrites } from './repos/applied-batch.ts';
 import type {
   NotifyChannel,
   Store,
@@ -69,6 +70,7 @@ export function transactionOver(db: Db, dialect: StoreDialect): StoreTx {
     ...catalogVersionWrites(ctx),
     ...releaseCommitWrites(ctx),
     ...deploymentReviewWrites(ctx),
+    ...appliedBatchWrites(ctx),
   };
 }
 

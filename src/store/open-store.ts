@@ -9,6 +9,8 @@ export interface OpenStoreOptions {
   onError?: (err: unknown) => void;
   /** SQLite: how long a write waits for another process's lock before failing (after migrations). */
   sqliteBusyTimeoutMs?: number;
+  /** PostgreSQL: connections in the pool (LANES_PG_POOL_MAX; default 10, at least 2). */
+  pgPoolMax?: number;
 }
 
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -21,6 +23,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const store = isPostgresUrl(opts.databaseUrl)
     ? (await import('./postgres-store.ts')).PostgresStore.open({
         connectionString: opts.databaseUrl.trim(),
+        ...(opts.pgPoolMax !== undefined ? { maxConnections: opts.pgPoolMax } : {}),
         ...(opts.onError ? { onError: opts.onError } : {}),
       })
     : SqliteStore.open({ dataDir: opts.dataDir });

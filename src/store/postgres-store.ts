@@ -1,6 +1,7 @@
 // PostgreSQL: a pg Pool behind Kysely. Claims use FOR UPDATE SKIP LOCKED (see repos/deliveries.ts), so
 // several replicas share the inbox, outbox and timers without double work. LISTEN/NOTIFY carries
 // wake-ups between replicas on one dedicated connection that reconnects by itself.
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Database as Schema } from './db-schema.ts';
@@ -100,8 +101,13 @@ export class PostgresStore extends KyselyStore {
     return this.notifier.add(channel, fn);
   }
 
+  /**
+   * Wakes this process's listeners at once (next tick, no round trip) and the other replicas through
+   * NOTIFY; the payload names this store, whose listener connection skips its own notifications.
+   */
   async notify(channel: NotifyChannel): Promise<void> {
-    await sql`select pg_notify(${CHANNEL_PREFIX + channel}, '')`.execute(this.db);
+    setImmediate(() => this.notifier.dispatch(channel));
+    await sql`select pg_notify(${CHANNEL_PREFIX + channel}, ${this.notifier.self})`.execute(this.db);
   }
 
   /** Resolves once the listener connection listens on every channel subscribed so far. */
@@ -112,6 +118,8 @@ export class PostgresStore extends KyselyStore {
 
 /** One dedicated LISTEN connection; reconnects with backoff and then wakes every listener (to catch up). */
 class PgNotifier {
+  /** This store's NOTIFY payload (other replicas' notifications carry theirs; old ones carry ''). */
+  readonly self = randomUUID();
   private client: pg.Client | null = null;
   private connecting = false;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -177,7 +185,8 @@ class PgNotifier {
     });
     client.on('end', () => this.drop(client));
     client.on('notification', (msg) => {
-      if (msg.channel.startsWith(CHANNEL_PREFIX))
+      // Our own notifications were dispatched in-process when sent (notify above).
+      if (msg.channel.startsWith(CHANNEL_PREFIX) && msg.payload !== this.self)
         this.dispatch(msg.channel.slice(CHANNEL_PREFIX.length) as NotifyChannel);
     });
     try {
@@ -237,7 +246,7 @@ class PgNotifier {
     this.retryTimer.unref();
   }
 
-  private dispatch(channel: NotifyChannel): void {
+  dispatch(channel: NotifyChannel): void {
     for (const fn of [...(this.listeners.get(channel) ?? [])]) {
       try {
         fn();

@@ -280,6 +280,18 @@ export interface StoreTx {
   appendAudits(events: AuditEvent[]): Promise<void>;
   appendChange(topic: string, data: unknown, at: string): Promise<number>;
   appendChanges(items: { topic: string; data: unknown; at: string }[]): Promise<void>;
+  /** A processing chunk's audit, changes and marks (repos/applied-batch.ts; one statement on PostgreSQL). */
+  appendApplied(b: {
+    audits: AuditEvent[];
+    changes: { topic: string; data: unknown; at: string }[];
+    marks: {
+      guid: string;
+      status: DeliveryStatus;
+      at: string;
+      error: string | null;
+      ignoredReason?: string | null;
+    }[];
+  }): Promise<void>;
   // outbox and timers (repos/outbox.ts, repos/timers.ts)
   enqueue(effect: OutboxEffect): Promise<'enqueued' | 'duplicate'>;
   /** The outbox worker gives up on an effect (its alert commits with it). */

@@ -18,7 +18,7 @@ import {
 } from './shared.ts';
 
 /** Advisory lock key serialising change appends on PostgreSQL, so seq order is commit order. */
-const CHANGES_LOCK_KEY = 7_316_001;
+export const CHANGES_LOCK_KEY = 7_316_001;
 
 /** The lock-once-per-transaction function a TxCtx carries. */
 export function changeLock(db: Db, pg: boolean): () => Promise<void> {
