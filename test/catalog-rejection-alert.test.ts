@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueToken } from '../src/http/auth.ts';
-import type { AlertList } from '../src/contract/results.ts';
+import type { AlertList, CatalogVersionList } from '../src/contract/results.ts';
 import type { LanesProcess } from '../src/server.ts';
 import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.ts';
 import { fakeGitRepo, type FakeGitRepo } from './helpers/fake-git-contents.ts';
@@ -72,6 +72,13 @@ for (const kind of STORE_KINDS) {
       assert.equal(res.status, 200);
       return ((await res.json()) as AlertList).alerts.filter((a) => a.rule === 'catalog_rejected');
     };
+    const catalog = async () => {
+      const res = await fetch(`${lanes.url}/api/v1/catalog/versions`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      assert.equal(res.status, 200);
+      return (await res.json()) as CatalogVersionList;
+    };
     const push = async (text: string) => {
       const sha = git.commit({ 'lanes.yaml': text });
       assert.equal((await sendDelivery(lanes.url, 'push', pushPayload(sha))).status, 202);
@@ -118,13 +125,25 @@ for (const kind of STORE_KINDS) {
       await waitFor(async () => hook.texts.length >= 1, 'the route is told');
       assert.match(hook.texts[0] ?? '', new RegExp(`lanes\\.yaml at ${first.slice(0, 7)} rejected`));
 
-      await push(broken(base, 'WF-OTHER'));
+      // The catalog versions name the active one and the newest rejected one (the dashboard's panel).
+      let c = await catalog();
+      assert.equal(c.active?.source, 'file');
+      assert.equal(c.latestRejected?.commitSha, first);
+      assert.ok(c.latestRejected?.errors.some((e) => /^lanes\.yaml:\d+:\d+: .*WF-NOPE/.test(e)));
+      assert.equal(c.rejectedSinceActive, true);
+
+      const second = await push(broken(base, 'WF-OTHER'));
+      assert.equal((await catalog()).latestRejected?.commitSha, second);
       alerts = await rejectionAlerts();
       assert.equal(alerts.length, 1, 'one incident per file');
       assert.equal(alerts[0]?.count, 2);
       assert.equal(hook.texts.length, 1, 'a counted occurrence notifies nobody again');
 
-      await push(base.replace('# ', '#  '));
+      const fixed = await push(base.replace('# ', '#  '));
+      c = await catalog();
+      assert.equal(c.active?.commitSha, fixed);
+      assert.equal(c.latestRejected?.commitSha, second, 'the newest rejection stays listed');
+      assert.equal(c.rejectedSinceActive, false);
       alerts = await rejectionAlerts();
       assert.equal(alerts.length, 1);
       assert.equal(alerts[0]?.status, 'resolved');

@@ -104,7 +104,10 @@ describe('controls follow the session’s abilities in Chromium', () => {
     await bruno.goto(`${lanes.url}/alerts`);
     const denied = bruno.getByTestId(`alert-denied-${alert.id}`);
     await denied.waitFor({ timeout: 15_000 });
-    assert.match(await denied.innerText(), /bruno may not acknowledge this alert; allowed: owners \(/);
+    assert.match(
+      await denied.innerText(),
+      /Not allowed for you: bruno may not acknowledge this alert; allowed: owners \(/,
+    );
     assert.equal(await bruno.getByTestId(`alert-ack-${alert.id}`).isDisabled(), true);
     assert.equal(await bruno.getByTestId(`alert-resolve-${alert.id}`).isDisabled(), true);
     await shot(bruno, 'leftovers-alerts-bruno');

@@ -3,7 +3,13 @@
 // session's abilities say the policy refuses for this alert's lane or gate.
 import type { AlertList } from '../../../src/contract/results.ts';
 import type { AlertView } from '../../../src/contract/views.ts';
-import { ActionButton, ActionMessage, useAction, type Action } from '../components/action-kit.tsx';
+import {
+  ActionButton,
+  ActionMessage,
+  NotAllowed,
+  useAction,
+  type Action,
+} from '../components/action-kit.tsx';
 import { alertAbility } from '../../../src/contract/abilities.ts';
 import { useSession } from '../lib/session.ts';
 import { GenericTable } from '../components/generic-table.tsx';
@@ -65,31 +71,29 @@ function AlertButtons({ r, action }: { r: AlertView; action: Action<AlertView> }
   if (!verbs.length) return <span className="muted">—</span>;
   const denied = may !== null && !may.allowed;
   return (
-    <span className="row-actions" title={denied ? (may.reason ?? undefined) : undefined}>
-      {verbs.map((v) => (
-        <ActionButton
-          key={v}
-          kind="plain"
-          busy={action.busy === `${id}:${v}`}
-          disabled={action.busy !== null || denied}
-          busyText={v === 'ack' ? 'Acking…' : 'Resolving…'}
-          onClick={() =>
-            void action.run(`${id}:${v}`, `${v} alert ${id}`, () =>
-              postJson<AlertView>(`/alerts/${encodeURIComponent(id)}/${v}`, {}),
-            )
-          }
-          testId={`alert-${v}-${id}`}
-        >
-          {v === 'ack' ? 'Ack' : 'Resolve'}
-          <span className="sr-only"> alert {id}</span>
-        </ActionButton>
-      ))}
-      {denied ? (
-        <span className="not-allowed muted" data-testid={`alert-denied-${id}`}>
-          Not allowed for you: {may.reason}
-        </span>
-      ) : null}
-    </span>
+    <div className="alert-actions">
+      <span className="row-actions" title={denied ? (may.reason ?? undefined) : undefined}>
+        {verbs.map((v) => (
+          <ActionButton
+            key={v}
+            kind="plain"
+            busy={action.busy === `${id}:${v}`}
+            disabled={action.busy !== null || denied}
+            busyText={v === 'ack' ? 'Acking…' : 'Resolving…'}
+            onClick={() =>
+              void action.run(`${id}:${v}`, `${v} alert ${id}`, () =>
+                postJson<AlertView>(`/alerts/${encodeURIComponent(id)}/${v}`, {}),
+              )
+            }
+            testId={`alert-${v}-${id}`}
+          >
+            {v === 'ack' ? 'Ack' : 'Resolve'}
+            <span className="sr-only"> alert {id}</span>
+          </ActionButton>
+        ))}
+      </span>
+      {denied ? <NotAllowed reason={may.reason} testId={`alert-denied-${id}`} /> : null}
+    </div>
   );
 }
 
