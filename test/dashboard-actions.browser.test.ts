@@ -153,8 +153,15 @@ describe('dashboard actions in Chromium', () => {
     assert.equal(await page.getByTestId('signin-form').count(), 0);
     // the token is held in the page's memory only
     assert.equal(await storedAnywhere(page, tokens.hana ?? 'x'), false);
-    // the button is usable again (not stuck in flight) and the gate is unchanged
-    assert.equal(await page.getByTestId('approve-button').isEnabled(), true);
+    // signed in now, the session's abilities say the policy refuses hana here: the button is disabled with
+    // the reason (not stuck in flight), and the gate is unchanged
+    await page.getByTestId('approve-denied').waitFor();
+    assert.match(
+      await textOf(page, 'approve-denied'),
+      /hana is not a member of SEAT-PRODUCT, which owns RG-10/,
+    );
+    assert.equal(await page.getByTestId('approve-button').isDisabled(), true);
+    assert.equal(await page.getByTestId('approve-button').getAttribute('aria-busy'), null);
     assert.equal(await textOf(page, 'gate-detail-state'), 'pending');
     assert.equal(await textOf(page, 'gate-detail-approvals'), '0 of 1 required');
     const gate = await api<GateView>('/gates/RG-10');

@@ -131,7 +131,9 @@ export async function callApi<N extends RouteName>(
   const { body } =
     spec.method === 'get'
       ? await client.get<ResponseOf<N>>(path, opts.query)
-      : await client.post<ResponseOf<N>>(path, opts.body ?? {});
+      : spec.method === 'delete'
+        ? await client.delete<ResponseOf<N>>(path)
+        : await client.post<ResponseOf<N>>(path, opts.body ?? {});
   return body;
 }
 

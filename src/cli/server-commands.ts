@@ -134,11 +134,33 @@ export function registerServerCommands(program: Command): void {
     });
 }
 
-/** `lanes token create|list|revoke`: administer API tokens directly on the store (run where the server's data is). */
+/** The API mode of `lanes token …`: --url <server>, with an admin token (--token / LANES_TOKEN). */
+function withApiMode(cmd: Command, json = true): Command {
+  cmd
+    .option('--url <server>', 'manage tokens over the API of this Lanes server instead of the store')
+    .option('--token <token>', 'with --url: an admin API token (LANES_TOKEN)');
+  return json ? cmd.option('--json', 'print the API response as JSON (with --url)') : cmd;
+}
+
+/** --url and --data name two different places: a usage error. */
+function apiMode(opts: { url?: string; data?: string }): boolean {
+  if (opts.url !== undefined && opts.data !== undefined) {
+    process.stderr.write(`lanes token: --url (over the API) and --data (on the store) exclude each other\n`);
+    process.exit(2);
+  }
+  return opts.url !== undefined;
+}
+
+/**
+ * `lanes token create|list|revoke`: administer API tokens directly on the store (run where the server's data
+ * is), or with --url over the server's token API (src/cli/commands/token-api-commands.ts).
+ */
 export function registerTokenCommands(program: Command): void {
   const token = program
     .command('token')
-    .description('create, list and revoke API tokens (on the server machine: uses DATABASE_URL or --data)');
+    .description(
+      'create, list and revoke API tokens: on the server machine (DATABASE_URL or --data), or with --url over the API (admin token)',
+    );
   const storeFor = async (data?: string) => {
     const { openStore } = await import('../store/open-store.ts');
     return openStore({
@@ -146,8 +168,7 @@ export function registerTokenCommands(program: Command): void {
       dataDir: data ?? process.env.LANES_DATA_DIR ?? '.lanes-data',
     });
   };
-  token
-    .command('create')
+  withApiMode(token.command('create'))
     .option('--person <id>', 'the person the token acts as (a seat member id in the catalog)')
     .option(
       '--service <name>',
@@ -159,7 +180,7 @@ export function registerTokenCommands(program: Command): void {
     .option('--data <dir>', 'SQLite data directory')
     .option(
       '--catalog <file>',
-      'catalog file, to check the person belongs to a seat',
+      'catalog file, to check the person belongs to a seat (the server checks it with --url)',
       process.env.LANES_CATALOG ?? 'lanes.yaml',
     )
     .description('create a token; the secret is printed once and only its hash is stored')
@@ -172,7 +193,11 @@ export function registerTokenCommands(program: Command): void {
         ttlDays: string;
         data?: string;
         catalog: string;
+        url?: string;
+        token?: string;
+        json?: boolean;
       }) => {
+        const api = apiMode(opts);
         if (!['read', 'operate', 'admin'].includes(opts.scope)) {
           process.stderr.write(`lanes token: --scope must be read, operate or admin\n`);
           process.exit(2);
@@ -189,6 +214,16 @@ export function registerTokenCommands(program: Command): void {
         if (!opts.person && !opts.service) {
           process.stderr.write(`lanes token: --person or --service is required\n`);
           process.exit(2);
+        }
+        if (api) {
+          const { createTokenApi } = await import('./commands/token-api-commands.ts');
+          return createTokenApi(opts, {
+            ...(opts.person ? { person: opts.person } : {}),
+            ...(opts.service ? { service: opts.service } : {}),
+            scope: opts.scope as 'read' | 'operate' | 'admin',
+            name: opts.name,
+            ttlDays: ttl,
+          });
         }
         // A person's token is for a member of a seat: anyone else is refused (the catalog must load).
         if (opts.person) {
@@ -244,12 +279,15 @@ export function registerTokenCommands(program: Command): void {
         }
       },
     );
-  token
-    .command('list')
+  withApiMode(token.command('list'), false)
     .option('--data <dir>', 'SQLite data directory')
     .option('--json', 'print JSON')
     .description('list tokens (never their secrets)')
-    .action(async (opts: { data?: string; json?: boolean }) => {
+    .action(async (opts: { data?: string; json?: boolean; url?: string; token?: string }) => {
+      if (apiMode(opts)) {
+        const { listTokensApi } = await import('./commands/token-api-commands.ts');
+        return listTokensApi(opts);
+      }
       const store = await storeFor(opts.data);
       try {
         const list = (await store.listTokens()).map(({ hash: _hash, ...t }) => t);
@@ -263,12 +301,15 @@ export function registerTokenCommands(program: Command): void {
         await store.close();
       }
     });
-  token
-    .command('revoke')
+  withApiMode(token.command('revoke'))
     .argument('<id>', 'token id (tok_…)')
     .option('--data <dir>', 'SQLite data directory')
     .description('revoke a token at once')
-    .action(async (id: string, opts: { data?: string }) => {
+    .action(async (id: string, opts: { data?: string; url?: string; token?: string; json?: boolean }) => {
+      if (apiMode(opts)) {
+        const { revokeTokenApi } = await import('./commands/token-api-commands.ts');
+        return revokeTokenApi(opts, id);
+      }
       const store = await storeFor(opts.data);
       try {
         const now = new Date().toISOString();

@@ -67,7 +67,16 @@ export const ApiErrorSchema = z.object({
   }),
 });
 
-export const CatalogVersionList = z.object({ versions: z.array(CatalogVersionView) });
+export const CatalogVersionList = z.object({
+  versions: z.array(CatalogVersionView),
+  active: CatalogVersionView.nullable().describe('the version every decision uses now'),
+  latestRejected: CatalogVersionView.nullable().describe(
+    'the newest rejected version (catalog from Git), with its file:line:col errors; null when none was',
+  ),
+  rejectedSinceActive: z
+    .boolean()
+    .describe('the newest rejected version came after the active one: the file in Git is invalid now'),
+});
 export type CatalogVersionList = z.infer<typeof CatalogVersionList>;
 export const GateStepList = z.object({ gateSteps: z.array(GateStepView) });
 export type GateStepList = z.infer<typeof GateStepList>;

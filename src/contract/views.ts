@@ -3,6 +3,7 @@
 // Responses are not parsed at run time (the server builds them); the schemas document and type them.
 // Status words are the reference screen's. Times are ISO 8601 UTC strings.
 import { z } from 'zod';
+import { SessionAbilities } from './abilities.ts';
 
 export type { ApiError } from './refusal.ts';
 
@@ -316,6 +317,8 @@ export const AlertView = z.object({
   ackedAt: nullable(time),
   resolvedBy: nullable(z.string()),
   resolvedAt: nullable(time),
+  laneId: nullable(z.string()).describe('the lane the alert is about, if any'),
+  gateId: nullable(z.string()).describe('the gate the alert is about, if any'),
 });
 export type AlertView = z.infer<typeof AlertView>;
 
@@ -441,6 +444,7 @@ export const SessionView = z.object({
   scopes: z.array(z.enum(['read', 'operate', 'admin'])),
   csrfToken: nullable(z.string()).describe('send as X-CSRF-Token on every state change with the cookie'),
   expiresAt: nullable(time),
+  abilities: SessionAbilities.describe('what this caller may do, as the catalog’s policy decides it'),
 });
 export type SessionView = z.infer<typeof SessionView>;
 /**

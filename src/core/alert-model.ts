@@ -7,7 +7,8 @@ export type AlertRule =
   | 'drill_failed'
   | 'drill_missed'
   | 'unsanctioned_change'
-  | 'effect_dead';
+  | 'effect_dead'
+  | 'catalog_rejected';
 export type AlertSeverity = 'critical' | 'warning' | 'info';
 
 export interface AlertSubject {

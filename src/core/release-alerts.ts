@@ -183,6 +183,7 @@ function resolveReason(
     case 'drill_missed':
     case 'unsanctioned_change':
     case 'effect_dead':
+    case 'catalog_rejected':
       return 'cause cleared';
   }
 }

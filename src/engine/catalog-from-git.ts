@@ -7,7 +7,9 @@
 //   one transaction: valid → records the version (source git, commit sha), resolves an open rejection
 //   alert, posts a `lanes/catalog` success status; invalid → records the rejected version with its
 //   file:line:col errors, raises an alert naming them and posts a failing `lanes/catalog` status on that
-//   commit (both statuses through the outbox). Only after the commit is the process's catalog swapped
+//   commit (both statuses through the outbox). The alert is an ordinary one (src/core/catalog-alerts.ts,
+//   written by applyAlerts): one per file, counted per rejected commit, sent to the catalog's alert routes
+//   when it opens and when it is resolved. Only after the commit is the process's catalog swapped
 //   (src/engine/catalog-holder.ts): a rejected catalog never decides anything, the previous one stays.
 // - A catalog for another zone or repository than the store's is rejected like an invalid one.
 // - Other replicas pick the accepted version up from the store (`refresh`, on every reconcile pass).
@@ -22,7 +24,10 @@ import {
 } from '../github/catalog-source.ts';
 import type { GitHubClient } from '../github/github-client.ts';
 import type { AlertRecord, CatalogVersion, OutboxEffect, Store, StoreTx } from '../store/store.ts';
+import { catalogAcceptedAlert, catalogRejectedAlert, catalogRejectedKey } from '../core/catalog-alerts.ts';
+import { applyAlerts } from './apply-alerts.ts';
 import { auditEntry } from './audit-entry.ts';
+import type { EngineContext } from './engine-context.ts';
 import type { CatalogHolder } from './catalog-holder.ts';
 import { catalogDigest } from './catalog-versions.ts';
 import type { EffectOutcome, OutboxHandlers } from './outbox-worker.ts';
@@ -36,6 +41,8 @@ export interface CatalogFollowerOptions {
   clock: () => Date;
   log: Logger;
   publicUrl?: string | undefined;
+  /** Resolves an alert route's `url_env` (the rejection alert is routed like every other alert). */
+  alertRouteUrl?: ((envName: string) => string | undefined) | undefined;
 }
 
 interface FetchPayload {
@@ -159,9 +166,7 @@ export class CatalogFollower {
       loadedAt: now,
     };
     // Read before the transaction (SQLite has one connection): the rejection alerts a valid version clears.
-    const rejections = (await this.store.listAlerts({ status: 'live', limit: 100 })).filter(
-      (a) => a.key === this.alertKey(p),
-    );
+    const rejections = await this.store.listAlerts({ status: 'live', key: catalogRejectedKey(p) });
     const version = await this.store.transaction(async (tx) => {
       if (parsed.ok && errors.length === 0) {
         const { version: v, created } = await tx.addCatalogVersion(base);
@@ -169,7 +174,7 @@ export class CatalogFollower {
         return v;
       }
       const { version: v, created } = await tx.addRejectedCatalogVersion(base, errors);
-      if (created) await this.reject(tx, p, v, errors, now);
+      if (created) await this.reject(tx, p, v, errors, now, rejections);
       return v;
     });
     if (version.status === 'accepted' && parsed.ok) {
@@ -200,8 +205,16 @@ export class CatalogFollower {
     };
   }
 
-  private alertKey(p: FetchPayload): string {
-    return `catalog_rejected:${p.repo}:${p.path}`;
+  /** The context alerts are written and routed with: the catalog that decides now (a rejected one never). */
+  private alertContext(): EngineContext {
+    const { catalog, version } = this.holder.current();
+    return {
+      store: this.store,
+      catalog,
+      catalogVersion: version,
+      clock: this.opts.clock,
+      ...(this.opts.alertRouteUrl ? { alertRouteUrl: this.opts.alertRouteUrl } : {}),
+    };
   }
 
   private async settle(
@@ -224,24 +237,20 @@ export class CatalogFollower {
       }),
     );
     if (created) await tx.appendChange('catalog', { version: v.id, commitSha: p.sha }, now);
-    for (const a of rejections) {
-      if (!(await tx.resolveAlert(a.id, ACTOR, now))) continue;
-      await tx.appendChange('alert', { id: a.id, status: 'resolved' }, now);
-    }
+    await applyAlerts(tx, this.alertContext(), [catalogAcceptedAlert(p, v.id)], rejections, now, ACTOR);
     await tx.enqueue(this.statusEffect(p, 'success', `catalog version ${v.id} accepted`, now));
   }
 
-  private async reject(tx: StoreTx, p: FetchPayload, v: CatalogVersion, errors: string[], now: string) {
+  private async reject(
+    tx: StoreTx,
+    p: FetchPayload,
+    v: CatalogVersion,
+    errors: string[],
+    now: string,
+    live: readonly AlertRecord[],
+  ) {
     const detail = errors.join('\n');
-    const { alert } = await tx.raiseAlert({
-      key: this.alertKey(p),
-      rule: 'catalog_rejected',
-      severity: 'critical',
-      title: `${p.path} at ${p.sha.slice(0, 7)} rejected: the previous catalog stays`,
-      at: now,
-      data: { detail, occurrence: p.sha, subject: {} },
-    });
-    await tx.appendChange('alert', { id: alert.id, status: alert.status, count: alert.count }, now);
+    await applyAlerts(tx, this.alertContext(), [catalogRejectedAlert(p, errors)], live, now, ACTOR);
     await tx.appendAudit(
       auditEntry({
         catalogVersion: this.holder.current().version,

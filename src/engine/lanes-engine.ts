@@ -92,6 +92,7 @@ export class LanesEngine {
           clock,
           log,
           publicUrl: opts.publicUrl,
+          alertRouteUrl: opts.alertRouteUrl,
         })
       : undefined;
     const follower = this.catalogFollower;

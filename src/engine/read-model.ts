@@ -62,6 +62,11 @@ export class ReadModel {
     return this.catalogs.current().catalog;
   }
 
+  /** The catalog of the moment, for callers that judge with it (the session's abilities). */
+  currentCatalog(): Catalog {
+    return this.catalog;
+  }
+
   setGateProvider(p: GateProvider): void {
     this.gateProvider = p;
   }

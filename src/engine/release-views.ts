@@ -28,7 +28,8 @@ export function toGateView(g: GateEvaluation, releaseId: string): GateView {
 }
 
 export function alertView(a: AlertRecord): AlertView {
-  const data = (a.data ?? {}) as { detail?: string };
+  const data = (a.data ?? {}) as { detail?: string; subject?: { laneId?: unknown; gateId?: unknown } };
+  const subject = data.subject ?? {};
   return {
     id: a.id,
     key: a.key,
@@ -44,6 +45,8 @@ export function alertView(a: AlertRecord): AlertView {
     ackedAt: a.ackedAt,
     resolvedBy: a.resolvedBy,
     resolvedAt: a.resolvedAt,
+    laneId: typeof subject.laneId === 'string' ? subject.laneId : null,
+    gateId: typeof subject.gateId === 'string' ? subject.gateId : null,
   };
 }
 

@@ -138,7 +138,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', deliveryRoutes(deps.store));
   app.route('/', freezeRoutes(deps));
   app.route('/', gateStepReadRoutes(deps.gateSteps));
-  app.route('/', sessionRoutes(Boolean(deps.sessions && deps.signin?.clientId && deps.signin.clientSecret)));
+  app.route(
+    '/',
+    sessionRoutes(Boolean(deps.sessions && deps.signin?.clientId && deps.signin.clientSecret), () =>
+      deps.readModel.currentCatalog(),
+    ),
+  );
   app.route('/', effectRoutes(deps.engine));
   app.route('/', tokenRoutes(deps.tokens));
 

@@ -3,7 +3,8 @@
 // no usable session. The CSRF token is derived from the id (sha256 of a label and the id), so the server
 // can hand it to the page again (GET /api/v1/session) without storing it; knowing it reveals nothing of the
 // id. A session's person is the catalog person whose id is the GitHub login (compared without case); it
-// acts with operate scope and the seats it holds in the catalog, read at each request.
+// acts with operate scope and the seats it holds in the catalog, read at each request. Every sign-in sweeps
+// a bounded batch of expired or revoked session rows.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Catalog } from '../core/catalog-model.ts';
 import { holderOf, type CatalogHolder } from '../engine/catalog-holder.ts';
@@ -35,6 +36,9 @@ export function personForLogin(catalog: Catalog, login: string): string | undefi
   return undefined;
 }
 
+/** Dead sessions (expired or revoked) deleted at each sign-in, at most. */
+export const SWEEP_BATCH = 100;
+
 /** Creates a session for the login; the id (the cookie's value) is returned once and only hashed. */
 export async function startSession(
   store: Store,
@@ -50,6 +54,9 @@ export async function startSession(
     createdAt: p.now.toISOString(),
     expiresAt,
   });
+  // Each sign-in adds one row and sweeps up to SWEEP_BATCH dead ones, so dead rows never pile up; a failed
+  // sweep does not fail the sign-in (the next one sweeps again).
+  await store.sweepSessions(p.now.toISOString(), SWEEP_BATCH).catch(() => 0);
   return { sessionId, csrfToken, expiresAt };
 }
 

@@ -449,6 +449,8 @@ export interface StoreConnect {
   createSession(s: SessionRecord): Promise<void>;
   findSession(idHash: string, now: string): Promise<SessionRecord | undefined>;
   revokeSession(idHash: string, at: string): Promise<void>;
+  /** Deletes at most `limit` expired or revoked sessions; how many it deleted. */
+  sweepSessions(now: string, limit: number): Promise<number>;
   recordReconcilePass(
     source: string,
     pass: { checkedUntil: string; found: number; filled: number; at: string },

@@ -1,9 +1,10 @@
-// Connecting to GitHub: run one reconcile pass now (admin), and the catalog versions this store accepted.
+// Connecting to GitHub: run one reconcile pass now (admin), and the catalog versions this store accepted or
+// rejected, with the active one and the newest rejected one (the dashboard's catalog panel) named apart.
 import { Hono } from 'hono';
 import { accept, refuse } from '../../contract/refusal.ts';
 import { API } from '../../contract/routes.ts';
-import type { ReconcileResult } from '../../contract/views.ts';
-import type { Store } from '../../store/store.ts';
+import type { CatalogVersionView, ReconcileResult } from '../../contract/views.ts';
+import type { CatalogVersion, Store } from '../../store/store.ts';
 import type { AppEnv } from '../app-env.ts';
 import { route } from '../route.ts';
 
@@ -27,20 +28,26 @@ export function connectRoutes(deps: ConnectDeps): Hono<AppEnv> {
     const versions = await deps.store.listCatalogVersions(100);
     // The active one is the newest accepted; rejected versions are listed with their errors.
     const active = versions.find((v) => v.status === 'accepted')?.id;
+    const view = (v: CatalogVersion): CatalogVersionView => ({
+      id: v.id,
+      digest: v.digest,
+      zone: v.zone,
+      repository: v.repository,
+      source: v.source,
+      path: v.path,
+      commitSha: v.commitSha,
+      loadedAt: v.loadedAt,
+      active: v.id === active,
+      status: v.status,
+      errors: v.errors,
+    });
+    const all = versions.map(view);
+    const latestRejected = all.find((v) => v.status === 'rejected') ?? null;
     return accept({
-      versions: versions.map((v) => ({
-        id: v.id,
-        digest: v.digest,
-        zone: v.zone,
-        repository: v.repository,
-        source: v.source,
-        path: v.path,
-        commitSha: v.commitSha,
-        loadedAt: v.loadedAt,
-        active: v.id === active,
-        status: v.status,
-        errors: v.errors,
-      })),
+      versions: all,
+      active: all.find((v) => v.active) ?? null,
+      latestRejected,
+      rejectedSinceActive: latestRejected !== null && (active === undefined || latestRejected.id > active),
     });
   });
   return app;

@@ -1,5 +1,6 @@
 // Dashboard sessions (migration 0005). Guarantees: only sha256 hashes of the session id and of the CSRF
 // token are stored; a session is found only while unexpired and unrevoked; revocation is idempotent.
+// Dead rows (expired or revoked) are swept in bounded batches (`sweepSessions`, called at each sign-in).
 import type { SessionRecord } from '../store.ts';
 import { iso, type ReadCtx } from './shared.ts';
 
@@ -46,6 +47,20 @@ export function sessionStore({ db }: ReadCtx) {
         .where('id_hash', '=', idHash)
         .where('revoked_at', 'is', null)
         .execute();
+    },
+
+    /**
+     * Deletes at most `limit` dead sessions (expired at `now`, or revoked); returns how many. One bounded
+     * statement (a sub-select with a limit), so a sign-in never waits on a large delete.
+     */
+    async sweepSessions(now: string, limit: number): Promise<number> {
+      const dead = db
+        .selectFrom('sessions')
+        .select('id_hash')
+        .where((eb) => eb.or([eb('expires_at', '<=', iso(now)), eb('revoked_at', 'is not', null)]))
+        .limit(limit);
+      const r = await db.deleteFrom('sessions').where('id_hash', 'in', dead).executeTakeFirst();
+      return Number(r.numDeletedRows);
     },
   };
 }

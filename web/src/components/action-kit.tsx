@@ -198,3 +198,12 @@ export function ActionButton({
     </button>
   );
 }
+
+/** Why a control is disabled for this caller: the policy's reason, as the session answered it. */
+export function NotAllowed({ reason, testId }: { reason: string | null; testId?: string }) {
+  return (
+    <p className="not-allowed muted" data-testid={testId}>
+      <strong>Not allowed for you:</strong> {reason ?? 'the policy does not allow this.'}
+    </p>
+  );
+}

@@ -1,11 +1,13 @@
 // The release page's "Effects" section: every outbox effect of the release (dispatches, protection answers,
 // commit statuses) with its state pill, attempts, next attempt and sanitised last error. A dead effect has a
-// Retry button: the API lets only an admin token re-send it (same effect_id) and answers anyone else with
-// its refusal, shown as given; the answer stays in the row after the effect leaves `dead`.
+// Retry button: the policy lets only an admin re-send it (same effect_id); for a caller it refuses (the
+// session's abilities say so) the button is disabled with the policy's reason. The API's answer stays in the
+// row after the effect leaves `dead`.
 import type { EffectList } from '../../../src/contract/results.ts';
 import type { EffectView } from '../../../src/contract/views.ts';
 import { releaseEffectsPath, retryEffect, useApi } from '../lib/api.ts';
-import { ActionButton, ActionMessage, useAction } from './action-kit.tsx';
+import { ActionButton, ActionMessage, NotAllowed, useAction } from './action-kit.tsx';
+import { refused, useAbility } from '../lib/abilities.ts';
 import { GenericTable } from './generic-table.tsx';
 import { Empty, Section } from './layout-parts.tsx';
 import { LoadState } from './load-state.tsx';
@@ -14,12 +16,14 @@ import { TimeText } from './time-text.tsx';
 
 function RetryButton({ effect }: { effect: EffectView }) {
   const action = useAction<EffectView>();
+  const may = useAbility((a) => a.actions.retryEffect);
   const last = action.last;
   return (
     <div className="action-inline" data-testid={`effect-retry-${effect.id}`}>
       {effect.state === 'dead' ? (
         <ActionButton
           kind="plain"
+          disabled={refused(may)}
           busy={action.busy === 'retry'}
           busyText="Re-sending…"
           onClick={() =>
@@ -31,6 +35,9 @@ function RetryButton({ effect }: { effect: EffectView }) {
         >
           Retry
         </ActionButton>
+      ) : null}
+      {effect.state === 'dead' && refused(may) ? (
+        <NotAllowed reason={may.reason} testId={`effect-retry-denied-${effect.id}`} />
       ) : null}
       {action.prompt}
       {last ? (

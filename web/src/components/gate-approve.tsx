@@ -1,9 +1,12 @@
 // "Approve" on a gate page: shown while the gate still needs a sign-off. The API decides who may
-// approve (a member of the owner seat, not the release's author); its refusal is shown as given.
+// approve (a member of the owner seat, not the release's author); its refusal is shown as given. When the
+// session's abilities say the policy refuses this caller (not in the seat, a service), the button is
+// disabled with that reason; self-approval is judged on the approval itself.
 import { useId, useState, type FormEvent } from 'react';
 import type { GateView } from '../../../src/contract/views.ts';
 import { postJson } from '../lib/api.ts';
-import { ActionButton, ActionMessage, useAction } from './action-kit.tsx';
+import { ActionButton, ActionMessage, NotAllowed, useAction } from './action-kit.tsx';
+import { refused, useAbility } from '../lib/abilities.ts';
 import { Section } from './layout-parts.tsx';
 
 export function needsApproval(g: GateView): boolean {
@@ -13,6 +16,7 @@ export function needsApproval(g: GateView): boolean {
 export function GateApprove({ gate }: { gate: GateView }) {
   const [comment, setComment] = useState('');
   const action = useAction<GateView>();
+  const may = useAbility((a) => a.approveGates[gate.id]);
   const id = useId();
   const needed = needsApproval(gate);
   const last = action.last;
@@ -58,10 +62,12 @@ export function GateApprove({ gate }: { gate: GateView }) {
                 busy={action.busy === 'approve'}
                 busyText="Approving…"
                 testId="approve-button"
+                disabled={refused(may)}
               >
                 Approve {gate.id}
               </ActionButton>
             </div>
+            {refused(may) ? <NotAllowed reason={may.reason} testId="approve-denied" /> : null}
           </form>
         ) : (
           <p className="empty">There is no release to approve this gate for yet.</p>

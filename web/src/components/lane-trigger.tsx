@@ -1,12 +1,14 @@
 // "Trigger" on a lane's page, only where the catalog's policy allows a free trigger (LaneView.freeTrigger):
 // dispatches the lane's workflow(s) on one of the allowed refs (workflow_dispatch via the outbox). The API
 // answers 202 with the queued dispatches, or refuses (frozen, forbidden …). A manual lane of the release
-// flow (promotion, rollback, production) shows why it has no button: the release flow dispatches it.
+// flow (promotion, rollback, production) shows why it has no button: the release flow dispatches it. For a
+// caller the policy refuses (the session's abilities), the button is disabled with the policy's reason.
 import { useId, useState, type FormEvent } from 'react';
 import type { TriggerResult } from '../../../src/contract/results.ts';
 import type { LaneView } from '../../../src/contract/views.ts';
 import { postJson } from '../lib/api.ts';
-import { ActionButton, ActionMessage, useAction } from './action-kit.tsx';
+import { ActionButton, ActionMessage, NotAllowed, useAction } from './action-kit.tsx';
+import { refused, useAbility } from '../lib/abilities.ts';
 import { Link } from '../lib/router.tsx';
 import { Section } from './layout-parts.tsx';
 
@@ -54,6 +56,7 @@ function TriggerForm({ lane }: { lane: LaneView }) {
   const [reason, setReason] = useState('');
   const [sentRef, setSentRef] = useState('');
   const action = useAction<TriggerResult>();
+  const may = useAbility((a) => a.triggerLanes[lane.id]);
   const id = useId();
   const last = action.last;
 
@@ -117,10 +120,12 @@ function TriggerForm({ lane }: { lane: LaneView }) {
             busy={action.busy === 'trigger'}
             busyText="Triggering…"
             testId="trigger-button"
+            disabled={refused(may)}
           >
             Trigger {lane.id}
           </ActionButton>
         </div>
+        {refused(may) ? <NotAllowed reason={may.reason} testId="trigger-denied" /> : null}
       </form>
       {action.prompt}
       {last ? (

@@ -1,11 +1,14 @@
 // Promote and roll back a release. Promote: when a freeze window holds the next lane the API answers
 // 409 frozen; then a reason field appears and the promotion may be retried as an override (the API
 // checks who may override). Roll back: reason, incident and owner are all required, checked here too.
+// Each control is disabled with the policy's reason when the session's abilities say the API would refuse
+// it (promote, override a freeze, roll back).
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { ReleaseView } from '../../../src/contract/views.ts';
 import { postJson } from '../lib/api.ts';
 import { Link, releasePath } from '../lib/router.tsx';
-import { ActionButton, ActionMessage, useAction } from './action-kit.tsx';
+import { ActionButton, ActionMessage, NotAllowed, useAction } from './action-kit.tsx';
+import { refused, useAbility } from '../lib/abilities.ts';
 
 /** The fields of a ReleaseView the actions need. */
 export interface ReleaseLike {
@@ -43,6 +46,8 @@ function promotedText(v: ReleaseAnswer): string {
 
 export function PromoteAction({ release, compact }: { release: ReleaseLike; compact?: boolean }) {
   const action = useAction<ReleaseAnswer>();
+  const mayPromote = useAbility((a) => a.actions.promote);
+  const mayOverride = useAbility((a) => a.actions.overrideFreeze);
   const [reason, setReason] = useState('');
   const [missing, setMissing] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -77,9 +82,12 @@ export function PromoteAction({ release, compact }: { release: ReleaseLike; comp
           onClick={promote}
           testId={`promote-button-${release.id}`}
           kind={compact ? 'plain' : 'solid'}
+          disabled={refused(mayPromote)}
         >
           Promote{compact ? '' : ` ${release.id}`}
         </ActionButton>
+      ) : refused(mayOverride) ? (
+        <NotAllowed reason={mayOverride.reason} testId={`override-denied-${release.id}`} />
       ) : (
         <form className="action-form" onSubmit={override} noValidate data-testid="override-form">
           <div className="field field-wide">
@@ -114,6 +122,9 @@ export function PromoteAction({ release, compact }: { release: ReleaseLike; comp
           </div>
         </form>
       )}
+      {!frozen && refused(mayPromote) ? (
+        <NotAllowed reason={mayPromote.reason} testId={`promote-denied-${release.id}`} />
+      ) : null}
       {action.prompt}
       {last ? (
         <ActionMessage key={last.n} error={last.error} testId={`promote-result-${release.id}`}>
@@ -133,6 +144,7 @@ const FIELDS: { key: Field; label: string; hint: string }[] = [
 
 export function RollbackAction({ release }: { release: ReleaseLike }) {
   const action = useAction<ReleaseAnswer>();
+  const mayRollback = useAbility((a) => a.actions.rollback);
   const [open, setOpen] = useState(false);
   const [values, setValues] = useState<Record<Field, string>>({ reason: '', incident: '', owner: '' });
   const [invalid, setInvalid] = useState<Field[]>([]);
@@ -169,6 +181,7 @@ export function RollbackAction({ release }: { release: ReleaseLike }) {
           className="button-danger"
           aria-expanded={false}
           aria-controls={`${id}-form`}
+          disabled={refused(mayRollback)}
           onClick={() => {
             action.clear();
             setOpen(true);
@@ -177,7 +190,11 @@ export function RollbackAction({ release }: { release: ReleaseLike }) {
         >
           Roll back to {target}…
         </button>
-      ) : (
+      ) : null}
+      {!open && refused(mayRollback) ? (
+        <NotAllowed reason={mayRollback.reason} testId={`rollback-denied-${release.id}`} />
+      ) : null}
+      {!open ? null : (
         <form
           id={`${id}-form`}
           className="action-form rollback-form"

@@ -1,8 +1,17 @@
 // Alerts (/alerts): deduplicated alerts with their count and state, read as AlertView from the contract.
-// Tolerates the API not existing yet.
+// Tolerates the API not existing yet. Ack and Resolve are disabled, with the policy's reason, for a caller the
+// session's abilities say the policy refuses for this alert's lane or gate.
 import type { AlertList } from '../../../src/contract/results.ts';
 import type { AlertView } from '../../../src/contract/views.ts';
-import { ActionButton, ActionMessage, useAction, type Action } from '../components/action-kit.tsx';
+import {
+  ActionButton,
+  ActionMessage,
+  NotAllowed,
+  useAction,
+  type Action,
+} from '../components/action-kit.tsx';
+import { alertAbility } from '../../../src/contract/abilities.ts';
+import { useSession } from '../lib/session.ts';
 import { GenericTable } from '../components/generic-table.tsx';
 import { Empty, PageHeader } from '../components/layout-parts.tsx';
 import { LoadState } from '../components/load-state.tsx';
@@ -57,28 +66,34 @@ const DONE: Record<Verb, string> = { ack: 'acknowledged', resolve: 'resolved' };
 function AlertButtons({ r, action }: { r: AlertView; action: Action<AlertView> }) {
   const id = String(r.id);
   const verbs: Verb[] = r.status === 'open' ? ['ack', 'resolve'] : r.status === 'acked' ? ['resolve'] : [];
+  const abilities = useSession().view?.abilities;
+  const may = abilities ? alertAbility(abilities, r) : null;
   if (!verbs.length) return <span className="muted">—</span>;
+  const denied = may !== null && !may.allowed;
   return (
-    <span className="row-actions">
-      {verbs.map((v) => (
-        <ActionButton
-          key={v}
-          kind="plain"
-          busy={action.busy === `${id}:${v}`}
-          disabled={action.busy !== null}
-          busyText={v === 'ack' ? 'Acking…' : 'Resolving…'}
-          onClick={() =>
-            void action.run(`${id}:${v}`, `${v} alert ${id}`, () =>
-              postJson<AlertView>(`/alerts/${encodeURIComponent(id)}/${v}`, {}),
-            )
-          }
-          testId={`alert-${v}-${id}`}
-        >
-          {v === 'ack' ? 'Ack' : 'Resolve'}
-          <span className="sr-only"> alert {id}</span>
-        </ActionButton>
-      ))}
-    </span>
+    <div className="alert-actions">
+      <span className="row-actions" title={denied ? (may.reason ?? undefined) : undefined}>
+        {verbs.map((v) => (
+          <ActionButton
+            key={v}
+            kind="plain"
+            busy={action.busy === `${id}:${v}`}
+            disabled={action.busy !== null || denied}
+            busyText={v === 'ack' ? 'Acking…' : 'Resolving…'}
+            onClick={() =>
+              void action.run(`${id}:${v}`, `${v} alert ${id}`, () =>
+                postJson<AlertView>(`/alerts/${encodeURIComponent(id)}/${v}`, {}),
+              )
+            }
+            testId={`alert-${v}-${id}`}
+          >
+            {v === 'ack' ? 'Ack' : 'Resolve'}
+            <span className="sr-only"> alert {id}</span>
+          </ActionButton>
+        ))}
+      </span>
+      {denied ? <NotAllowed reason={may.reason} testId={`alert-denied-${id}`} /> : null}
+    </div>
   );
 }
 

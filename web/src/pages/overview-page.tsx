@@ -8,6 +8,7 @@ import { StatusPill } from '../components/status-pill.tsx';
 import { TimeText } from '../components/time-text.tsx';
 import { OverviewTimePanel } from '../components/time-panel.tsx';
 import { WorkflowCard } from '../components/workflow-card.tsx';
+import { CatalogPanel } from '../components/catalog-panel.tsx';
 import { useApi } from '../lib/api.ts';
 import { Link, lanePath } from '../lib/router.tsx';
 import { useTitle } from '../lib/use-title.ts';
@@ -165,6 +166,8 @@ function OverviewBody({ o }: { o: Overview }) {
       </Section>
 
       <OverviewTimePanel freezes={o.freezes} drills={o.drills} />
+
+      <CatalogPanel />
 
       <p className="generated">
         Generated <TimeText iso={o.generatedAt} testId="overview-generated" seconds />
