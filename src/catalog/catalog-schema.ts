@@ -162,8 +162,24 @@ const phaseSchema = z
   })
   .strict();
 
+// A GitHub App's slug as in its check runs (check_run.app.slug). GitHub Actions is not one: any workflow
+// step may create a check run under it, so Actions jobs are named by their workflow ({ github: { workflow } }).
+const appSlug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, { message: 'must be a GitHub App slug' })
+  .refine((s) => s !== 'github-actions', {
+    message: 'GitHub Actions jobs are named by their workflow: { github: { workflow: WF-xx } }',
+  });
+
 const evidenceSourceSchema = z.union([
-  z.object({ github: z.object({ workflow: workflowIdSchema, job: text.optional() }).strict() }).strict(),
+  z
+    .object({
+      github: z.union([
+        z.object({ workflow: workflowIdSchema, job: text.optional() }).strict(),
+        z.object({ app: appSlug, repository: repositorySchema.optional() }).strict(),
+      ]),
+    })
+    .strict(),
   z.object({ service: slug }).strict(),
   z.object({ seat: seatIdSchema }).strict(),
   z

@@ -195,8 +195,12 @@ export function validateReferences(c: Catalog): ReferenceIssue[] {
       add(['checks', i, 'name'], `check ${chk.name} is listed by no lane and no gate`);
     chk.sources.forEach((src, j) => {
       const at = ['checks', i, 'sources', j];
-      if ('github' in src) workflowRef([...at, 'github', 'workflow'], src.github.workflow);
-      else if ('oidc' in src) {
+      if ('github' in src) {
+        const g = src.github;
+        if ('workflow' in g) workflowRef([...at, 'github', 'workflow'], g.workflow);
+        else if (g.repository && !repos.has(g.repository))
+          add([...at, 'github', 'repository'], `repository ${g.repository} is not listed under repositories`);
+      } else if ('oidc' in src) {
         workflowRef([...at, 'oidc', 'workflow'], src.oidc.workflow);
         if (src.oidc.repository && !repos.has(src.oidc.repository))
           add(

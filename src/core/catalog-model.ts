@@ -129,7 +129,12 @@ export interface AlertRoute {
 
 /** Who may report a check's evidence. */
 export type EvidenceSource =
-  | { github: { workflow: string; job?: string } }
+  | {
+      github:
+        | { workflow: string; job?: string }
+        /** Check runs a GitHub App (by slug) reports, in `repository` (default: the catalog's). */
+        | { app: string; repository?: string };
+    }
   | { service: string }
   | { seat: string }
   | { oidc: { workflow: string; repository?: string } };

@@ -3,6 +3,8 @@
 // workflows of the lanes that run it (their check runs/jobs, or their OIDC token). Among reports of one
 // check, a GitHub-verified source (a check run or job delivered by webhook, or a workflow's OIDC token)
 // is never overridden by API evidence from another source; a newer result from the same source supersedes.
+// A check run of a GitHub App (not GitHub Actions: its jobs count through workflow_job) counts only for a
+// check whose sources name that app (`github: { app: <slug> }`), in the repository the source names.
 import type { Refusal } from '../contract/refusal.ts';
 import type { Catalog, EvidenceSource, Workflow } from './catalog-model.ts';
 import { workflowById } from './catalog-model.ts';
@@ -11,6 +13,8 @@ import type { EvidenceOutcome } from './run-model.ts';
 /** Who is reporting, as Lanes verified it (webhook signature, token, OIDC claims). */
 export type EvidenceClaim =
   | { kind: 'github'; repository: string; workflowId: string | null; job?: string | null }
+  /** A check run delivered by GitHub; `app` is the slug of the GitHub App that created it. */
+  | { kind: 'check_run'; repository: string; app: string | null }
   | { kind: 'oidc'; repository: string; workflowFile: string }
   | { kind: 'service'; name: string }
   | { kind: 'person'; login: string; seats: readonly string[] };
@@ -41,10 +45,15 @@ function sameFile(a: string, b: string): boolean {
 
 function matches(c: Catalog, src: EvidenceSource, claim: EvidenceClaim): boolean {
   if ('github' in src) {
-    if (claim.kind !== 'github' || claim.workflowId !== src.github.workflow) return false;
-    const wf = workflowById(c, src.github.workflow);
+    const g = src.github;
+    if ('app' in g) {
+      if (claim.kind !== 'check_run' || claim.app === null || claim.app !== g.app) return false;
+      return (g.repository ?? c.repository) === claim.repository;
+    }
+    if (claim.kind !== 'github' || claim.workflowId !== g.workflow) return false;
+    const wf = workflowById(c, g.workflow);
     if (!wf || workflowRepository(c, wf) !== claim.repository) return false;
-    return src.github.job === undefined || src.github.job === claim.job;
+    return g.job === undefined || g.job === claim.job;
   }
   if ('oidc' in src) {
     if (claim.kind !== 'oidc') return false;
@@ -61,6 +70,8 @@ export function sourceKey(claim: EvidenceClaim): string {
   switch (claim.kind) {
     case 'github':
       return `github:${claim.repository}:${claim.workflowId ?? '?'}${claim.job ? `:${claim.job}` : ''}`;
+    case 'check_run':
+      return `check_run:${claim.repository}:${claim.app ?? '?'}`;
     case 'oidc':
       return `oidc:${claim.repository}:${claim.workflowFile}`;
     case 'service':
@@ -73,7 +84,7 @@ export function sourceKey(claim: EvidenceClaim): string {
 export type EvidenceAuthority = 'github' | 'api';
 
 export function authorityOf(claim: EvidenceClaim): EvidenceAuthority {
-  return claim.kind === 'github' || claim.kind === 'oidc' ? 'github' : 'api';
+  return claim.kind === 'github' || claim.kind === 'check_run' || claim.kind === 'oidc' ? 'github' : 'api';
 }
 
 /** May this source report this check? A refusal names the allowed sources. */
@@ -97,7 +108,12 @@ export function mayReportEvidence(
 }
 
 export function describeSource(s: EvidenceSource): string {
-  if ('github' in s) return `GitHub ${s.github.workflow}${s.github.job ? ` job ${s.github.job}` : ''}`;
+  if ('github' in s) {
+    const g = s.github;
+    if ('app' in g)
+      return `check runs of the GitHub App ${g.app}${g.repository ? ` in ${g.repository}` : ''}`;
+    return `GitHub ${g.workflow}${g.job ? ` job ${g.job}` : ''}`;
+  }
   if ('oidc' in s) return `OIDC of ${s.oidc.workflow}${s.oidc.repository ? ` in ${s.oidc.repository}` : ''}`;
   if ('service' in s) return `service ${s.service}`;
   return `a member of ${s.seat}`;

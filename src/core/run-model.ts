@@ -132,7 +132,8 @@ export type NormalisedFact =
        * `deployment` for jobs that target an environment); null/absent when unknown. Added for run.environment. */
       environment?: string | null;
     }
-  | { kind: 'evidence'; evidence: EvidenceRecord }
+  /** `repo`: the repository a check run was delivered for (owner/name); jobs take their run's. */
+  | { kind: 'evidence'; evidence: EvidenceRecord; repo?: string }
   | { kind: 'ref'; ref: RefRecord }
   | { kind: 'deployment'; deployment: DeploymentRecord }
   | { kind: 'protection_request'; request: ProtectionRequest }

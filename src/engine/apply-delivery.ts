@@ -3,11 +3,13 @@
 // timestamps and attempts, so arrival order does not matter).
 // Scope: a delivery from a repository the catalog does not name is stored, marked ignored with the reason,
 // and changes nothing (core `repositoryKnown`). Evidence GitHub reports (a job or check run) is kept only
-// from the sources the catalog allows for the check (core `mayReportEvidence`), with its provenance.
+// from the sources the catalog allows for the check (core `mayReportEvidence`), with its provenance; a check
+// run that does not count marks its delivery ignored with the reason (core `ignoredCheckRun`).
 import type { Catalog } from '../core/catalog-model.ts';
 import { holderOf, type CatalogHolder } from './catalog-holder.ts';
 import type { NormalisedFact } from '../core/run-model.ts';
-import { authorityOf, mayReportEvidence, type EvidenceClaim } from '../core/evidence-provenance.ts';
+import { authorityOf, mayReportEvidence } from '../core/evidence-provenance.ts';
+import { deliveredEvidenceClaim, ignoredCheckRun } from '../core/check-run-evidence.ts';
 import { releaseNamedByRun, repositoryKnown } from '../core/run-scope.ts';
 import { normaliseDelivery } from '../github/normalise-event.ts';
 import { makeWorkflowResolver } from '../github/workflow-mapping.ts';
@@ -117,6 +119,8 @@ export class DeliveryApplier {
       const known = repositoryKnown(this.catalog, repo);
       if (!known.counts) return { d, ignored: known.reason, detail: 'unknown_repository' };
     }
+    const check = ignoredCheckRun(this.catalog, result.facts);
+    if (check) return { d, ignored: `${check.reason}: ${check.detail}`, detail: check.reason };
     return { d, facts: result.facts };
   }
 
@@ -199,12 +203,7 @@ export class DeliveryApplier {
   ): Promise<'applied' | 'stale'> {
     const e = fact.evidence;
     const run = e.runId !== null ? await tx.getRun(e.runId) : undefined;
-    const claim: EvidenceClaim = {
-      kind: 'github',
-      repository: run?.repo ?? this.catalog.repository,
-      workflowId: run?.workflowId ?? null,
-      job: e.source === 'job' ? e.check : null,
-    };
+    const claim = deliveredEvidenceClaim(this.catalog, fact, run);
     const may = mayReportEvidence(this.catalog, e.check, claim);
     if (!may.ok) return 'stale';
     return tx.upsertEvidence({ ...e, provenance: may.source, authority: authorityOf(claim) });

@@ -27,7 +27,7 @@ export const PERMISSIONS: Readonly<Record<RepositoryPermission, PermissionNeed>>
     why: 'answer custom deployment protection rules (POST …/deployment_protection_rule); deployment, deployment_status and deployment_protection_rule events',
   },
   statuses: { level: 'write', why: 'post commit statuses (gate results, catalog validation)' },
-  checks: { level: 'read', why: 'check_run events (required checks named in the catalog)' },
+  checks: { level: 'read', why: 'check_run events (checks whose catalog sources name a GitHub App)' },
   contents: {
     level: 'read',
     why: 'read lanes.yaml from the default branch and compare commits (change summary); push, create, delete and release events',

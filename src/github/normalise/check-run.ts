@@ -1,5 +1,7 @@
-// check_run → one evidence fact (key check_run:<id>). A check run names no workflow run, so runId is null;
-// the details are the output title (else conclusion, else status), clipped.
+// check_run → one evidence fact (key check_run:<id>), with the repository it was delivered for and the App
+// that created it (reportedBy: check_run.app.slug). A check run names no workflow run, so runId is null; the
+// details are the output title (else conclusion, else status), clipped. Whether it counts for a check is the
+// catalog's decision (src/core/check-run-evidence.ts).
 import type { EvidenceRecord, NormalisedFact } from '../../core/run-model.ts';
 import { evidenceOutcome } from './evidence-outcome.ts';
 import {
@@ -23,7 +25,7 @@ import {
 } from './field-readers.ts';
 
 export function checkRun(p: Obj): NormalisedFact[] {
-  repoOf(p);
+  const repo = repoOf(p);
   const cr = reqObj(p, 'check_run', 'check_run');
   const status = reqStr(cr, 'status', 'check_run.status', 32);
   if (!RUN_STATUSES.some((s) => s === status)) fail(`check_run.status "${status}" is not a known status`);
@@ -48,5 +50,5 @@ export function checkRun(p: Obj): NormalisedFact[] {
     recordedAt,
     reportedBy: app === null ? null : optText(app, 'slug', 'check_run.app.slug'),
   };
-  return [{ kind: 'evidence', evidence }];
+  return [{ kind: 'evidence', evidence, repo }];
 }
