@@ -1,5 +1,6 @@
-// SQLite: a file `lanes.db` in the data dir (WAL, synchronous=NORMAL unless LANES_SQLITE_SYNC=full).
-// One better-sqlite3 connection per process; Kysely's SqliteDriver serialises its use with a mutex,
+// SQLite: a file `lanes.db` in the data dir (WAL, synchronous=NORMAL unless LANES_SQLITE_SYNC=full). Webhook
+// deliveries are inserted on a second connection in a worker thread (sqlite-ingest-client.ts); everything else
+// runs on one better-sqlite3 connection; Kysely's SqliteDriver serialises its use with a mutex,
 // so concurrent async transactions queue instead of interleaving. Transactions are BEGIN IMMEDIATE:
 // the write lock is taken up front, so another process waits (busy_timeout) instead of failing to
 // upgrade a read lock. Claims use lease columns inside such a transaction.
