@@ -157,14 +157,14 @@ function analyse(file: string): void {
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const n = nodeById.get(cur);
-      if (!n || !n.callFrame.url.includes('/src/')) continue;
+      if (!n || !/\/(src|dist)\//.test(n.callFrame.url)) continue;
       const key = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '')}`;
       if (seen.has(key)) continue;
       seen.add(key);
       inclusive.set(key, (inclusive.get(key) ?? 0) + (prof.timeDeltas[i] ?? 0));
     }
   });
-  console.log('top src/ functions (inclusive):');
+  console.log('top src/ (dist/) functions (inclusive):');
   for (const [k, t] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 30))
     console.log(`  ${pct(t).padStart(6)}  ${k}`);
 }

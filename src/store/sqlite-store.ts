@@ -1,5 +1,6 @@
-// SQLite: a file `lanes.db` in the data dir (WAL, synchronous=NORMAL unless LANES_SQLITE_SYNC=full).
-// One better-sqlite3 connection per process; Kysely's SqliteDriver serialises its use with a mutex,
+// SQLite: a file `lanes.db` in the data dir (WAL, synchronous=NORMAL unless LANES_SQLITE_SYNC=full). Webhook
+// deliveries are inserted on a second connection in a worker thread (sqlite-ingest-client.ts); everything else
+// runs on one better-sqlite3 connection; Kysely's SqliteDriver serialises its use with a mutex,
 // so concurrent async transactions queue instead of interleaving. Transactions are BEGIN IMMEDIATE:
 // the write lock is taken up front, so another process waits (busy_timeout) instead of failing to
 // upgrade a read lock. Claims use lease columns inside such a transaction.
@@ -11,6 +12,7 @@ import type { Database as Schema } from './db-schema.ts';
 import { KyselyStore, type Db } from './kysely-store.ts';
 import { runMigrations } from './migrations.ts';
 import { QueryCounter } from './query-count.ts';
+import { SqliteIngestThread, type IngestThreadData } from './sqlite-ingest-client.ts';
 import type { NotifyChannel } from './store.ts';
 
 export interface SqliteStoreOptions {
@@ -19,6 +21,11 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Default from LANES_SQLITE_SYNC ('full' → FULL), else NORMAL. */
   synchronous?: 'normal' | 'full';
+  /**
+   * Webhook deliveries are inserted on a second connection in a worker thread (sqlite-ingest-client.ts),
+   * off the event loop. Default true; false keeps them on this connection.
+   */
+  ingestThread?: boolean;
 }
 
 export const SQLITE_FILE = 'lanes.db';
@@ -31,16 +38,23 @@ export class SqliteStore extends KyselyStore {
   private closed = false;
   /** Set after migrations: BEGIN IMMEDIATE retries asynchronously this long (the event loop stays free). */
   private asyncBusyWaitMs = 0;
+  private readonly ingest: SqliteIngestThread | undefined;
 
   private constructor(
     db: Db,
     raw: Database.Database,
     file: string,
     private readonly queries: QueryCounter,
+    ingest: IngestThreadData | undefined,
   ) {
     super(db, 'sqlite', (fn) => immediateTransaction(db, fn, this.asyncBusyWaitMs));
     this.raw = raw;
     this.file = file;
+    if (ingest) {
+      const thread = new SqliteIngestThread(ingest, (n) => (queries.total += n));
+      this.ingest = thread;
+      this.insertDeliveries = (ds) => thread.insertDeliveries(ds);
+    }
   }
 
   /** Statements executed on the connection since it opened (lanes_store_queries_total). */
@@ -59,7 +73,8 @@ export class SqliteStore extends KyselyStore {
     for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
     const raw = new Database(file);
     // busy_timeout first: switching to WAL needs a lock another process may hold.
-    raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
+    const busyTimeoutMs = Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000));
+    raw.pragma(`busy_timeout = ${busyTimeoutMs}`);
     raw.pragma('journal_mode = WAL');
     const sync =
       opts.synchronous ?? (process.env.LANES_SQLITE_SYNC?.toLowerCase() === 'full' ? 'full' : 'normal');
@@ -69,7 +84,8 @@ export class SqliteStore extends KyselyStore {
     const db = new Kysely<Schema>({
       dialect: new SqliteDialect({ database: cachedStatements(raw, queries) }),
     });
-    return new SqliteStore(db, raw, file, queries);
+    const ingest = opts.ingestThread === false ? undefined : { file, busyTimeoutMs, synchronous: sync };
+    return new SqliteStore(db, raw, file, queries, ingest);
   }
 
   /** One BEGIN IMMEDIATE transaction around all pending migrations: other processes wait, then see them applied. */
@@ -92,6 +108,7 @@ export class SqliteStore extends KyselyStore {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    await this.ingest?.close();
     await this.db.destroy(); // closes the better-sqlite3 handle
   }
 
@@ -102,10 +119,13 @@ export class SqliteStore extends KyselyStore {
     const total = Math.max(0, Math.trunc(ms));
     this.raw.pragma(`busy_timeout = ${Math.min(total, SYNC_BUSY_WAIT_MS)}`);
     this.asyncBusyWaitMs = total;
+    this.ingest?.setBusyTimeout(total);
   }
 
   /** Exposed for diagnostics (e.g. pragma checks in tests). */
   pragma(name: string): unknown {
+    // A setting (e.g. max_page_count, per connection) applies to the ingest thread's connection as well.
+    if (name.includes('=')) this.ingest?.setPragma(name);
     return this.raw.pragma(name, { simple: true });
   }
 

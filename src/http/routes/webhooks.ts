@@ -25,6 +25,8 @@ export interface WebhookDeps {
 
 const GUID = /^[A-Za-z0-9-]{1,100}$/;
 const EVENT = /^[a-z_]{1,64}$/;
+/** One decoder for every request (non-fatal: invalid UTF-8 becomes U+FFFD, as before). */
+const UTF8 = new TextDecoder('utf-8', { fatal: false });
 
 export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -61,7 +63,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
     if (verdict !== 'ok')
       return reject(`signature_${verdict}`, new AppError('invalid_signature', `signature ${verdict}`));
 
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
+    const text = UTF8.decode(body);
     let action: string | null = null;
     const contentType = c.req.header('content-type') ?? 'application/json';
     if (contentType.includes('application/x-www-form-urlencoded')) {

@@ -12,6 +12,12 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Delivery, DeliveryStatus, DeliverySummary, InboxStats, NewDelivery } from '../store.ts';
 import {
+  batchResults,
+  deliveryBodiesInsert,
+  deliveryRowsInsert,
+  distinctByGuid,
+} from './delivery-insert-sql.ts';
+import {
   INSERT_CHUNK,
   addMs,
   chunks,
@@ -40,48 +46,15 @@ export function rowToDelivery(r: Row<'deliveries'>, body: string): Delivery {
   };
 }
 
-const sqlTexts = new Map<string, string>();
-
-/** `insert into <table> (<cols>) values (..), (..) <tail>` for n rows, in the dialect's placeholders; cached. */
-function multiRowInsert(
-  pg: boolean,
-  table: string,
-  cols: readonly string[],
-  n: number,
-  tail: string,
-): string {
-  const key = `${pg ? 'pg' : 'sqlite'}|${table}|${n}`;
-  const hit = sqlTexts.get(key);
-  if (hit !== undefined) return hit;
-  let p = 0;
-  const row = (): string => `(${cols.map(() => (pg ? `$${++p}` : '?')).join(', ')})`;
-  const text = `insert into ${table} (${cols.join(', ')}) values ${Array.from({ length: n }, row).join(', ')} ${tail}`;
-  sqlTexts.set(key, text);
-  return text;
-}
-
-const DELIVERY_COLS = ['guid', 'event', 'action', 'received_at', 'source'] as const;
-const BODY_COLS = ['seq', 'body'] as const;
-
 /** Inserts one chunk of distinct deliveries; returns the GUIDs actually inserted. */
 async function insertChunk(tx: Db, pg: boolean, part: NewDelivery[]): Promise<Set<string>> {
-  const params: unknown[] = [];
-  for (const d of part) params.push(d.guid, d.event, d.action, iso(d.receivedAt), d.source);
-  const text = multiRowInsert(
-    pg,
-    'deliveries',
-    DELIVERY_COLS,
-    part.length,
-    'on conflict (guid) do nothing returning seq, guid',
+  const rowsInsert = deliveryRowsInsert(pg, part);
+  const { rows } = await tx.executeQuery<{ seq: number; guid: string }>(
+    CompiledQuery.raw(rowsInsert.text, rowsInsert.params),
   );
-  const { rows } = await tx.executeQuery<{ seq: number; guid: string }>(CompiledQuery.raw(text, params));
   if (rows.length === 0) return new Set();
-  const bodyOf = new Map(part.map((d) => [d.guid, d.body]));
-  const bodyParams: unknown[] = [];
-  for (const r of rows) bodyParams.push(num(r.seq), bodyOf.get(r.guid));
-  await tx.executeQuery(
-    CompiledQuery.raw(multiRowInsert(pg, 'delivery_bodies', BODY_COLS, rows.length, ''), bodyParams),
-  );
+  const bodies = deliveryBodiesInsert(pg, part, rows);
+  await tx.executeQuery(CompiledQuery.raw(bodies.text, bodies.params));
   return new Set(rows.map((r) => r.guid));
 }
 
@@ -124,14 +97,12 @@ export function deliveryStore({ db, pg, runTx }: StoreCtx) {
     /** One transaction for the batch. A GUID already stored (or earlier in the batch) is 'duplicate'. */
     insertDeliveries(ds: NewDelivery[]): Promise<('inserted' | 'duplicate')[]> {
       if (ds.length === 0) return Promise.resolve([]);
-      const seen = new Set<string>();
-      const unique = ds.filter((d) => (seen.has(d.guid) ? false : (seen.add(d.guid), true)));
+      const unique = distinctByGuid(ds);
       return runTx(async (tx) => {
         const inserted = new Set<string>();
         for (const part of chunks(unique, INSERT_CHUNK))
           for (const g of await insertChunk(tx, pg, part)) inserted.add(g);
-        // First occurrence of an inserted GUID is 'inserted'; any repeat in the batch is 'duplicate'.
-        return ds.map((d) => (inserted.delete(d.guid) ? 'inserted' : 'duplicate'));
+        return batchResults(ds, inserted);
       });
     },
 
