@@ -6,7 +6,10 @@
 // gate per commit, one alert per incident, naming the release it is about.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { STORE_KINDS } from './helpers/lanes-harness.ts';
+import { DEMO_ACTIONS, DEMO_HISTORY, demoClock, loadDemo, readDemoActions } from '../src/cli/demo-loader.ts';
+import { issueToken } from '../src/http/auth.ts';
+import type { LanesProcess } from '../src/server.ts';
+import { SECRET, STORE_KINDS, startTestLanes } from './helpers/lanes-harness.ts';
 import { releaseHarness, type ReleaseHarness } from './helpers/release-harness.ts';
 import { sendGreenStaging, sendProtectionRequest, sendRun } from './helpers/github-events.ts';
 
@@ -255,3 +258,61 @@ for (const kind of STORE_KINDS) {
     });
   });
 }
+
+describe('two releases on one commit: the demo', () => {
+  let lanes: LanesProcess;
+  before(async () => {
+    const clock = demoClock(readDemoActions(DEMO_ACTIONS).now);
+    lanes = await startTestLanes('sqlite', {}, { clock });
+    const res = await loadDemo(lanes, SECRET, { clock, history: DEMO_HISTORY, actions: DEMO_ACTIONS });
+    assert.equal(res.replay.failed.length, 0);
+  });
+  after(async () => {
+    await lanes?.close();
+  });
+
+  it("a release cut on v1.4.0's commit borrows none of v1.4.0's runs and opens its own candidate", async () => {
+    const { token } = await issueToken(lanes.store, {
+      personId: 'hana',
+      name: 'test',
+      scope: 'operate',
+      now: new Date(readDemoActions(DEMO_ACTIONS).now),
+    });
+    const call = async (method: string, path: string, body?: unknown) => {
+      const r = await fetch(`${lanes.url}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    const v140 = await lanes.store.getRelease('rel-v1.4.0');
+    assert.ok(v140);
+    const made = await call('POST', '/releases', { version: 'v9.9.9', sha: v140.sha });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const view = (await call('GET', '/releases/rel-v9.9.9')).body as unknown as {
+      state: string;
+      lanes: LaneView[];
+    };
+    assert.ok(!['failed', 'deployed'].includes(view.state), view.state);
+    const runsOf140 = new Set(
+      (await lanes.store.listRuns({ headSha: v140.sha, limit: 500 }))
+        .filter((r) => r.headBranch === 'v1.4.0')
+        .map((r) => r.runId),
+    );
+    assert.ok(runsOf140.size > 0);
+    for (const l of view.lanes) assert.ok(l.runId === null || !runsOf140.has(l.runId), l.id);
+    const audit = (await lanes.store.listAudit({ limit: 100_000 })).filter(
+      (e) => e.objectType === 'release' && e.objectId === 'rel-v9.9.9',
+    );
+    assert.deepEqual(
+      audit.filter((e) => e.action === 'release.failed'),
+      [],
+    );
+    const queued = await lanes.store.listOutbox({ releaseId: 'rel-v9.9.9', limit: 100 });
+    assert.ok(
+      queued.some((e) => e.key === 'dispatch:rel-v9.9.9:PL-06'),
+      queued.map((e) => e.key).join(', '),
+    );
+  });
+});
