@@ -4,7 +4,7 @@
 // dead while GitHub fails and an admin re-sends it; its production run fails and is re-run (same run id,
 // attempt 2, a new protection request answered exactly once); its pulse deploy fails after production, it is
 // rolled back, the rollback workflow fails once and the rollback is re-issued; finally a second release is
-// opened on the same commit. Asserted throughout: what the stand-in received (count, order, payload), exactly
+// opened on the same commit (it opens its own candidate). Asserted throughout: what the stand-in received (count, order, payload), exactly
 // one protection answer per (run, attempt, environment), and one alert per incident.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -511,10 +511,13 @@ for (const kind of STORE_KINDS) {
       assert.equal(created.status, 201, JSON.stringify(created.body));
       at(1);
       await h.settle();
-      assert.equal(
-        h.dispatches().length,
-        before.dispatches,
-        'the commit’s opening run (PL-06) already exists: nothing is dispatched again',
+      // The first release's candidate run (PL-06, on its tag) is not this one's: it opens its own.
+      assert.deepEqual(
+        h
+          .dispatches()
+          .slice(before.dispatches)
+          .map((d) => [d.file, d.ref, d.inputs.release, d.inputs.effect_id]),
+        [['open-release-candidate.yml', 'v6.1.1', 'rel-v6.1.1', 'dispatch:rel-v6.1.1:PL-06']],
       );
       assert.equal(h.reviews().length, before.reviews);
       const statuses = h.github.calls
@@ -570,7 +573,8 @@ for (const kind of STORE_KINDS) {
         ...Array<string>(9).fill('release-prod-ops.yml'),
       ]);
       assert.deepEqual(main.slice(10, 12).sort(), ['rollback-prod-ops.yml', 'rollback-prod-pulse.yml']);
-      assert.deepEqual(main.slice(12), ['rollback-prod-ops.yml']);
+      // Then the re-issued rollback, and the second release's own candidate.
+      assert.deepEqual(main.slice(12), ['rollback-prod-ops.yml', 'open-release-candidate.yml']);
     });
   });
 }

@@ -86,6 +86,9 @@ export interface ReleaseState {
    * release): while any is listed, the release's post-deploy gates fail.
    */
   unsanctionedDeploys?: string[];
+  /** Runs Lanes can tell were made for this release (core run-attribution): its own incidents and
+   * protection requests, which it raises and answers even when another release speaks for the commit. */
+  attributedRunIds?: number[];
 }
 
 export const IDLE_RUN: ReleaseLaneRun = { status: 'idle', runId: null, startedAt: null, completedAt: null };

@@ -4,8 +4,9 @@
 // is evaluating once), which is what makes the start-up sweep a safe recovery for lost timers.
 // The lifecycle state moves only through the core state machine (src/core/release-lifecycle.ts). When
 // several releases share a commit, only the one that speaks for it (release-history `commitOwner`) posts
-// commit statuses, answers protection requests and raises alerts. Protection requests no evaluated release
-// answers (terminal releases, commits without a release) go to answerOrphanRequests afterwards.
+// commit statuses and answers and alerts about the commit's shared runs; each release answers the protection
+// requests of the runs attributed to it and raises its own runs' incidents (core run-attribution). Requests
+// no evaluated release answers (terminal releases, commits without a release) go to answerOrphanRequests.
 import type { GateEvaluation } from '../core/gates.ts';
 import { evaluateRelease } from '../core/promotion.ts';
 import {
@@ -18,6 +19,7 @@ import {
   reachedProductionAt,
   toStoredState,
 } from '../core/release-lifecycle.ts';
+import { ownIncidentAlerts } from '../core/run-attribution.ts';
 import type { ReleaseRecord } from '../store/store.ts';
 import { applyAlerts } from './apply-alerts.ts';
 import { auditEntry } from './audit-entry.ts';
@@ -73,8 +75,12 @@ export async function reevaluateRelease(
   const siblings = await store.listReleases({ limit: 200 });
   const speaks = commitOwner(siblings, rec.sha)?.id === rec.id;
   const loaded = await loadReleaseState(ctx, rec, requests);
-  // A release that does not speak for its commit leaves the commit's requests to the one that does.
-  const state = speaks ? loaded : { ...loaded, protectionRequests: [] };
+  const own = new Set(loaded.attributedRunIds ?? []);
+  // A release that does not speak for its commit answers only the requests of its own runs (core
+  // run-attribution); the commit's shared requests are the speaking release's.
+  const state = speaks
+    ? loaded
+    : { ...loaded, protectionRequests: loaded.protectionRequests.filter((q) => own.has(q.runId)) };
   const now = nowIso(ctx);
   const openAlerts = await store.listAlerts({ status: 'live', limit: 500 });
   const decided = evaluateRelease(catalog, state, now, { openAlertKeys: openAlerts.map((a) => a.key) });
@@ -85,7 +91,7 @@ export async function reevaluateRelease(
     : {
         ...decided,
         effects: decided.effects.filter((e) => e.kind !== 'github.commit_status'),
-        alerts: decided.alerts.filter((a) => a.action === 'resolve'),
+        alerts: ownIncidentAlerts(decided.alerts, own),
       };
   const previous = await store.listGateDecisions({ releaseId: rec.id });
   const greenAt = await greenAtOf(ctx, rec.id);

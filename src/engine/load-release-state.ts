@@ -17,6 +17,12 @@ import { deploymentRejections } from './rejected-deployments.ts';
 import type { Catalog } from '../core/catalog-model.ts';
 import { runCounts, runNamesRelease, type RunScope } from '../core/run-scope.ts';
 import { evidenceOutcomes, type EvidenceReport } from '../core/evidence-provenance.ts';
+import {
+  countsForRelease,
+  requestAttribution,
+  runAttribution,
+  type AttributionRelease,
+} from '../core/run-attribution.ts';
 
 /**
  * A stored evidence row as provenance sees it. Rows from before migration 0006 carry no provenance: a
@@ -37,6 +43,10 @@ export interface CommitFacts {
   runs: RunRecord[];
   jobs: JobRecord[];
   evidence: EvidenceRecord[];
+  /** Run ids of `runs` attributed to the release asked about (core run-attribution). */
+  attributed: Set<number>;
+  /** The releases on the commit (with the one asked about) that runs are attributed among. */
+  onCommit: AttributionRelease[];
 }
 
 /** The run as run scope judges it (repository, event, ref, workflow). */
@@ -49,26 +59,51 @@ export function runsCountingFor(c: Catalog, laneId: string, runs: readonly RunRe
   return runs.filter((r) => runCounts(c, laneId, scopeOf(r)).counts);
 }
 
+/** The releases on `sha`, plus `release` itself when it is not stored yet (a release being created). */
+export async function releasesOnCommit(
+  ctx: EngineContext,
+  sha: string,
+  release?: AttributionRelease,
+): Promise<AttributionRelease[]> {
+  const all = (await ctx.store.listReleases({ limit: 200 }))
+    .filter((r) => r.sha === sha)
+    .map((r) => ({ id: r.id, version: r.version, tag: r.tag }));
+  return release && !all.some((r) => r.id === release.id) ? [...all, release] : all;
+}
+
 /**
- * A commit's facts; only runs that count for at least one lane of their workflow are kept. With a release
- * id, the runs dispatched for that release in other repositories (their own commit; the release named in
- * their title, core `runNamesRelease`) are the release's too.
+ * A commit's facts; only runs that count for at least one lane of their workflow are kept. With a release,
+ * only the commit's shared runs and the runs attributed to that release are kept (a run Lanes dispatched for
+ * another release on the same commit is not this one's, core run-attribution), and the runs dispatched for
+ * it in other repositories (their own commit; the release named in their title, `runNamesRelease`) join.
  */
-export async function commitFacts(ctx: EngineContext, sha: string, releaseId?: string): Promise<CommitFacts> {
+export async function commitFacts(
+  ctx: EngineContext,
+  sha: string,
+  release?: AttributionRelease,
+): Promise<CommitFacts> {
   const c = ctx.catalog;
-  const onCommit = await ctx.store.listRuns({ headSha: sha, limit: 500 });
+  const onCommit = await releasesOnCommit(ctx, sha, release);
+  const attributed = new Set<number>();
+  const ownOrShared = (await ctx.store.listRuns({ headSha: sha, limit: 500 })).filter((r) => {
+    if (!release) return true;
+    const to = runAttribution(r, onCommit);
+    if (to === release.id) attributed.add(r.runId);
+    return countsForRelease(to, release.id);
+  });
   const named =
-    releaseId === undefined
+    release === undefined
       ? []
-      : (await ctx.store.listRuns({ namesRelease: releaseId, limit: 500 })).filter(
-          (r) => r.headSha !== sha && runNamesRelease(r, releaseId),
+      : (await ctx.store.listRuns({ namesRelease: release.id, limit: 500 })).filter(
+          (r) => r.headSha !== sha && runNamesRelease(r, release.id),
         );
-  const runs = [...onCommit, ...named].filter((r) =>
+  for (const r of named) attributed.add(r.runId);
+  const runs = [...ownOrShared, ...named].filter((r) =>
     c.lanes.some((l) => runCounts(c, l.id, scopeOf(r)).counts),
   );
   const evidence = await ctx.store.listEvidence({ shas: [sha] });
   const jobs = runs.length > 0 ? await ctx.store.listJobs(runs.map((r) => r.runId)) : [];
-  return { runs, jobs, evidence };
+  return { runs, jobs, evidence, attributed, onCommit };
 }
 
 /** When each lane of the release first turned green (kept so a later failure can be placed in a hold). */
@@ -96,7 +131,7 @@ export async function loadReleaseState(
   pendingRequests?: ProtectionRequestState[],
 ): Promise<ReleaseState> {
   const { store, catalog } = ctx;
-  const facts = await commitFacts(ctx, rec.sha, rec.id);
+  const facts = await commitFacts(ctx, rec.sha, { id: rec.id, version: rec.version, tag: rec.tag });
   const { jobs, evidence } = facts;
   // Runs failed by a rejected deployment deployed nothing: they do not count for their lane (issue 15).
   const rejections = await deploymentRejections(ctx, facts.runs);
@@ -128,10 +163,15 @@ export async function loadReleaseState(
   }));
   const pending = pendingRequests ?? (await store.listProtectionRequests({ pendingOnly: true }));
   const protectionRequests = [];
+  const attributedRunIds = new Set(facts.attributed);
   for (const p of pending) {
     const run =
       runs.find((r) => r.runId === p.runId) ?? (p.sha === rec.sha ? await store.getRun(p.runId) : undefined);
     if (!run || (run.headSha !== rec.sha && !runNamesRelease(run, rec.id))) continue;
+    // A request whose run was made for another release on this commit is that release's to answer.
+    const to = run.headSha === rec.sha ? requestAttribution(p, run, facts.onCommit) : rec.id;
+    if (!countsForRelease(to, rec.id)) continue;
+    if (to === rec.id) attributedRunIds.add(p.runId);
     protectionRequests.push({
       runId: p.runId,
       environment: p.environment,
@@ -160,6 +200,7 @@ export async function loadReleaseState(
     rejectedRuns,
     reviewerRejectedLanes: reviewerRejectedLanes(rejectedRuns, rejections),
     unsanctionedDeploys: await unsanctionedDeploysOf(ctx, rec.id),
+    attributedRunIds: [...attributedRunIds],
   };
 }
 

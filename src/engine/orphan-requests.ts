@@ -1,11 +1,12 @@
 // Protection requests no evaluated release answers, and production runs no release covers. After the
-// releases of a commit were evaluated, a pending request for a commit whose releases are all settled
-// (rolled back, superseded) is rejected with a comment naming that release; a request or a production
+// releases of a commit were evaluated, a pending request whose release (the one its run was made for, else
+// the commit's owner) is settled (rolled back, superseded) is rejected with a comment naming that release; a request or a production
 // delivery run on a commit without any release is an unsanctioned change (unsanctioned-changes.ts).
 // Idempotent: the answer's outbox key and the alert's key make a second sweep write nothing.
 import { lanesForProtectionRequest } from '../core/protection-decision.ts';
 import { fromStoredState, isEvaluatedState } from '../core/release-lifecycle.ts';
 import { protectionAnswerKey } from '../core/release-evaluation.ts';
+import { requestAttribution } from '../core/run-attribution.ts';
 import type { ProtectionRequestState, ReleaseRecord } from '../store/store.ts';
 import { auditEntry } from './audit-entry.ts';
 import { enqueueEffect } from './effects.ts';
@@ -23,7 +24,10 @@ export async function answerOrphanRequests(ctx: EngineContext, shas?: ReadonlySe
     const run = await store.getRun(p.runId);
     const sha = p.sha ?? run?.headSha;
     if (!sha || !run || (shas && !shas.has(sha))) continue;
-    const owner = commitOwner(releases, sha);
+    // The release the request's run was made for answers it (core run-attribution); else the commit's owner.
+    const onCommit = releases.filter((r) => r.sha === sha);
+    const to = requestAttribution(p, run.headSha === sha ? run : undefined, onCommit);
+    const owner = onCommit.find((r) => r.id === to) ?? commitOwner(releases, sha);
     if (owner && isEvaluatedState(owner.state)) continue; // that release answers it
     if (owner) await rejectForSettled(ctx, p, run.workflowId, run.event, owner);
     else await judgeProtectionRequest(ctx, p, run, 'no release covers this commit');

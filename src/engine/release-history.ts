@@ -2,7 +2,8 @@
 // its post-deploy checks passed (kept in the release record's data, written once, never cleared), and the
 // rollback target that follows from them (core `rollbackTarget`). Also which release speaks for a commit
 // when several releases share it: the newest one still evaluated (else the newest), so a commit gets one
-// status per gate, one answer per protection request and one alert per incident.
+// status per gate and one alert per incident of its shared runs. Runs attributed to one release (core
+// run-attribution) are that release's: it answers their protection requests and raises their alerts.
 import { isEvaluatedState, rollbackTarget, type ReleaseHistoryEntry } from '../core/release-lifecycle.ts';
 import type { ReleaseRecord } from '../store/store.ts';
 import type { EngineContext } from './engine-context.ts';

@@ -51,7 +51,13 @@ export async function createRelease(
       return { ok: true, value: await releaseView(ctx, existing), created: false };
     return refuse('conflict', `release ${input.version} already exists for ${existing.sha.slice(0, 12)}`);
   }
-  const facts = await commitFacts(ctx, input.sha);
+  // The runs another release on this commit was dispatched for are not this one's (core run-attribution):
+  // its candidate opens again for it, and nothing of theirs is borrowed.
+  const facts = await commitFacts(ctx, input.sha, {
+    id: `rel-${input.version}`,
+    version: input.version,
+    tag: input.version,
+  });
   const check = checkCandidateCommit(catalog, input.sha, (laneId) => {
     const lane = catalog.lanes.find((l) => l.id === laneId);
     return lane ? laneRunState(lane, facts.runs, facts.jobs, facts.evidence).status : 'idle';
