@@ -308,14 +308,47 @@ for (const kind of STORE_KINDS) {
         inputs: { lane: 'PL-08', release: 'rel-v1.0.0' },
       });
       assert.equal(inputs.status, 422, JSON.stringify(inputs.body));
+      // Each input Lanes sets on its own dispatches, alone: the outbox key, a rollback's target and requester.
+      const own = {
+        effect_id: 'dispatch:rel-v1.4.0:PL-08',
+        target_release: 'x',
+        target_version: 'v0.0.1',
+        target_sha: EVIL,
+        target_manifest: '[]',
+        requested_by: 'jonas',
+        version: 'v9.9.9',
+        sha: EVIL,
+      };
+      for (const [name, value] of Object.entries(own)) {
+        const r = await h.api('hana', 'POST', '/api/v1/lanes/PL-01/trigger', {
+          ref: 'feature/x',
+          inputs: { [name]: value },
+        });
+        assert.equal(r.status, 422, `${name}: ${JSON.stringify(r.body)}`);
+        assert.equal(codeOf(r.body), 'validation_failed');
+        assert.deepEqual((r.body.error as { details?: unknown }).details, { inputs: [name] });
+      }
       assert.equal(h.dispatches().length, sent, 'GitHub received no dispatch');
       const refused = (await audit()).filter((e) => e.action === 'lane.trigger_refused');
       assert.deepEqual(refused.map((e) => [e.objectId, e.data.code]).sort(), [
         ['PL-01', 'policy_denied'],
-        ['PL-01', 'validation_failed'],
+        ...Array.from({ length: 1 + Object.keys(own).length }, () => ['PL-01', 'validation_failed']),
         ['PL-07', 'lane_not_triggerable'],
         ['PL-11', 'lane_not_triggerable'],
       ]);
+      // A free input that is not Lanes' own still goes out, with Lanes' lane and key beside it.
+      const free = await h.api('hana', 'POST', '/api/v1/lanes/PL-01/trigger', {
+        ref: 'feature/x',
+        inputs: { note: 'hello' },
+      });
+      assert.equal(free.status, 202, JSON.stringify(free.body));
+      const out = h.dispatches().slice(sent);
+      assert.ok(out.length > 0, 'the free trigger was dispatched');
+      for (const d of out) {
+        assert.equal(d.inputs.note, 'hello');
+        assert.equal(d.inputs.lane, 'PL-01');
+        assert.match(d.inputs.effect_id ?? '', /^trigger:PL-01:/);
+      }
     });
 
     it('admin-only actions are refused for operate: token management (freeze override: release-flow test)', async () => {

@@ -41,7 +41,7 @@ function run(workflowId: string, sha: string): RunRecord {
   };
 }
 
-void test('when a lane may be started by hand (who may is the policy\'s: core-policy.test.ts)', () => {
+void test("when a lane may be started by hand (who may is the policy's: core-policy.test.ts)", () => {
   // A variant with the Friday freeze on PL-01: the freeze applies to a free trigger too.
   const frozen: Catalog = {
     ...c,
@@ -71,8 +71,35 @@ void test('when a lane may be started by hand (who may is the policy\'s: core-po
 });
 
 void test('a trigger may not set the inputs Lanes sets itself', () => {
-  assert.deepEqual(reservedInputsUsed({ lane: 'PL-08', release: 'x', note: 'y' }), ['lane', 'release']);
+  assert.deepEqual(reservedInputsUsed({ lane: 'PL-08', release: 'x', note: 'y' }), ['release', 'lane']);
   assert.deepEqual(reservedInputsUsed({ note: 'y' }), []);
+  // Every input Lanes sends on any of its dispatches (promotion, opening, rollback, the outbox key).
+  const table: [string, boolean][] = [
+    ['release', true],
+    ['version', true],
+    ['sha', true],
+    ['lane', true],
+    ['effect_id', true],
+    ['target_release', true],
+    ['target_version', true],
+    ['target_sha', true],
+    ['target_manifest', true],
+    ['requested_by', true],
+    ['reason', true],
+    ['incident', true],
+    ['owner', true],
+    ['note', false],
+    ['environment', false],
+    ['debug', false],
+  ];
+  for (const [name, reserved] of table)
+    assert.deepEqual(reservedInputsUsed({ [name]: 'x' }), reserved ? [name] : [], name);
+  // What the opening of a candidate really sends is reserved, name by name (drift would show here).
+  const opening = openingDispatches(c, { id: 'rel-v1.0.0', version: 'v1.0.0', sha: 'abc1234' }, []);
+  for (const d of opening) {
+    const sent = { ...d.inputs, effect_id: d.key };
+    assert.deepEqual(reservedInputsUsed(sent).sort(), Object.keys(sent).sort());
+  }
 });
 
 void test('a candidate needs green staging lanes of the flow', () => {

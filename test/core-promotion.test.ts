@@ -13,6 +13,7 @@ import {
   type Effect,
 } from '../src/core/promotion.ts';
 import { evaluateGates, gatesBlocking } from '../src/core/gates.ts';
+import { reservedInputsUsed } from '../src/core/engine-rules-actions.ts';
 import {
   evidenceFor,
   exampleCatalog,
@@ -316,6 +317,12 @@ void test('planPromote starts the next manual lane, refuses CI-driven or unready
     p.effects.map((e) => e.key),
     ['dispatch:rel-v1.5.0:PL-06'],
   );
+  // Every input a promotion sends is one a free trigger may not set (src/core/engine-rules-actions.ts).
+  for (const e of p.effects)
+    if (e.kind === 'github.dispatch') {
+      const sent = { ...e.payload.inputs, effect_id: e.key };
+      assert.deepEqual(reservedInputsUsed(sent).sort(), Object.keys(sent).sort());
+    }
 
   const fresh = planPromote(c, newRelease(), '2026-03-10T08:30:00.000Z');
   assert.equal(!fresh.ok && fresh.code, 'not_dispatchable');
@@ -368,6 +375,8 @@ void test('rollback: previous good release is the target; rollback lanes dispatc
   assert.ok(e0 && e0.kind === 'github.dispatch');
   assert.equal(e0.payload.inputs['target_version'], 'v1.4.2');
   assert.equal(e0.payload.inputs['target_manifest'], JSON.stringify(good.manifest));
+  // Every input a rollback sends is one a free trigger may not set (src/core/engine-rules-actions.ts).
+  assert.deepEqual(reservedInputsUsed(e0.payload.inputs).sort(), Object.keys(e0.payload.inputs).sort());
 
   // Once rolled back, the release's delivery lanes are stopped (a protection request for PL-08 is rejected).
   const rolled = {

@@ -10,11 +10,14 @@
 // delivery at GitHub's own time, an action at its `at`, a timer at its fire time), and the workers are
 // drained before it moves on: every audit event carries the time it happened, in order, on one clock.
 // After loading, the clock flows from the demo's "now" at real speed. Credentials are not part of the
-// story: tokens are issued and checked against real time (src/http/app.ts authenticates with `new Date()`),
-// so a token that has expired in the real world is refused whatever the demo's date.
+// story: tokens are issued and checked against real time (src/http/auth-middleware.ts authenticates with
+// `new Date()`; POST /api/v1/tokens and `lanes token create` issue with it), so a token that has expired in
+// the real world is refused whatever the demo's date, and a new one is never expired on creation. Their audit
+// entries are on the demo clock like every other (`lanes token` reads it from src/cli/demo-clock-record.ts).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { issueToken } from '../http/auth.ts';
+import { recordDemoClock } from './demo-clock-record.ts';
 import type { LanesProcess } from '../server.ts';
 import { readDeliveries, replayDeliveries, type RecordedDelivery, type ReplayResult } from './replay.ts';
 
@@ -52,18 +55,26 @@ export interface DemoClock {
 // The clock handed to the demo's Lanes process is the one loadDemo drives: one demo per process.
 let current: DemoClock | undefined;
 
-/** The demo's clock, flowing from the reference screen's moment (12 March 2026, 09:45 UTC). */
-export function demoClock(start = readDemoActions().now): DemoClock {
+/**
+ * The demo's clock, flowing from the reference screen's moment (12 March 2026, 09:45 UTC). With `record`
+ * (the demo's data directory), each time it starts flowing it writes its anchor there, so offline commands
+ * on that store write their audit on the same clock (src/cli/demo-clock-record.ts).
+ */
+export function demoClock(start = readDemoActions().now, opts: { record?: string } = {}): DemoClock {
   let pinned: number | null = null;
-  let offset = Date.now() - Date.parse(start);
+  let offset = 0;
+  const flow = (at: string) => {
+    const real = new Date();
+    pinned = null;
+    offset = real.getTime() - Date.parse(at);
+    if (opts.record !== undefined) recordDemoClock(opts.record, at, real);
+  };
+  flow(start);
   const clock = Object.assign(() => new Date(pinned ?? Date.now() - offset), {
     pin(at: string) {
       pinned = Date.parse(at);
     },
-    flowFrom(at: string) {
-      pinned = null;
-      offset = Date.now() - Date.parse(at);
-    },
+    flowFrom: flow,
   });
   current = clock;
   return clock;

@@ -5,6 +5,7 @@ import { loadConfig, DEMO_WEBHOOK_SECRET } from '../config.ts';
 import { utcMinute } from './format-table.ts';
 import { progressBar, quarterProgress, readDeliveries, replayDeliveries } from './replay.ts';
 import { DEMO_HISTORY, demoClock, loadDemo } from './demo-loader.ts';
+import { auditClockFor } from './demo-clock-record.ts';
 
 export { DEMO_HISTORY };
 
@@ -56,7 +57,8 @@ export function registerServerCommands(program: Command): void {
         const { startLanes } = await import('../server.ts');
         let lanes;
         try {
-          lanes = await startLanes(config, { log, ...(config.demo ? { clock: demoClock() } : {}) });
+          const clock = config.demo ? demoClock(undefined, { record: config.dataDir }) : undefined;
+          lanes = await startLanes(config, { log, ...(clock ? { clock } : {}) });
         } catch (e) {
           log.fatal(`cannot start: ${e instanceof Error ? e.message : String(e)}`);
           process.exit(1);
@@ -168,6 +170,12 @@ export function registerTokenCommands(program: Command): void {
       dataDir: data ?? process.env.LANES_DATA_DIR ?? '.lanes-data',
     });
   };
+  // Token times are real time (credentials); the audit entry is on the store's own clock (a demo's is March).
+  const auditNow = (data?: string) =>
+    auditClockFor(
+      data ?? process.env.LANES_DATA_DIR ?? '.lanes-data',
+      process.env.DATABASE_URL || undefined,
+    )();
   withApiMode(token.command('create'))
     .option('--person <id>', 'the person the token acts as (a seat member id in the catalog)')
     .option(
@@ -256,7 +264,7 @@ export function registerTokenCommands(program: Command): void {
           });
           await store.transaction((tx) =>
             tx.appendAudit({
-              at: now.toISOString(),
+              at: auditNow(opts.data).toISOString(),
               actor: 'cli:token-create',
               action: 'token.created',
               objectType: 'token',
@@ -317,7 +325,7 @@ export function registerTokenCommands(program: Command): void {
         if (ok)
           await store.transaction((tx) =>
             tx.appendAudit({
-              at: now,
+              at: auditNow(opts.data).toISOString(),
               actor: 'cli:token-revoke',
               action: 'token.revoked',
               objectType: 'token',

@@ -19,6 +19,13 @@ export const ROLLBACK_INPUTS = [
   'owner',
 ] as const;
 
+/**
+ * Every input name Lanes itself sets on the dispatches it sends: a free trigger may not set any of them
+ * (src/core/engine-rules-actions.ts), so a dispatch cannot pose as the release flow or as another effect.
+ * Derived from the two lists above: a new input Lanes sends is reserved the moment it is declared.
+ */
+export const LANES_INPUTS: readonly DispatchInputName[] = [...DISPATCH_INPUTS, ...ROLLBACK_INPUTS];
+
 export type DispatchInputName = (typeof DISPATCH_INPUTS)[number] | (typeof ROLLBACK_INPUTS)[number];
 
 const KNOWN: ReadonlySet<string> = new Set<string>([...DISPATCH_INPUTS, ...ROLLBACK_INPUTS]);

@@ -39,7 +39,14 @@ const TOKEN_WORDS = [
 
 /** An error message safe to show: URLs reduced to their origin, credentials and bearer values replaced. */
 export function sanitiseEffectError(message: string | null): string | null {
-  if (message === null) return null;
+  return message === null ? null : sanitiseErrorText(message);
+}
+
+/**
+ * The same for a message being made: the outbox worker passes every failure through this once, before it
+ * is logged, stored (lastError, audit, alert) or shown, so no consumer ever sees the raw text.
+ */
+export function sanitiseErrorText(message: string): string {
   let out = message.replace(
     /\b(https?):\/\/([^/\s?#@]*@)?([^/\s?#]+)[^\s"'<>]*/gi,
     (_m, scheme: string, _u, host: string) => `${scheme}://${host}/…`,

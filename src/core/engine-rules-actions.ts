@@ -8,6 +8,7 @@ import { candidateOpeningLane } from './release-candidate.ts';
 import { activeFreeze, type Clock } from './freeze-windows.ts';
 import type { ManifestArtifact } from './release-model.ts';
 import type { RefusalCode } from '../contract/refusal.ts';
+import { LANES_INPUTS } from './dispatch-inputs.ts';
 
 export type RuleCheck<T = object> =
   | ({ ok: true } & T)
@@ -20,10 +21,12 @@ export type RuleCheck<T = object> =
     };
 
 /**
- * Inputs Lanes itself sets on the dispatches it sends (release, version, sha, lane, and a rollback's
- * incident, owner and reason): a free trigger may not set them, so a dispatch cannot pose as the release flow.
+ * Inputs Lanes itself sets on the dispatches it sends (release, version, sha, lane, effect_id, and a
+ * rollback's target_*, requested_by, incident, owner and reason): a free trigger may not set them, so a
+ * dispatch cannot pose as the release flow. The one list is src/core/dispatch-inputs.ts, which the
+ * dispatch builders and `lanes workflows check` share; it cannot drift from what Lanes sends.
  */
-export const RESERVED_INPUTS = ['lane', 'release', 'version', 'sha', 'incident', 'owner', 'reason'] as const;
+export const RESERVED_INPUTS: readonly string[] = LANES_INPUTS;
 
 /** The reserved inputs among a trigger's inputs. */
 export function reservedInputsUsed(inputs: Readonly<Record<string, string>>): string[] {
@@ -34,11 +37,7 @@ export function reservedInputsUsed(inputs: Readonly<Record<string, string>>): st
  * When a lane the policy lets a person start (src/core/policy.ts, `lane.trigger`) may run now: not inside a
  * freeze window; one dispatch per workflow of the lane, however many bindings name it.
  */
-export function triggerPlan(
-  c: Catalog,
-  lane: Lane,
-  now: Clock,
-): RuleCheck<{ workflows: Workflow[] }> {
+export function triggerPlan(c: Catalog, lane: Lane, now: Clock): RuleCheck<{ workflows: Workflow[] }> {
   const freeze = activeFreeze(c, lane.id, now);
   if (freeze)
     return {

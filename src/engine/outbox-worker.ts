@@ -26,6 +26,7 @@ import { z } from 'zod';
 import type { OutboxItem, Store } from '../store/store.ts';
 import type { GitHubClient } from '../github/github-client.ts';
 import type { AlertNotifier } from './alert-notifier.ts';
+import { sanitiseErrorText } from '../core/effect-state.ts';
 import { PollingWorker } from './polling-worker.ts';
 
 export type EffectOutcome =
@@ -165,7 +166,9 @@ export class OutboxWorker extends PollingWorker {
       );
       return;
     }
-    const message = outcome.message.slice(0, 1000);
+    // Error text from GitHub or a webhook may echo a credential or a URL: sanitised once, here, so the log,
+    // the stored lastError, the audit entry and the alert all carry the same safe text.
+    const message = sanitiseErrorText(outcome.message);
     const maxAttempts = this.opts.maxAttempts ?? 8;
     if (!outcome.retryable || item.attempts >= maxAttempts) {
       if (this.opts.onDead) await this.opts.onDead(item, message, now.toISOString());

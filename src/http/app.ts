@@ -32,6 +32,7 @@ import { securityHeaders } from './security-headers.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { signinRoutes } from './routes/signin.ts';
 import { isApiPath, serveDashboard, spaFallback } from './static-files.ts';
+import { setupPageRoutes } from './routes/setup-pages.ts';
 import { isStoreFailure } from '../store/store-failure.ts';
 import { DEFAULT_LIMITS } from '../resource-limits.ts';
 
@@ -146,6 +147,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   app.route('/', effectRoutes(deps.engine));
   app.route('/', tokenRoutes(deps.tokens));
+  app.route('/', setupPageRoutes());
 
   serveDashboard(app, deps.webDist);
   return app;

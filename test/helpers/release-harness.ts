@@ -1,7 +1,7 @@
 // A Lanes server on an injectable clock against the local GitHub stand-in, with token-carrying API calls,
 // settle() (inbox, timers, outbox drained) and the dispatches and protection answers GitHub received.
 // Shared by the release-flow and time-driven scenario tests.
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { issueToken } from '../../src/http/auth.ts';
 import { startLanes, type LanesProcess } from '../../src/server.ts';
 import type { Config } from '../../src/config.ts';
@@ -32,12 +32,13 @@ export async function releaseHarness(
   kind: StoreKind,
   start: string,
   overrides: Partial<Config> = {},
+  opts: { log?: Logger } = {},
 ): Promise<ReleaseHarness> {
   const github = await startFakeGitHub({ token: GH_TOKEN });
   let now = Date.parse(start);
   const clock = () => new Date(now);
   const config = await testConfig(kind, { githubApiUrl: github.url, githubToken: GH_TOKEN, ...overrides });
-  const lanes = await startLanes(config, { log: pino({ level: 'silent' }), clock });
+  const lanes = await startLanes(config, { log: opts.log ?? pino({ level: 'silent' }), clock });
   const tokens = new Map<string, string>();
   const settle = async () => {
     for (let i = 0; i < 3; i++) {

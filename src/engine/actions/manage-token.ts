@@ -3,6 +3,9 @@
 // a seat (rule identity.person_seat); a service token names its service and, optionally, the person it acts
 // for. The secret is answered once; only its hash is stored. Each token and its audit entry commit in ONE
 // transaction; listing never shows a secret or a hash.
+// Two clocks. A token is a credential, checked against real time (src/http/auth-middleware.ts), so its own
+// times (created, expires, revoked) are real time, whatever the engine's clock says; the audit entry is on the
+// engine's clock like every other entry, so an audit on a demo clock stays one ordered timeline.
 import { durationMs } from '../../core/catalog-model.ts';
 import { refuse, type Outcome } from '../../contract/refusal.ts';
 import type { CreateTokenRequest } from '../../contract/requests.ts';
@@ -13,6 +16,11 @@ import { nowIso, type Actor, type EngineContext } from '../engine-context.ts';
 import { auditedRefusal } from '../refusal-audit.ts';
 import { mintToken } from '../token-mint.ts';
 import { authorize } from './authorize.ts';
+
+/** Real time, for a credential's own times (see the header): never the engine's (possibly demo) clock. */
+function credentialNow(): Date {
+  return new Date();
+}
 
 export function tokenView(t: TokenRecord): TokenView {
   const service = t.service ?? null;
@@ -59,7 +67,7 @@ export async function createToken(
       }),
       data,
     );
-  const now = ctx.clock();
+  const now = credentialNow();
   const ttlMs = input.expiresIn === 'never' ? undefined : durationMs(input.expiresIn);
   const { token, record } = mintToken({
     personId: person ?? `service:${input.service ?? ''}`,
@@ -69,7 +77,7 @@ export async function createToken(
     ...(ttlMs ? { ttlMs } : {}),
     ...(input.service ? { service: input.service } : {}),
   });
-  const at = now.toISOString();
+  const at = nowIso(ctx);
   await ctx.store.transaction(async (tx) => {
     await tx.createToken(record);
     await tx.appendAudit(
@@ -96,8 +104,9 @@ export async function revokeToken(ctx: EngineContext, actor: Actor, id: string):
     return auditedRefusal(ctx, actor, 'token.revoke_refused', object, refuse('not_found', `no token ${id}`));
   if (rec.revokedAt) return { ok: true, value: tokenView(rec) };
   const at = nowIso(ctx);
+  const revokedAt = credentialNow().toISOString();
   await ctx.store.transaction(async (tx) => {
-    await tx.revokeToken(id, at);
+    await tx.revokeToken(id, revokedAt);
     await tx.appendAudit(
       auditEntry({
         catalogVersion: ctx.catalogVersion,
@@ -110,7 +119,7 @@ export async function revokeToken(ctx: EngineContext, actor: Actor, id: string):
       }),
     );
   });
-  return { ok: true, value: tokenView({ ...rec, revokedAt: at }) };
+  return { ok: true, value: tokenView({ ...rec, revokedAt }) };
 }
 
 /** The calls the HTTP routes make. */
