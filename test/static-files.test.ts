@@ -35,6 +35,13 @@ describe('static files and the SPA fallback', () => {
       assert.doesNotMatch(r.headers.get('content-type') ?? '', /text\/html/, p);
       assert.ok(!text.includes('<html'), p);
     }
+    // The icon of pages that name none (server-rendered sign-in and set-up pages): no console error there.
+    for (const p of ['/favicon.svg', '/favicon.ico']) {
+      const r = await fetch(`${lanes.url}${p}`);
+      assert.equal(r.status, 200, p);
+      assert.match(r.headers.get('content-type') ?? '', /^image\/svg\+xml/, p);
+      assert.match(await r.text(), /<svg/, p);
+    }
     for (const p of ['/', '/releases/rel-v1.4.0', '/lanes/PL-01', '/alerts']) {
       const r = await fetch(`${lanes.url}${p}`);
       assert.equal(r.status, 200, p);

@@ -17,6 +17,12 @@ export function serveDashboard(app: Hono<AppEnv>, webDist: string | undefined): 
     const root = relative(process.cwd(), resolve(webDist)) || '.';
     app.use('/assets/*', serveStatic({ root }));
     app.get('/favicon.svg', serveStatic({ root }));
+    // Browsers ask for /favicon.ico on pages that name no icon (the server-rendered sign-in and set-up pages).
+    const icon = resolve(webDist, 'favicon.svg');
+    if (existsSync(icon)) {
+      const svg = readFileSync(icon);
+      app.get('/favicon.ico', (c) => c.body(svg, 200, { 'content-type': 'image/svg+xml' }));
+    }
   }
   app.get('*', (c) => {
     if (isApiPath(c.req.path)) throw new AppError('not_found', `no route GET ${c.req.path}`);
