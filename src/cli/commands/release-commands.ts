@@ -26,6 +26,26 @@ function releaseLine(r: ReleaseView, color: boolean): string {
   return `release ${r.id}${r.version !== r.id ? ` (${r.version})` : ''} ${r.sha.slice(0, 12)} ${paintStatus(r.state, color)}${next !== '-' ? `, next: ${next}` : ''}`;
 }
 
+/**
+ * What promote or rollback did, as the API answered it (`answer`): dispatched which effects, waiting for
+ * ones already under way, or nothing to send and why; then the release as it now stands.
+ */
+export function renderActionAnswer(verb: 'promote' | 'rollback', r: ReleaseView, color: boolean): string {
+  const a = r.answer;
+  const head = !a
+    ? `${verb}: the server did not say what it did`
+    : a.did === 'dispatched'
+      ? `${verb}: ${a.detail}`
+      : a.did === 'waiting'
+        ? `${verb}: waiting, nothing sent: ${a.detail}`
+        : `${verb}: nothing to send: ${a.detail}`;
+  const effects =
+    a && a.effects.length > 0
+      ? [`  ${a.did === 'dispatched' ? 'effects sent' : 'effects under way'}: ${a.effects.join(', ')}`]
+      : [];
+  return [head, ...effects, `  ${releaseLine(r, color)}`].join('\n');
+}
+
 export function renderReleases(rows: ReleaseView[], color: boolean): string {
   if (rows.length === 0) return 'no releases';
   return formatTable<ReleaseView>(
@@ -123,7 +143,7 @@ export function registerReleaseCommands(program: Command): void {
         },
       });
       if (flags.json) return printJson(body);
-      out(`promoted ${releaseLine(body, color)}`);
+      out(renderActionAnswer('promote', body, color));
     });
   });
 
@@ -145,7 +165,7 @@ export function registerReleaseCommands(program: Command): void {
         body: { reason: flags.reason, incident: flags.incident, owner: flags.owner },
       });
       if (flags.json) return printJson(body);
-      out(`rolling back: ${releaseLine(body, color)}`);
+      out(renderActionAnswer('rollback', body, color));
     });
   });
 
