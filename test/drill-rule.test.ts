@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { drillAlerts, type DrillHistory } from '../src/core/drill-alerts.ts';
 import { drillCheckTimes, drillStates } from '../src/core/drill-check.ts';
+import type { AlertIntent, RaiseIntent } from '../src/core/alert-model.ts';
 import { exampleCatalog } from './helpers/reference-release.ts';
 
 const c = exampleCatalog();
@@ -126,6 +127,8 @@ const rows: Row[] = [
   ],
 ];
 
+const isMissed = (a: AlertIntent): a is RaiseIntent => a.action === 'raise' && a.rule === 'drill_missed';
+
 for (const [what, h, now, want] of rows) {
   void test(`drill rule: ${what}`, () => {
     const [state] = drillStates(c, [h], now);
@@ -134,9 +137,7 @@ for (const [what, h, now, want] of rows) {
         nextDue: state?.nextDueAt,
         missedAfter: state?.missedAfter,
         state: state?.state,
-        missed:
-          drillAlerts(c, [h], now).find((a) => a.action === 'raise' && a.rule === 'drill_missed')
-            ?.occurrence ?? null,
+        missed: drillAlerts(c, [h], now).find(isMissed)?.occurrence ?? null,
         checkAt: drillCheckTimes(c, [h], now).find((x) => x.laneId === 'PL-12')?.at,
       },
       want,

@@ -143,11 +143,13 @@ export const statusColumn = <R>(header: string, value: (r: R) => string): Column
 
 // ---- argument parsers ---------------------------------------------------------------------------
 
-export function positiveInt(name: string) {
+/** A whole number from 1 (to `max`, when given): anything else is a usage error (exit 2), not the API's refusal. */
+export function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
     if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) {
       throw new InvalidArgumentError(`${name} must be a positive integer`);
     }
+    if (Number(v) > max) throw new InvalidArgumentError(`${name} must be at most ${max}`);
     return Number(v);
   };
 }
