@@ -2,7 +2,8 @@
 // dispatched which lane with which effect ids, or waiting for a rollback already dispatched — never the same
 // line whatever happened (issue 11). The compiled CLI (bin/lanes.js) against a real server and store: the
 // demo's failed v1.4.0 is rolled back twice (dispatched, then waiting), and a frozen release is promoted
-// through its freeze (dispatched PL-08), then promoted again (refused: already dispatched, exit 1).
+// through its freeze (dispatched PL-08), then promoted again (refused: already dispatched, exit 1); and
+// `release create` for a release already open says nothing was created.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -130,6 +131,18 @@ describe('lanes release promote prints what Lanes did', () => {
     assert.equal(lines[0], 'promote: dispatched PL-08');
     assert.equal(lines[1], `  effects sent: ${dispatched[0]?.inputs.effect_id ?? '?'}`);
     assert.match(lines[2] ?? '', /^ {2}release rel-v2\.1\.0 \(v2\.1\.0\) c0ffee000000 /);
+
+    // Opening the same version on the same commit again answers the open release: nothing is created.
+    const hana = (
+      await issueToken(h.lanes.store, { personId: 'hana', name: 'cli', scope: 'operate', now: new Date() })
+    ).token;
+    const reopened = await lanesCli(
+      ['release', 'create', '--version', 'v2.1.0', '--sha', SHA],
+      h.lanes.url,
+      hana,
+    );
+    assert.equal(reopened.code, 0, reopened.stderr);
+    assert.match(reopened.stdout, /^already open, nothing created: release rel-v2\.1\.0 /);
 
     const again = await lanesCli(args, h.lanes.url, admin);
     assert.equal(again.code, 1, again.stdout);

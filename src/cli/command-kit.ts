@@ -126,13 +126,24 @@ export async function callApi<N extends RouteName>(
     body?: RequestOf<N>;
   } = {},
 ): Promise<ResponseOf<N>> {
+  return (await callApiStatus(client, name, opts)).body;
+}
+
+/** callApi with the HTTP status: where it tells what happened (201 created, 200 the existing one). */
+export async function callApiStatus<N extends RouteName>(
+  client: ApiClient,
+  name: N,
+  opts: {
+    params?: Record<string, string>;
+    query?: Record<string, QueryValue>;
+    body?: RequestOf<N>;
+  } = {},
+): Promise<{ status: number; body: ResponseOf<N> }> {
   const spec: ApiRoutes[RouteName] = API[name];
   const path = spec.path.replace(/\{(\w+)\}/g, (_m, k: string) => encodeURIComponent(opts.params?.[k] ?? ''));
-  const { body } =
-    spec.method === 'get'
-      ? await client.get<ResponseOf<N>>(path, opts.query)
-      : await client.post<ResponseOf<N>>(path, opts.body ?? {});
-  return body;
+  return spec.method === 'get'
+    ? await client.get<ResponseOf<N>>(path, opts.query)
+    : await client.post<ResponseOf<N>>(path, opts.body ?? {});
 }
 
 export const statusColumn = <R>(header: string, value: (r: R) => string): Column<R> => ({

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { ReleaseView } from '../../contract/views.ts';
 import {
   callApi,
+  callApiStatus,
   collectLine,
   collectPair,
   out,
@@ -96,7 +97,7 @@ export function registerReleaseCommands(program: Command): void {
       }
     >();
     await run(flags, async (client, color) => {
-      const body = await callApi(client, 'createRelease', {
+      const { status, body } = await callApiStatus(client, 'createRelease', {
         body: {
           version: flags.version,
           sha: flags.sha,
@@ -107,7 +108,12 @@ export function registerReleaseCommands(program: Command): void {
         },
       });
       if (flags.json) return printJson(body);
-      out(`created ${releaseLine(body, color)}`);
+      // 200: the same version on the same commit is the release already open; nothing was created.
+      out(
+        status === 201
+          ? `created ${releaseLine(body, color)}`
+          : `already open, nothing created: ${releaseLine(body, color)}`,
+      );
     });
   });
 
