@@ -45,8 +45,8 @@ const MATRIX: Record<RouteName, Row> = {
   triggerLane: {
     path: '/api/v1/lanes/PL-01/trigger',
     body: { ref: 'feature/x', reason: 'rerun' },
-    rightSeat: 'hana', // a release seat may start PL-01 on its feature refs
-    status: { ...UNAUTH, read: 403, rightSeat: 202, otherSeat: 403, service: 403, admin: 202 },
+    rightSeat: 'hana', // a release seat may start PL-01 on its feature refs; admin scope outside the seats may not
+    status: { ...UNAUTH, read: 403, rightSeat: 202, otherSeat: 403, service: 403, admin: 403 },
   },
   approveGate: {
     path: '/api/v1/gates/RG-07/approve',
@@ -57,14 +57,14 @@ const MATRIX: Record<RouteName, Row> = {
   createRelease: {
     path: '/api/v1/releases',
     body: { version: 'v9.9.9', sha: 'c0ffee0000000000000000000000000000000009' },
-    rightSeat: 'hana', // allowed, then refused: no green staging build
-    status: { ...UNAUTH, read: 403, rightSeat: 409, otherSeat: 403, service: 403, admin: 409 },
+    rightSeat: 'hana', // allowed, then refused: no green staging build; admin scope does not widen the seats
+    status: { ...UNAUTH, read: 403, rightSeat: 409, otherSeat: 403, service: 403, admin: 403 },
   },
   promote: {
     path: '/api/v1/releases/rel-none/promote',
     body: {},
     rightSeat: 'hana',
-    status: { ...UNAUTH, read: 403, rightSeat: 404, otherSeat: 403, service: 403, admin: 404 },
+    status: { ...UNAUTH, read: 403, rightSeat: 404, otherSeat: 403, service: 403, admin: 403 },
   },
   rollback: {
     path: '/api/v1/releases/rel-none/rollback',

@@ -1,5 +1,6 @@
 // The exit codes of the compiled CLI (bin/lanes.js, after `npm run build:server`), as the README states
-// them: 0 done, 1 the API refused (or the server could not start), 2 a usage error or no server to talk
+// them: 0 done, 1 refused (by the API, or by the CLI's own check, e.g. a token for a person in no seat; or
+// the server could not start), 2 a usage error (a value outside the choices included) or no server to talk
 // to. A usage error is one short message, never a stack trace. And the server process (`lanes up`)
 // writes one log, JSON lines on stdout, also when it cannot start (a port in use).
 import { describe, it, before, after } from 'node:test';
@@ -86,6 +87,15 @@ describe('lanes exit codes', () => {
       ['evidence', 'report', '--check', 'x', '--sha', 'abc1234', '--outcome', 'ok'],
       /--outcome/,
     ],
+    // Checked before the server is asked (it would refuse them with exit 1 as the API's refusal).
+    [
+      'a delivery status outside the choices',
+      ['deliveries', '--status', 'weird'],
+      /Allowed choices are pending, processed, ignored, failed/,
+    ],
+    ['an effect state outside the choices', ['effects', '--state', 'weird'], /Allowed choices are pending/],
+    ['a --limit above the API’s maximum', ['audit', '--limit', '5000'], /--limit must be at most 1000/],
+    ['a --limit that is no number', ['deliveries', '--limit', 'lots'], /--limit must be a positive integer/],
   ];
   for (const [what, args, message] of usage) {
     it(`exits 2 on ${what} (lanes ${args.join(' ')}), with a message and no stack trace`, async () => {
@@ -111,6 +121,15 @@ describe('lanes exit codes', () => {
     const r = await lanesCli(['approve', 'RG-09', '--url', lanes.url]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /^lanes: unauthorized: /);
+    assert.doesNotMatch(r.stderr, STACK_FRAME);
+  });
+
+  it('exits 1 when Lanes refuses to create a token for a person in no seat (a refusal, like the API’s)', async () => {
+    const data = await freshSqliteDir();
+    const r = await lanesCli(['token', 'create', '--person', 'nobody', '--catalog', CATALOG, '--data', data]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /refused: nobody is not a member of any seat/);
+    assert.equal(r.stdout, '', 'no secret printed');
     assert.doesNotMatch(r.stderr, STACK_FRAME);
   });
 

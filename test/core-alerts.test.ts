@@ -249,7 +249,7 @@ void test('hold broken: PL-08 fails inside the 15m hold before PL-09 starts', ()
   );
 });
 
-void test('drill missed after a week (cron period) plus grace without a PL-12 success; drill failed; both resolve', () => {
+void test('drill missed once the next fire plus grace passes without a PL-12 success; drill failed; both resolve', () => {
   // PL-12 runs Mondays 16:00 UTC. Last success Monday 2026-03-09 16:20.
   const h = {
     laneId: 'PL-12',
@@ -263,8 +263,9 @@ void test('drill missed after a week (cron period) plus grace without a PL-12 su
   };
   const grace = 2 * 3_600_000;
   assert.deepEqual(drillAlerts(c, [h], REFERENCE_NOW, { graceMs: grace }), []);
-  assert.deepEqual(drillAlerts(c, [h], '2026-03-16T18:20:00.000Z', { graceMs: grace }), []);
-  const missed = raises(drillAlerts(c, [h], '2026-03-16T18:20:00.001Z', { graceMs: grace }));
+  // The fire after the last success is Monday 2026-03-16 16:00: missed once its grace (2 h) has passed.
+  assert.deepEqual(drillAlerts(c, [h], '2026-03-16T17:59:59.999Z', { graceMs: grace }), []);
+  const missed = raises(drillAlerts(c, [h], '2026-03-16T18:00:00.000Z', { graceMs: grace }));
   assert.deepEqual(
     missed.map((a) => [a.key, a.rule, a.occurrence]),
     [['drill_missed:PL-12', 'drill_missed', 'due:2026-03-16T16:00:00.000Z']],

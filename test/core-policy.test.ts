@@ -48,9 +48,33 @@ const ack = (subject: { laneId?: string; gateId?: string }): PolicyRequest => ({
 });
 
 const rows: Row[] = [
-  // release actions: release seats + admin by default
+  // release actions: the release seats by default; admin scope does not widen that (issue 10: admin is for
+  // managing Lanes, not for bypassing seats), unless the catalog lists `admin`
   ['release seat creates', rita, create, T],
-  ['admin creates', root, create, T],
+  [
+    'admin outside the release seats may not create',
+    root,
+    create,
+    ['policy_denied', 'default.release_seats'],
+  ],
+  [
+    'admin outside the release seats may not promote',
+    root,
+    { action: 'release.promote' },
+    ['policy_denied', 'default.release_seats'],
+  ],
+  [
+    'admin outside the release seats may not roll back',
+    root,
+    { action: 'release.rollback' },
+    ['policy_denied', 'default.release_seats'],
+  ],
+  [
+    'admin in a release seat promotes (as the seat)',
+    { ...rita, scope: 'admin' },
+    { action: 'release.promote' },
+    T,
+  ],
   ['person in another seat may not create', quinn, create, ['policy_denied', 'default.release_seats']],
   ['person in no seat may not create', outsider, create, ['policy_denied', 'default.release_seats']],
   ['service not listed may not create', ci, create, ['policy_denied', 'default.release_seats']],
@@ -176,7 +200,13 @@ const rows: Row[] = [
     { action: 'evidence.post', check: 'tests', claim: { kind: 'service', name: 'ci' } },
     ['evidence_source_not_allowed', 'evidence.sources'],
   ],
-  // alerts: owners of the subject + release seats + admin
+  // alerts: owners of the subject + release seats (admin scope alone does not widen it)
+  [
+    'admin outside the owners and release seats may not acknowledge',
+    root,
+    ack({ laneId: 'PL-LIVE' }),
+    ['policy_denied', 'default.alert_owners'],
+  ],
   ['gate owner acknowledges a gate alert', quinn, ack({ gateId: 'RG-WATCH' }), T],
   ['lane owner acknowledges a lane alert', quinn, ack({ laneId: 'PL-LIVE' }), T],
   ['release seat acknowledges any alert', rita, ack({ laneId: 'PL-CI' }), T],
@@ -240,6 +270,21 @@ void test('a declared policy replaces the defaults', () => {
       true,
     ],
     ['tokens: admin outside the listed seat', root, { action: 'token.manage' }, false],
+  ];
+  for (const [name, identity, req, ok] of cases) assert.equal(decide(declared, identity, req).ok, ok, name);
+});
+
+void test('admin runs releases when the catalog says so (a principal `admin` listed)', () => {
+  const declared = smallCatalog(
+    SMALL_YAML.replace(
+      '  release_seats: [SEAT-SHIP]\n',
+      '  release_seats: [SEAT-SHIP]\n  rollback: [SEAT-SHIP, admin]\n',
+    ),
+  );
+  const cases: [string, Identity, PolicyRequest, boolean][] = [
+    ['listed admin rolls back', root, { action: 'release.rollback' }, true],
+    ['admin still may not promote (default: the release seats)', root, { action: 'release.promote' }, false],
+    ['an operate token outside the seats may not roll back', outsider, { action: 'release.rollback' }, false],
   ];
   for (const [name, identity, req, ok] of cases) assert.equal(decide(declared, identity, req).ok, ok, name);
 });

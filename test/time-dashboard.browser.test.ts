@@ -36,7 +36,7 @@ describe('the dashboard shows the time panel (Chromium)', () => {
     await page.getByTestId('section-drill').waitFor();
     assert.match(
       (await page.getByTestId('drill-PL-12-missed-after').textContent()) ?? '',
-      /2026-04-10 20:00/,
+      /2026-04-06 18:00/,
     );
   });
 });

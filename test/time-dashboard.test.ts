@@ -45,7 +45,7 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(f?.active, { start: '2026-04-03T17:00:00.000Z', end: '2026-04-06T08:00:00.000Z' });
       assert.deepEqual(f?.next, { start: '2026-04-10T17:00:00.000Z', end: '2026-04-13T08:00:00.000Z' });
       // PL-12: cron '0 16 * * 1' (Mondays 16:00 UTC), default grace 2h, never run; watched since NOW, so
-      // it turns missed one period plus grace after that (drill_missed's rule).
+      // it turns missed at the first fire after that plus grace (drill_missed's rule): Monday 18:00.
       assert.deepEqual(o.drills, [
         {
           laneId: 'PL-12',
@@ -53,7 +53,7 @@ for (const kind of STORE_KINDS) {
           cron: '0 16 * * 1',
           graceMs: 7_200_000,
           nextDueAt: '2026-04-06T16:00:00.000Z',
-          missedAfter: '2026-04-10T20:00:00.000Z',
+          missedAfter: '2026-04-06T18:00:00.000Z',
           state: 'never',
           lastRun: null,
           lastSuccessAt: null,
@@ -69,12 +69,12 @@ for (const kind of STORE_KINDS) {
       );
       const d = await drillOf();
       assert.equal(d?.nextDueAt, '2026-04-06T16:00:00.000Z');
-      assert.equal(d?.missedAfter, '2026-04-10T20:00:00.000Z');
+      assert.equal(d?.missedAfter, '2026-04-06T18:00:00.000Z');
       const text = renderDrills(drillsOf(list), false);
       assert.match(text, /PL-12 weekly-rollback-drill/);
       assert.match(text, /Next due/);
       assert.match(text, /2026-04-06 16:00/);
-      assert.match(text, /2026-04-10 20:00/);
+      assert.match(text, /2026-04-06 18:00/);
     });
 
     it('`lanes drills` and `lanes gates` (the built CLI) print the next due and missed-after', async () => {
@@ -89,11 +89,11 @@ for (const kind of STORE_KINDS) {
         assert.match(r.stdout, /PL-12 weekly-rollback-drill/, cmd);
         assert.match(r.stdout, /Next due/, cmd);
         assert.match(r.stdout, /2026-04-06 16:00 UTC/, cmd);
-        assert.match(r.stdout, /2026-04-10 20:00 UTC/, cmd);
+        assert.match(r.stdout, /2026-04-06 18:00 UTC/, cmd);
       }
     });
 
-    it('a failed drill run turns it failed; a green one ok, missed one period plus grace after it', async () => {
+    it('a failed drill run turns it failed; a green one ok, missed at the next fire plus grace', async () => {
       now = Date.parse('2026-04-06T16:30:00.000Z');
       await sendRun(lanes.url, {
         file: 'rollback-prod-ops.yml',
@@ -121,8 +121,8 @@ for (const kind of STORE_KINDS) {
       const ok = await waitDrill(drillOf, (d) => d.state === 'ok' && d.lastRun?.status === 'green');
       assert.equal(ok.lastRun?.status, 'green');
       assert.ok(ok.lastSuccessAt);
-      const success = Date.parse(ok.lastSuccessAt);
-      assert.equal(Date.parse(ok.missedAfter), success + 7 * 86_400_000 + 7_200_000);
+      // The green run answers the 6th's fire; the next (the 13th 16:00) is missed at 18:00.
+      assert.equal(ok.missedAfter, '2026-04-13T18:00:00.000Z');
       const o = await get<Overview>('/api/v1/overview');
       assert.equal(o.drills?.[0]?.state, 'ok', 'the overview agrees');
     });

@@ -126,15 +126,26 @@ export async function callApi<N extends RouteName>(
     body?: RequestOf<N>;
   } = {},
 ): Promise<ResponseOf<N>> {
+  return (await callApiStatus(client, name, opts)).body;
+}
+
+/** callApi with the HTTP status: where it tells what happened (201 created, 200 the existing one). */
+export async function callApiStatus<N extends RouteName>(
+  client: ApiClient,
+  name: N,
+  opts: {
+    params?: Record<string, string>;
+    query?: Record<string, QueryValue>;
+    body?: RequestOf<N>;
+  } = {},
+): Promise<{ status: number; body: ResponseOf<N> }> {
   const spec: ApiRoutes[RouteName] = API[name];
   const path = spec.path.replace(/\{(\w+)\}/g, (_m, k: string) => encodeURIComponent(opts.params?.[k] ?? ''));
-  const { body } =
-    spec.method === 'get'
-      ? await client.get<ResponseOf<N>>(path, opts.query)
-      : spec.method === 'delete'
-        ? await client.delete<ResponseOf<N>>(path)
-        : await client.post<ResponseOf<N>>(path, opts.body ?? {});
-  return body;
+  return spec.method === 'get'
+    ? await client.get<ResponseOf<N>>(path, opts.query)
+    : spec.method === 'delete'
+      ? await client.delete<ResponseOf<N>>(path)
+      : await client.post<ResponseOf<N>>(path, opts.body ?? {});
 }
 
 export const statusColumn = <R>(header: string, value: (r: R) => string): Column<R> => ({
@@ -145,11 +156,13 @@ export const statusColumn = <R>(header: string, value: (r: R) => string): Column
 
 // ---- argument parsers ---------------------------------------------------------------------------
 
-export function positiveInt(name: string) {
+/** A whole number from 1 (to `max`, when given): anything else is a usage error (exit 2), not the API's refusal. */
+export function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
     if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) {
       throw new InvalidArgumentError(`${name} must be a positive integer`);
     }
+    if (Number(v) > max) throw new InvalidArgumentError(`${name} must be at most ${max}`);
     return Number(v);
   };
 }

@@ -7,6 +7,7 @@ import { registerGitHubCommands } from './github-commands.ts';
 import { registerWorkflowsCommands } from './workflows-commands.ts';
 import { usageExit } from './command-kit.ts';
 import { registerGateWaitCommand } from './commands/gate-wait-command.ts';
+import { registerBackupCommand } from './backup-command.ts';
 
 const program = new Command();
 program.name('lanes').description('Lanes — a delivery control plane for GitHub Actions').version('0.1.0');
@@ -19,6 +20,7 @@ registerApiCommands(program);
 registerGitHubCommands(program);
 registerWorkflowsCommands(program);
 registerGateWaitCommand(program);
+registerBackupCommand(program);
 
 try {
   await program.parseAsync(process.argv);

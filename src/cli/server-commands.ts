@@ -246,7 +246,7 @@ export function registerTokenCommands(program: Command): void {
             process.stderr.write(
               `lanes token: refused: ${person} is not a member of any seat in ${opts.catalog} (rule identity.person_seat)\n`,
             );
-            process.exit(3);
+            process.exit(1);
           }
         }
         const personId = opts.person ?? `service:${opts.service ?? ''}`;

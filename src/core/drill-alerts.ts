@@ -1,5 +1,6 @@
-// Rollback drill rules: drill failed (its newest run failed) and drill missed (no success within one cron
-// period plus the lane's grace, a catalog field). Pure: the clock is a parameter.
+// Rollback drill rules: drill failed (its newest run failed) and drill missed (a due fire plus the lane's
+// grace, a catalog field, passed without a successful run at or after that fire). Pure: the clock is a
+// parameter.
 import { Cron } from 'croner';
 import type { Catalog, Lane } from './catalog-model.ts';
 import { durationMs } from './catalog-model.ts';
@@ -28,7 +29,8 @@ export const DEFAULT_DRILL_GRACE_MS = 2 * 3_600_000;
 
 /**
  * Drill rules for every scheduled rollback-drill lane: drill failed (its newest run failed) and drill missed
- * (no successful run within one cron period + grace). Lanes absent from `drills` have no runs at all.
+ * (its due fire plus grace passed without a successful run at or after that fire: drillMissed). Lanes absent
+ * from `drills` have no runs at all.
  */
 export function drillAlerts(
   c: Catalog,
@@ -79,7 +81,7 @@ export function drillAlerts(
         rule: 'drill_missed',
         severity: 'warning',
         title: `Rollback drill ${lane.id} ${lane.name} missed`,
-        detail: `no successful ${lane.id} run since ${h.lastSuccessAt ?? 'ever'}; scheduled ${lane.trigger.cron} (UTC), last due ${missed.due}`,
+        detail: `no successful ${lane.id} run since ${h.lastSuccessAt ?? 'ever'}; scheduled ${lane.trigger.cron} (UTC), due ${missed.due} and not run within its grace`,
         occurrence: `due:${missed.due}`,
         subject: { laneId: lane.id },
       });
@@ -99,8 +101,23 @@ export function drillAlerts(
 }
 
 /**
- * Missed when the time since the last success (or since monitoring began, when it never succeeded) exceeds
- * one cron period (the gap between the two latest fires) plus grace. Returns the latest due fire, or null.
+ * The fire a drill answers next: the first scheduled fire after the last success (a run counts for the fires
+ * at or before it, never for a later one), or, when it never succeeded, after monitoring began. Null when
+ * there is neither (then the latest fire is the one due).
+ */
+export function drillFireDue(
+  cronExpr: string,
+  h: Pick<DrillHistory, 'lastSuccessAt' | 'monitoringSince'>,
+): Date | null {
+  const since = h.lastSuccessAt ?? h.monitoringSince ?? null;
+  if (since === null) return null;
+  return new Cron(cronExpr, { timezone: 'UTC', paused: true }).nextRun(new Date(Date.parse(since)));
+}
+
+/**
+ * Missed once a due fire plus grace has passed without a successful run at or after that fire (README: "its
+ * due fire plus drill_grace passes without a successful run"). Returns that fire (the first one missed:
+ * the alert's occurrence, so a drill missed week after week stays one alert), or null.
  */
 export function drillMissed(
   cronExpr: string,
@@ -108,15 +125,12 @@ export function drillMissed(
   now: number,
   graceMs: number,
 ): { due: string } | null {
-  const cron = new Cron(cronExpr, { timezone: 'UTC', paused: true });
-  const [last, before] = cron.previousRuns(2, new Date(now + 1));
-  if (!last || !before) return null;
-  const period = last.getTime() - before.getTime();
   const since = h.lastSuccessAt ?? h.monitoringSince ?? null;
-  if (since === null) return now >= last.getTime() + graceMs ? { due: last.toISOString() } : null;
-  if (now - Date.parse(since) <= period + graceMs) return null;
-  // The cycle that was missed: the latest fire whose grace has elapsed.
-  const due = now >= last.getTime() + graceMs ? last : before;
+  const due =
+    since === null
+      ? (new Cron(cronExpr, { timezone: 'UTC', paused: true }).previousRuns(1, new Date(now + 1))[0] ?? null)
+      : drillFireDue(cronExpr, h);
+  if (!due || now < due.getTime() + graceMs) return null;
   return { due: due.toISOString() };
 }
 

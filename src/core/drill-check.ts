@@ -1,14 +1,11 @@
-// When the engine must look at the drill rules again without any delivery: the earliest instant each
-// drill could turn "missed". Two bounds, whichever comes first and is still ahead: the schedule's own
-// check time (`nextDrillDue(...).checkAt`: a due fire plus the lane's grace) and the instant the last
-// success (or, for a drill that never succeeded, the start of monitoring) becomes older than one cron
-// period plus grace (which can fall after the fire's check time; without it a missed drill would be
-// noticed one period late). Also the drill states screens show (drillStates). Pure.
-import { Cron } from 'croner';
+// When the engine must look at the drill rules again without any delivery: the instant the drill turns
+// "missed" — the fire it answers next (the first after its last success, or after monitoring began) plus
+// the lane's grace — while that is ahead; otherwise the schedule's own check time
+// (`nextDrillDue(...).checkAt`). Also the drill states screens show (drillStates). Pure.
 import type { Catalog, Lane } from './catalog-model.ts';
 import { compareRunsNewestFirst, laneRunState, workflowStatusOf } from './lane-status.ts';
 import type { RunRecord } from './run-model.ts';
-import { drillGraceMs, drillMissed, nextDrillDue, type DrillHistory } from './drill-alerts.ts';
+import { drillFireDue, drillGraceMs, drillMissed, nextDrillDue, type DrillHistory } from './drill-alerts.ts';
 import type { Clock } from './freeze-windows.ts';
 import { toMs } from './freeze-windows.ts';
 
@@ -23,16 +20,11 @@ export function drillCheckTimes(c: Catalog, drills: readonly DrillHistory[], now
     const lane = c.lanes.find((l) => l.id === s.laneId);
     const h = drills.find((d) => d.laneId === s.laneId);
     let at = Date.parse(s.checkAt);
-    // Since the last success or, for a drill that never succeeded, since monitoring began (drillMissed's rule).
-    const since = h?.lastSuccessAt ?? h?.monitoringSince ?? null;
-    if (lane && lane.trigger.on === 'schedule' && since) {
-      const cron = new Cron(lane.trigger.cron, { timezone: 'UTC', paused: true });
-      const [last, before] = cron.previousRuns(2, new Date(t + 1));
-      if (last && before) {
-        // drillMissed counts "missed" strictly after period + grace: look 1 ms past it.
-        const stale = Date.parse(since) + (last.getTime() - before.getTime()) + drillGraceMs(lane) + 1;
-        if (stale > t && stale < at) at = stale;
-      }
+    if (lane && lane.trigger.on === 'schedule' && h) {
+      const due = drillFireDue(lane.trigger.cron, h);
+      const missedAt = due ? due.getTime() + drillGraceMs(lane) : null;
+      // The fire the drill answers next decides; once it is missed, the schedule's own checks carry on.
+      if (missedAt !== null && missedAt > t) at = missedAt;
     }
     return { laneId: s.laneId, at: new Date(at).toISOString() };
   });
@@ -56,8 +48,8 @@ export interface DrillState {
 
 /**
  * For every scheduled drill lane: next due, missed-after and state, from its history and the clock. Missed
- * follows drillMissed exactly: no success within one cron period plus grace of the last success (or of when
- * monitoring began); a drill never run and never watched turns missed at its due fire plus grace.
+ * follows drillMissed exactly: the first fire after the last success (or after monitoring began) plus grace
+ * passed without a success; a drill never run and never watched turns missed at its due fire plus grace.
  */
 export function drillStates(c: Catalog, drills: readonly DrillHistory[], now: Clock): DrillState[] {
   const t = toMs(now);
@@ -70,19 +62,12 @@ export function drillStates(c: Catalog, drills: readonly DrillHistory[], now: Cl
       lastSuccessAt: null,
     };
     const grace = drillGraceMs(lane);
-    const cron = new Cron(lane.trigger.cron, { timezone: 'UTC', paused: true });
     const missed = drillMissed(lane.trigger.cron, h, t, grace);
-    const since = h.lastSuccessAt ?? h.monitoringSince ?? null;
-    // drillMissed: missed once more than one cron period plus grace has passed since the last success (or
-    // since monitoring began); with neither, once the due fire's grace has passed (checkAt).
-    const [a, b] = cron.nextRuns(2, new Date(t));
-    const period = a && b ? b.getTime() - a.getTime() : 0;
+    // drillMissed's rule: the fire the drill answers next (the first after its last success, or after
+    // monitoring began) plus grace; with neither, the latest fire's (when missed) or the schedule's check.
+    const due = drillFireDue(lane.trigger.cron, h);
     const missedAfter =
-      since !== null
-        ? Date.parse(since) + period + grace
-        : missed
-          ? Date.parse(missed.due) + grace
-          : Date.parse(s.checkAt);
+      due !== null ? due.getTime() + grace : missed ? Date.parse(missed.due) + grace : Date.parse(s.checkAt);
     const state: DrillState['state'] =
       h.lastRun?.status === 'failed'
         ? 'failed'

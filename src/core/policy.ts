@@ -1,5 +1,6 @@
 // Who may do what: one pure function, `decide`, over the catalog's `policy:` section and its safe defaults.
 // - release create / promote / roll back: policy.<action>, default the release seats (policy.release_seats);
+//   admin scope does not widen a default (only a catalog with no release seat falls back to `admin`);
 // - trigger a lane: never a lane of the promotion flow, a rollback lane or a production lane (the release
 //   flow dispatches those); otherwise the first policy.trigger rule naming the lane (who + refs), default
 //   the lane's owners (seats owning a gate on it) and the release seats, on the refs its trigger or the
@@ -73,6 +74,15 @@ export function releaseSeats(c: Catalog): string[] {
   return c.policy?.release_seats ?? [];
 }
 
+/**
+ * The release seats as the default principals. Admin scope is for managing Lanes, not for bypassing seats:
+ * it is in a default only while the catalog names no release seat (someone must be able to release).
+ */
+export function releaseDefaultPrincipals(c: Catalog): Principal[] {
+  const seats = releaseSeats(c);
+  return seats.length > 0 ? seats : ['admin'];
+}
+
 /** Seats owning a lane: the owners of the gates that judge it or hold it back. */
 export function laneOwners(c: Catalog, laneId: string): string[] {
   const seats = c.gates
@@ -119,8 +129,7 @@ export function decide(c: Catalog, i: Identity, req: PolicyRequest): PolicyDecis
       'insufficient_scope',
     );
   const pol = c.policy;
-  const seats = releaseSeats(c);
-  const releaseDefault: Principal[] = [...seats, 'admin'];
+  const releaseDefault = releaseDefaultPrincipals(c);
   switch (req.action) {
     case 'release.create':
       return byPrincipals(
@@ -181,7 +190,7 @@ export function decide(c: Catalog, i: Identity, req: PolicyRequest): PolicyDecis
         ...(req.subject.laneId ? laneOwners(c, req.subject.laneId) : []),
         ...c.gates.filter((g) => g.id === req.subject.gateId).map((g) => g.owner),
       ];
-      const principals = pol?.alerts ?? ['owners', ...seats, 'admin'];
+      const principals = pol?.alerts ?? ['owners', ...releaseDefault];
       return byPrincipals(
         i,
         pol?.alerts ? 'policy.alerts' : 'default.alert_owners',
@@ -246,7 +255,7 @@ function decideTrigger(c: Catalog, i: Identity, laneId: string, ref: string): Po
       'lane_not_triggerable',
     );
   const rule = c.policy?.trigger.find((r) => r.lanes.includes(lane.id));
-  const principals = rule?.who ?? ['owners', ...releaseSeats(c), 'admin'];
+  const principals = rule?.who ?? ['owners', ...releaseDefaultPrincipals(c)];
   const refs = freeTriggerRefs(c, lane);
   const ruleName = rule ? 'policy.trigger' : 'default.trigger';
   const allowed = byPrincipals(i, ruleName, principals, laneOwners(c, lane.id), `trigger ${lane.id}`);

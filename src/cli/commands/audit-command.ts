@@ -31,7 +31,7 @@ export function registerAuditCommand(program: Command): void {
   withConnection(
     program
       .command('audit')
-      .option('--limit <n>', 'how many events (1-1000, default 100)', positiveInt('--limit'))
+      .option('--limit <n>', 'how many events (1-1000, default 100)', positiveInt('--limit', 1000))
       .description('the audit log, newest first'),
   ).action(async (_opts: unknown, cmd: Command) => {
     const flags = cmd.optsWithGlobals<ConnectionFlags & { limit?: number }>();

@@ -47,7 +47,7 @@ export function registerEffectCommands(program: Command): void {
         ]),
       )
       .option('--release <id>', 'only the effects of this release (rel-…)')
-      .option('--limit <n>', 'how many (1-1000, default 100)', positiveInt('--limit'))
+      .option('--limit <n>', 'how many (1-1000, default 100)', positiveInt('--limit', 1000))
       .description(
         'outbox effects (dispatches, protection answers, statuses, notifications); retry a dead one',
       ),

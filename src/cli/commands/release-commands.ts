@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { ReleaseView } from '../../contract/views.ts';
 import {
   callApi,
+  callApiStatus,
   collectLine,
   collectPair,
   out,
@@ -24,6 +25,26 @@ function nextOf(r: ReleaseView): string {
 function releaseLine(r: ReleaseView, color: boolean): string {
   const next = nextOf(r);
   return `release ${r.id}${r.version !== r.id ? ` (${r.version})` : ''} ${r.sha.slice(0, 12)} ${paintStatus(r.state, color)}${next !== '-' ? `, next: ${next}` : ''}`;
+}
+
+/**
+ * What promote or rollback did, as the API answered it (`answer`): dispatched which effects, waiting for
+ * ones already under way, or nothing to send and why; then the release as it now stands.
+ */
+export function renderActionAnswer(verb: 'promote' | 'rollback', r: ReleaseView, color: boolean): string {
+  const a = r.answer;
+  const head = !a
+    ? `${verb}: the server did not say what it did`
+    : a.did === 'dispatched'
+      ? `${verb}: ${a.detail}`
+      : a.did === 'waiting'
+        ? `${verb}: waiting, nothing sent: ${a.detail}`
+        : `${verb}: nothing to send: ${a.detail}`;
+  const effects =
+    a && a.effects.length > 0
+      ? [`  ${a.did === 'dispatched' ? 'effects sent' : 'effects under way'}: ${a.effects.join(', ')}`]
+      : [];
+  return [head, ...effects, `  ${releaseLine(r, color)}`].join('\n');
 }
 
 export function renderReleases(rows: ReleaseView[], color: boolean): string {
@@ -76,7 +97,7 @@ export function registerReleaseCommands(program: Command): void {
       }
     >();
     await run(flags, async (client, color) => {
-      const body = await callApi(client, 'createRelease', {
+      const { status, body } = await callApiStatus(client, 'createRelease', {
         body: {
           version: flags.version,
           sha: flags.sha,
@@ -87,7 +108,12 @@ export function registerReleaseCommands(program: Command): void {
         },
       });
       if (flags.json) return printJson(body);
-      out(`created ${releaseLine(body, color)}`);
+      // 200: the same version on the same commit is the release already open; nothing was created.
+      out(
+        status === 201
+          ? `created ${releaseLine(body, color)}`
+          : `already open, nothing created: ${releaseLine(body, color)}`,
+      );
     });
   });
 
@@ -123,7 +149,7 @@ export function registerReleaseCommands(program: Command): void {
         },
       });
       if (flags.json) return printJson(body);
-      out(`promoted ${releaseLine(body, color)}`);
+      out(renderActionAnswer('promote', body, color));
     });
   });
 
@@ -145,7 +171,7 @@ export function registerReleaseCommands(program: Command): void {
         body: { reason: flags.reason, incident: flags.incident, owner: flags.owner },
       });
       if (flags.json) return printJson(body);
-      out(`rolling back: ${releaseLine(body, color)}`);
+      out(renderActionAnswer('rollback', body, color));
     });
   });
 

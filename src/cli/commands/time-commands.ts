@@ -1,7 +1,7 @@
 // `lanes freezes` (the catalog's freeze windows: active now until when, and the next), `lanes drills`
 // (scheduled rollback drills: next due, when each turns missed; also under `lanes gates`) and `lanes
 // deliveries [--status ignored]` (stored GitHub deliveries; an ignored one with the reason it changed nothing).
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { DeliveryView, DrillView, FreezeView, LaneView } from '../../contract/views.ts';
 import {
   callApi,
@@ -107,12 +107,8 @@ export function registerTimeCommands(program: Command): void {
   withConnection(
     program
       .command('deliveries')
-      .option('--status <status>', `only deliveries in this status (${STATUSES.join(', ')})`, (v: string) => {
-        if (!(STATUSES as readonly string[]).includes(v))
-          throw new Error(`--status must be one of ${STATUSES.join(', ')}`);
-        return v as Status;
-      })
-      .option('--limit <n>', 'how many (1-1000, default 100)', positiveInt('--limit'))
+      .addOption(new Option('--status <status>', 'only deliveries in this status').choices(STATUSES))
+      .option('--limit <n>', 'how many (1-1000, default 100)', positiveInt('--limit', 1000))
       .description('stored GitHub deliveries, newest first; --status ignored shows why each changed nothing'),
   ).action(async (_opts: unknown, cmd: Command) => {
     const flags = cmd.optsWithGlobals<ConnectionFlags & { status?: Status; limit?: number }>();
