@@ -64,7 +64,7 @@ for (const kind of STORE_KINDS) {
       assert.equal(alertAbility(a, { laneId: null, gateId: null }).allowed, false);
     });
 
-    it('tokens: the release seat promotes and rolls back, admin retries, a service never approves', async () => {
+    it('tokens: the release seat promotes and rolls back, admin retries but does not promote, a service never approves', async () => {
       const hana = (await sessionOf(bearer(tokens.hanaOperate))).abilities;
       assert.equal(hana.actions.promote.allowed, true);
       assert.equal(hana.actions.promote.rule, 'default.release_seats');
@@ -79,7 +79,8 @@ for (const kind of STORE_KINDS) {
           admin.actions.manageTokens.allowed,
           admin.actions.promote.allowed,
         ],
-        [true, true, true],
+        [true, true, false],
+        'admin manages Lanes (effects, tokens); it does not stand in for the release seats',
       );
       assert.equal(admin.approveGates['RG-10']?.allowed, false, 'admin scope does not widen approval');
 
