@@ -55,7 +55,7 @@ for (const kind of STORE_KINDS) {
 
       const listed = await call(admin, 'GET', '/api/v1/tokens');
       assert.equal(listed.status, 200);
-      assert.ok(!listed.text.includes(secret.split('_')[2] ?? '?'), 'no secret in the list');
+      assert.ok(!listed.text.includes(secret.split('_').slice(2).join('_') || '?'), 'no secret in the list');
       assert.ok(!/"hash"/.test(listed.text), 'no hash in the list');
       const row = (listed.body.tokens as Json[]).find((t) => t.id === created.body.id);
       assert.deepEqual(row && [row.name, row.person, row.scope, row.revokedAt], [
