@@ -81,4 +81,43 @@ storeContract('outbox', ({ withStore }) => {
       assert.equal((await s.claimOutbox({ limit: 10, now: at(61), leaseMs: 1000 })).length, 1);
     });
   });
+
+  void it('defers a waiting item: pending at runAt, the claimed attempt given back, the note kept', async () => {
+    await withStore(async (s) => {
+      const effect = {
+        key: 'dispatch:wait',
+        kind: 'github.dispatch',
+        payload: { ref: 'main' },
+        runAt: at(0),
+      };
+      assert.equal(await s.transaction((tx) => tx.enqueue(effect)), 'enqueued');
+      for (let i = 1; i <= 12; i++) {
+        const [item] = await s.claimOutbox({ limit: 10, now: at(i * 2), leaseMs: 30_000 });
+        assert.equal(item?.attempts, 1, `claim ${i} counts one attempt from 0`);
+        await s.deferOutbox(item.id, 'waiting: GitHub is not configured', at(i * 2 + 1));
+        assert.deepEqual(await s.claimOutbox({ limit: 10, now: at(i * 2 + 0.5), leaseMs: 30_000 }), []);
+      }
+      const [row] = await outboxRows(s, { status: 'pending' });
+      assert.deepEqual(
+        [row?.attempts, row?.lastError, row?.runAt],
+        [0, 'waiting: GitHub is not configured', canon(at(25))],
+      );
+      // Never below 0 (a deferral without a claim, e.g. a duplicate settle).
+      assert.ok(row);
+      await s.deferOutbox(row.id, 'waiting: again', at(30));
+      assert.deepEqual(
+        (await outboxRows(s, { status: 'pending' })).map((o) => [o.attempts, o.lastError]),
+        [[0, 'waiting: again']],
+      );
+      // A done item is not moved back.
+      const [again] = await s.claimOutbox({ limit: 10, now: at(30), leaseMs: 30_000 });
+      assert.ok(again);
+      await s.completeOutbox(again.id, at(30.1));
+      await s.deferOutbox(again.id, 'waiting: late', at(40));
+      assert.deepEqual(
+        (await outboxRows(s, { status: 'done' })).map((o) => [o.key, o.attempts]),
+        [['dispatch:wait', 1]],
+      );
+    });
+  });
 });

@@ -469,5 +469,8 @@ export const EffectView = z.object({
   updatedAt: time,
   doneAt: nullable(time),
   deaths: z.number().int().describe('times it went dead (a retried effect keeps its count)'),
+  waitingFor: nullable(z.string())
+    .optional()
+    .describe('why a pending effect cannot go out yet (e.g. GitHub is not configured); no attempt is used'),
 });
 export type EffectView = z.infer<typeof EffectView>;

@@ -5,6 +5,8 @@
 //   notification names its alert route, taken from its key).
 // - lastError: error text from GitHub or a webhook may echo a URL or a credential; URLs keep only their
 //   origin, and token-like words are replaced, so the API, CLI and dashboard never show one.
+// - waiting: an effect that cannot go out yet (GitHub not configured) is pending with its attempt given back;
+//   the worker stores why as lastError behind the `waiting: ` mark, and the view shows it as waitingFor.
 // - alerts: one alert per dead effect (key effect_dead:<id>); the same effect dying again after a retry is
 //   a new occurrence of the same incident (its count grows); a retry that succeeds resolves it.
 import type { AlertIntent } from './alert-model.ts';
@@ -27,6 +29,19 @@ export interface EffectFacts {
 export function effectState(e: Pick<EffectFacts, 'status' | 'attempts' | 'lastError'>): EffectState {
   if (e.status !== 'pending') return e.status;
   return e.attempts > 0 && e.lastError !== null ? 'retrying' : 'pending';
+}
+
+const WAITING_MARK = 'waiting: ';
+
+/** The lastError stored while an effect waits (the reason, already sanitised). */
+export function waitingNote(reason: string): string {
+  return `${WAITING_MARK}${reason}`;
+}
+
+/** Why a pending effect waits, or null when it does not (a real error, or not pending). */
+export function waitingFor(e: Pick<EffectFacts, 'status' | 'lastError'>): string | null {
+  if (e.status !== 'pending' || e.lastError === null || !e.lastError.startsWith(WAITING_MARK)) return null;
+  return e.lastError.slice(WAITING_MARK.length);
 }
 
 const TOKEN_WORDS = [

@@ -30,7 +30,7 @@ import { auditEntry } from './audit-entry.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { CatalogHolder } from './catalog-holder.ts';
 import { catalogDigest } from './catalog-versions.ts';
-import type { EffectOutcome, OutboxHandlers } from './outbox-worker.ts';
+import { waitForGitHub, type EffectOutcome, type OutboxHandlers } from './outbox-worker.ts';
 
 export const CATALOG_FETCH = 'catalog.fetch';
 export const CATALOG_STATUS_CONTEXT = 'lanes/catalog';
@@ -126,8 +126,7 @@ export class CatalogFollower {
   private async fetchAndJudge(payload: unknown, signal: AbortSignal): Promise<EffectOutcome> {
     const p = fetchPayload(payload);
     if (!p) return { ok: false, retryable: false, message: 'invalid catalog.fetch payload' };
-    if (!this.client)
-      return { ok: false, retryable: true, retryAfterMs: 600_000, message: 'GitHub is not configured' };
+    if (!this.client) return waitForGitHub();
     const got = await fetchCatalogText(this.client, p.repo, p.path, p.sha, { signal });
     if (!got.ok)
       return {

@@ -20,7 +20,7 @@ import type { ReconcileClient } from '../github/reconcile-client.ts';
 import type { OutboxEffect, ReleaseCommitRecord, ReleaseRecord } from '../store/store.ts';
 import { auditEntry } from './audit-entry.ts';
 import { nowIso, type EngineContext } from './engine-context.ts';
-import type { EffectOutcome, OutboxHandlers } from './outbox-worker.ts';
+import { waitForGitHub, type EffectOutcome, type OutboxHandlers } from './outbox-worker.ts';
 import { milestonesOf } from './release-history.ts';
 
 export const COMPARE_KIND = 'github.compare';
@@ -126,13 +126,7 @@ export function compareHandlers(
       const ctx = ctxOf();
       const p = comparePayload.safeParse(payload);
       if (!p.success) return { ok: false, retryable: false, message: `invalid ${COMPARE_KIND} payload` };
-      if (!client)
-        return {
-          ok: false,
-          retryable: true,
-          retryAfterMs: 10 * 60_000,
-          message: 'GitHub is not configured (LANES_GITHUB_TOKEN or LANES_GITHUB_APP_ID)',
-        };
+      if (!client) return waitForGitHub();
       const rec = await ctx.store.getRelease(p.data.releaseId);
       if (!rec) return { ok: false, retryable: false, message: `no release ${p.data.releaseId}` };
       const r = await client.compareCommits(p.data.repo, p.data.base, p.data.head, { signal });

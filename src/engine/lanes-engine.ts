@@ -17,7 +17,13 @@ import type { CatalogWatch } from '../github/catalog-source.ts';
 import { compareHandlers } from './change-summary.ts';
 import { DeliveryApplier } from './apply-delivery.ts';
 import { InboxWorker } from './inbox-worker.ts';
-import { alertHandlers, githubHandlers, OutboxWorker, type OutboxHandlers } from './outbox-worker.ts';
+import {
+  alertHandlers,
+  githubHandlers,
+  OutboxWorker,
+  waitForGitHub,
+  type OutboxHandlers,
+} from './outbox-worker.ts';
 import { ReadModel } from './read-model.ts';
 import { Reconciler } from './reconcile-loop.ts';
 import { ReleaseEngine } from './release-engine.ts';
@@ -41,14 +47,9 @@ export interface LanesEngineOptions {
   catalogWatch?: CatalogWatch | undefined;
 }
 
-/** Without credentials, GitHub effects wait in the outbox (visible, retried slowly) until configured. */
+/** Without credentials, GitHub effects wait in the outbox (pending, no attempt used) until configured. */
 function notConfigured(): OutboxHandlers {
-  const wait = async () => ({
-    ok: false as const,
-    retryable: true,
-    retryAfterMs: 10 * 60_000,
-    message: 'GitHub is not configured (LANES_GITHUB_TOKEN or LANES_GITHUB_APP_ID)',
-  });
+  const wait = () => Promise.resolve(waitForGitHub());
   return { 'github.dispatch': wait, 'github.protection_review': wait, 'github.commit_status': wait };
 }
 
@@ -145,12 +146,12 @@ export class LanesEngine {
             : undefined,
         })
       : undefined;
-    // Without GitHub credentials the waiting effects would warn on every retry: say it once instead.
+    // Without GitHub credentials the GitHub effects wait quietly (no attempt, no warning): say it once here.
     if (!auth)
       log.info(
         'GitHub is not configured: dispatches, protection answers and commit statuses wait in the outbox',
       );
-    this.outbox = new OutboxWorker(store, handlers, auth ? log : log.child({}, { level: 'error' }), {
+    this.outbox = new OutboxWorker(store, handlers, log, {
       clock,
       ...(opts.outboxLeaseMs !== undefined ? { leaseMs: opts.outboxLeaseMs } : {}),
       // A dead effect commits with its audit and alert; a retried one that goes through resolves it.

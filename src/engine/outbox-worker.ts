@@ -5,6 +5,8 @@
 //   retryable failure           → failOutbox(retryAt = now + max(exponential backoff with jitter, retryAfterMs))
 //   retryable, attempts ≥ max   → dead (failOutbox with retryAt null, or the onDead hook), logged
 //   final failure / bad payload → dead at once
+//   wait (a precondition, e.g. GitHub not configured) → deferOutbox: pending again at now + retryAfterMs
+//                                 (default 60 s), the claim's attempt given back, never dead, never alerted
 // The engine's onDead hook writes the dead mark together with its audit entry and alert (effect-alerts.ts);
 // onRecovered runs after an effect that had failed is done (resolves its alert). An admin's retry moves a
 // dead row back to pending (same key), so it is claimed again like any due item.
@@ -26,11 +28,23 @@ import { z } from 'zod';
 import type { OutboxItem, Store } from '../store/store.ts';
 import type { GitHubClient } from '../github/github-client.ts';
 import type { AlertNotifier } from './alert-notifier.ts';
-import { sanitiseErrorText } from '../core/effect-state.ts';
+import { sanitiseErrorText, waitingNote } from '../core/effect-state.ts';
 import { PollingWorker } from './polling-worker.ts';
 
 export type EffectOutcome =
-  { ok: true } | { ok: false; retryable: boolean; retryAfterMs?: number; message: string };
+  | { ok: true }
+  | { ok: false; retryable: boolean; retryAfterMs?: number; message: string }
+  /** Not an attempt: the effect cannot go out yet (say why); it is polled again after retryAfterMs. */
+  | { ok: false; wait: true; retryAfterMs?: number; message: string };
+
+/** Without GitHub credentials a GitHub effect waits (every handler that needs GitHub returns this). */
+export function waitForGitHub(): EffectOutcome {
+  return {
+    ok: false,
+    wait: true,
+    message: 'GitHub is not configured (set LANES_GITHUB_TOKEN or LANES_GITHUB_APP_ID)',
+  };
+}
 
 export interface EffectContext {
   item: OutboxItem;
@@ -58,6 +72,8 @@ export interface OutboxWorkerOptions {
   clock?: () => Date;
   /** Jitter source in [0, 1). */
   random?: () => number;
+  /** How soon a waiting effect (outcome `wait`) is polled again unless the handler says. Default 60 s. */
+  waitPollMs?: number;
   /** Replaces failOutbox(…, null): marks the item dead with whatever must commit with it. */
   onDead?: (item: OutboxItem, message: string, now: string) => Promise<void>;
   /** After an item that had failed before (lastError set) is done. Errors are logged, not retried. */
@@ -80,6 +96,8 @@ export class OutboxWorker extends PollingWorker {
   done = 0;
   retried = 0;
   dead = 0;
+  /** Claims that found their effect still waiting (outcome `wait`). */
+  waited = 0;
 
   constructor(
     store: Store,
@@ -169,6 +187,13 @@ export class OutboxWorker extends PollingWorker {
     // Error text from GitHub or a webhook may echo a credential or a URL: sanitised once, here, so the log,
     // the stored lastError, the audit entry and the alert all carry the same safe text.
     const message = sanitiseErrorText(outcome.message);
+    if ('wait' in outcome) {
+      const runAt = new Date(now.getTime() + (outcome.retryAfterMs ?? this.opts.waitPollMs ?? 60_000));
+      await this.store.deferOutbox(item.id, waitingNote(message), runAt.toISOString());
+      this.waited++;
+      this.log.debug({ id: item.id, key: item.key, kind: item.kind, err: message }, 'outbox effect waits');
+      return;
+    }
     const maxAttempts = this.opts.maxAttempts ?? 8;
     if (!outcome.retryable || item.attempts >= maxAttempts) {
       if (this.opts.onDead) await this.opts.onDead(item, message, now.toISOString());

@@ -433,6 +433,8 @@ export interface StoreQueues {
   outboxStats(): Promise<{ byStatus: Record<string, number>; deaths: number }>;
   claimDueTimers(opts: { limit: number; now: string }): Promise<TimerItem[]>;
   listTimers(filter: { status?: TimerItem['status']; kind?: string; limit?: number }): Promise<TimerItem[]>;
+  /** Back to pending at runAt with the claim's attempt given back (never below 0); note kept as lastError. */
+  deferOutbox(id: number, note: string, runAt: string): Promise<void>;
 }
 
 /** Connecting to a real organisation (0005): catalog versions, sessions, reconcile progress. */

@@ -27,7 +27,12 @@ export function renderEffects(rows: EffectView[], color: boolean): string {
       { header: 'Release', value: (r) => r.releaseId ?? '' },
       { header: 'Tries', value: (r) => String(r.attempts) },
       { header: 'Next / updated', value: (r) => utcMinute(r.nextAttemptAt ?? r.updatedAt) },
-      { header: 'Last error', value: (r) => (r.state === 'done' ? '' : (r.lastError ?? '')), max: 50 },
+      {
+        header: 'Last error',
+        value: (r) =>
+          r.state === 'done' ? '' : r.waitingFor ? `waiting: ${r.waitingFor}` : (r.lastError ?? ''),
+        max: 50,
+      },
     ],
     rows,
     { color },

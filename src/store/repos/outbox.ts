@@ -165,6 +165,27 @@ export function outboxStore({ db, pg, runTx }: StoreCtx) {
         .execute();
     },
 
+    /** Not an attempt: pending again at runAt, the attempt counted at claim given back, the note kept. */
+    async deferOutbox(id: number, note: string, runAt: string): Promise<void> {
+      await db
+        .updateTable('outbox')
+        .set((eb) => ({
+          status: 'pending',
+          last_error: note,
+          lease_until: null,
+          run_at: iso(runAt),
+          attempts: eb
+            .case()
+            .when('attempts', '>', 0)
+            .then(eb('attempts', '-', 1))
+            .else(0)
+            .end(),
+        }))
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .execute();
+    },
+
     /** Newest first. */
     async listOutbox(filter: OutboxFilter): Promise<OutboxRecord[]> {
       const state = filter.state;

@@ -1,7 +1,8 @@
 // The release page's "Effects" section: every outbox effect of the release (dispatches, protection answers,
-// commit statuses) with its state pill, attempts, next attempt and sanitised last error. A dead effect has a
-// Retry button: the policy lets only an admin re-send it (same effect_id); for a caller it refuses (the
-// session's abilities say so) the button is disabled with the policy's reason. The API's answer stays in the
+// commit statuses) with its state pill, attempts, next attempt and sanitised last error (or, for an effect
+// that waits, what it waits for: GitHub not configured). A dead effect has a Retry button: the policy lets
+// only an admin re-send it (same effect_id); for a caller it refuses (the session's abilities say so) the
+// button is disabled with the policy's reason. The API's answer stays in the
 // row after the effect leaves `dead`.
 import type { EffectList } from '../../../src/contract/results.ts';
 import type { EffectView } from '../../../src/contract/views.ts';
@@ -84,7 +85,13 @@ export function ReleaseEffects({ releaseId }: { releaseId: string }) {
                 {
                   key: 'lastError',
                   label: 'Last error',
-                  render: (e) => (e.state === 'done' ? null : (e.lastError ?? null)),
+                  // A waiting effect has no error: it says what it waits for (no attempt is used meanwhile).
+                  render: (e) =>
+                    e.state === 'done'
+                      ? null
+                      : e.waitingFor
+                        ? `Waiting: ${e.waitingFor}`
+                        : (e.lastError ?? null),
                 },
                 {
                   key: 'action',
