@@ -116,15 +116,18 @@ function detailLines(details: unknown): string[] {
   return [`  ${text(details)}`];
 }
 
+/** What a call of one route carries: the path's `{params}`, the query and the body. */
+export interface CallOptions<N extends RouteName> {
+  params?: Record<string, string>;
+  query?: Record<string, QueryValue>;
+  body?: RequestOf<N>;
+}
+
 /** Calls one route of the contract's table; the path's `{params}` are filled in and encoded. */
 export async function callApi<N extends RouteName>(
   client: ApiClient,
   name: N,
-  opts: {
-    params?: Record<string, string>;
-    query?: Record<string, QueryValue>;
-    body?: RequestOf<N>;
-  } = {},
+  opts: CallOptions<N> = {},
 ): Promise<ResponseOf<N>> {
   return (await callApiStatus(client, name, opts)).body;
 }
@@ -133,11 +136,7 @@ export async function callApi<N extends RouteName>(
 export async function callApiStatus<N extends RouteName>(
   client: ApiClient,
   name: N,
-  opts: {
-    params?: Record<string, string>;
-    query?: Record<string, QueryValue>;
-    body?: RequestOf<N>;
-  } = {},
+  opts: CallOptions<N> = {},
 ): Promise<{ status: number; body: ResponseOf<N> }> {
   const spec: ApiRoutes[RouteName] = API[name];
   const path = spec.path.replace(/\{(\w+)\}/g, (_m, k: string) => encodeURIComponent(opts.params?.[k] ?? ''));
