@@ -55,7 +55,11 @@ void describe('compiled build', () => {
       // One allowed mention: the SQLite ingest thread, started from source (tests, `npm run dev`), registers tsx
       // in the worker, which does not inherit the parent's --import hooks. From dist/ that branch is never taken.
       if (f.endsWith(join('store', 'sqlite-ingest-client.js'))) {
-        assert.match(text, /if \(!FROM_SOURCE\)\s+return new Worker\(ENTRY/, 'the tsx boot is for sources only');
+        assert.match(
+          text,
+          /if \(!FROM_SOURCE\)\s+return new Worker\(ENTRY/,
+          'the tsx boot is for sources only',
+        );
         text = text.replace("import('tsx/esm/api')", '');
       }
       assert.doesNotMatch(

@@ -75,7 +75,10 @@ describe('the Catalog panel in Chromium', () => {
     await page.goto(`${lanes.url}/`);
     const active = page.getByTestId('catalog-active');
     await active.waitFor({ timeout: 15_000 });
-    assert.match(await active.innerText(), /Active: version 1 — examples\/multi-repo\/lanes\.yaml \(file at start-up\)/);
+    assert.match(
+      await active.innerText(),
+      /Active: version 1 — examples\/multi-repo\/lanes\.yaml \(file at start-up\)/,
+    );
     assert.equal(await page.getByTestId('catalog-rejected').count(), 0);
 
     const bad = await push(BROKEN);

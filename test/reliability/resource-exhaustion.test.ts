@@ -147,7 +147,10 @@ describe('resource exhaustion', () => {
       );
       // The budget (64 MB by default) holds two 25 MB bodies: the others are refused before they are read.
       // A refused client that is still writing may see the connection reset before it reads the 503 (-1).
-      assert.ok(statuses.filter((s) => s === 503 || s === -1).length >= 30, 'most refused by the in-flight budget');
+      assert.ok(
+        statuses.filter((s) => s === 503 || s === -1).length >= 30,
+        'most refused by the in-flight budget',
+      );
       assert.ok(statuses.filter((s) => s === 503).length >= 1, 'a refusal is answered 503');
       assert.ok(statuses.filter((s) => s === 401).length <= 10, 'few bodies read to the signature check');
       assert.ok(peak - rss.baseline < RSS_GROWTH_BOUND);

@@ -37,7 +37,9 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
     };
     const lengthHeader = c.req.header('content-length');
     const declared =
-      lengthHeader !== undefined && /^\d+$/.test(lengthHeader) && c.req.header('transfer-encoding') === undefined
+      lengthHeader !== undefined &&
+      /^\d+$/.test(lengthHeader) &&
+      c.req.header('transfer-encoding') === undefined
         ? Number(lengthHeader)
         : undefined;
     if (declared !== undefined && declared > deps.maxBodyBytes) {
@@ -56,7 +58,10 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
       ? await readIncomingWithinBudget(incoming, deps.maxBodyBytes, deps.budget, declared)
       : await readWithinBudget(c.req.raw, deps.maxBodyBytes, deps.budget, declared);
     if (body === 'over_budget')
-      return reject('over_budget', new AppError('overloaded', 'too many webhook bodies in flight; retry later'));
+      return reject(
+        'over_budget',
+        new AppError('overloaded', 'too many webhook bodies in flight; retry later'),
+      );
     if (body === 'too_large')
       return reject('too_large', new AppError('payload_too_large', `body over ${deps.maxBodyBytes} bytes`));
     const verdict = verifySignatureAny(deps.secrets, body, c.req.header('x-hub-signature-256'));
@@ -100,7 +105,10 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
       deps.metrics.inc('lanes_webhook_deliveries_rejected_total', { reason: 'store_unavailable' });
       // The cause goes to the log, never to the (unauthenticated) caller.
       deps.log?.warn({ err: e instanceof Error ? e.message : String(e) }, 'delivery not stored');
-      throw new AppError('store_unavailable', 'the delivery could not be stored durably; GitHub will redeliver');
+      throw new AppError(
+        'store_unavailable',
+        'the delivery could not be stored durably; GitHub will redeliver',
+      );
     }
     if (result === 'duplicate') {
       deps.metrics.inc('lanes_webhook_deliveries_duplicate_total');
