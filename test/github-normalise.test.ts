@@ -584,7 +584,8 @@ void describe('hostile and malformed input never throws', () => {
       assert.ok(r.ok, JSON.stringify(r));
       const fact = r.facts[0];
       assert.equal(fact?.kind, 'ref');
-      const pr = (p as { pull_request: { number: number; head: { sha: string } }; action: string }).pull_request;
+      const pr = (p as { pull_request: { number: number; head: { sha: string } }; action: string })
+        .pull_request;
       if (fact?.kind === 'ref') {
         assert.equal(fact.ref.ref, `refs/pull/${pr.number}/head`);
         assert.equal(fact.ref.sha, (p as { action: string }).action === 'closed' ? null : pr.head.sha);
@@ -593,15 +594,7 @@ void describe('hostile and malformed input never throws', () => {
   });
 
   void test('unknown events → unsupported_event, whatever the payload', () => {
-    for (const e of [
-      'ping',
-      'issues',
-      '',
-      'WORKFLOW_RUN',
-      'constructor',
-      '__proto__',
-      'toString',
-    ]) {
+    for (const e of ['ping', 'issues', '', 'WORKFLOW_RUN', 'constructor', '__proto__', 'toString']) {
       assert.equal(notOk(e, run).reason, 'unsupported_event', e);
     }
     assert.equal(notOk(42 as unknown as string, run).reason, 'unsupported_event');

@@ -63,7 +63,7 @@ export function registerWorkflowsCommands(program: Command): void {
     )
     .option(
       '--gate-step-env <envs>',
-      'comma-separated GitHub environments (globs) whose gated jobs must run the gate step (default: from the catalog\'s enforcement per environment)',
+      "comma-separated GitHub environments (globs) whose gated jobs must run the gate step (default: from the catalog's enforcement per environment)",
     )
     .option(
       '--max-inputs <n>',

@@ -55,12 +55,19 @@ for (const kind of STORE_KINDS) {
       );
       await first.kill9();
       assert.ok(killAt > 0, `the server was killed mid-stream (acknowledged ${acked.size} of ${N})`);
-      assert.ok(acked.size < N, `some deliveries were in flight at the kill (acknowledged ${acked.size} of ${N})`);
+      assert.ok(
+        acked.size < N,
+        `some deliveries were in flight at the kill (acknowledged ${acked.size} of ${N})`,
+      );
 
       const second = await startLanesChild(env);
       const store = await openStore({ databaseUrl: env.DATABASE_URL || undefined, dataDir });
       try {
-        await waitFor(async () => (await store.inboxStats()).pending === 0, 'inbox drained after restart', 60_000);
+        await waitFor(
+          async () => (await store.inboxStats()).pending === 0,
+          'inbox drained after restart',
+          60_000,
+        );
         const stats = await store.inboxStats();
         for (const guid of acked) {
           const d = await storedDelivery(store, guid);
@@ -83,7 +90,11 @@ for (const kind of STORE_KINDS) {
           if (r.status === 200) dup++;
         });
         assert.ok(dup >= acked.size);
-        await waitFor(async () => (await store.inboxStats()).pending === 0, 'inbox drained after redelivery', 60_000);
+        await waitFor(
+          async () => (await store.inboxStats()).pending === 0,
+          'inbox drained after redelivery',
+          60_000,
+        );
         const statesBefore = await runStates(store);
         const transitionsBefore = await countRunTransitions(store);
         assert.equal(statesBefore.size, N, 'all runs stored after the redelivery');
@@ -94,7 +105,11 @@ for (const kind of STORE_KINDS) {
           const r = await sendDelivery(second.url, 'workflow_run', payloads[i], { guid: `${guid}-again` });
           assert.equal(r.status, 202);
         });
-        await waitFor(async () => (await store.inboxStats()).pending === 0, 'inbox drained after new GUIDs', 60_000);
+        await waitFor(
+          async () => (await store.inboxStats()).pending === 0,
+          'inbox drained after new GUIDs',
+          60_000,
+        );
         const statesAfter = await runStates(store);
         assert.deepEqual(statesAfter, statesBefore, 'run states unchanged by redelivered payloads');
         assert.equal(await countRunTransitions(store), transitionsBefore, 'no new run.updated audit entries');

@@ -13,7 +13,8 @@ import { freshSqliteDir } from '../helpers/test-database.ts';
 import { countRunTransitions, runStates, startLanesChild, type LanesChild } from './reliability-helpers.ts';
 import { storedDelivery } from '../helpers/store-rows.ts';
 
-const PRINTABLE = 'feature/<script>alert(1)</script>/../../etc/passwd/$(id)/`id`/"quoted"/\'single\'/%0d%0a/ünïcødé';
+const PRINTABLE =
+  'feature/<script>alert(1)</script>/../../etc/passwd/$(id)/`id`/"quoted"/\'single\'/%0d%0a/ünïcødé';
 const CONTROL = 'main\r\nX-Injected: 1\u001b[31;1mRED\u001b[0m<script>alert(1)</script>$(id)';
 
 function validRun(runId: number, extra: { branch?: string; name?: string } = {}): Record<string, unknown> {
@@ -31,11 +32,22 @@ function validRun(runId: number, extra: { branch?: string; name?: string } = {})
 }
 
 /** POST a raw body (string or bytes) signed or not; streams with chunked encoding when `chunked`. */
-function rawPost(url: string, body: Buffer, headers: Record<string, string>, chunked = false): Promise<number> {
+function rawPost(
+  url: string,
+  body: Buffer,
+  headers: Record<string, string>,
+  chunked = false,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const u = new URL(`${url}/webhooks/github`);
     const req = request(
-      { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: chunked ? headers : { ...headers, 'content-length': String(body.length) } },
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        headers: chunked ? headers : { ...headers, 'content-length': String(body.length) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -87,7 +99,18 @@ describe('hostile input on the webhook endpoint', () => {
   it('refuses malformed and truncated JSON with 400 (signed correctly)', async () => {
     await unchanged(async () => {
       const full = JSON.stringify(validRun(700_002));
-      for (const body of ['{', 'not json', full.slice(0, full.length / 2), '{"action": "completed",}', '\u0000\u0001', '', '[1,2,3]', '"text"', 'null', '\uFEFF{}x']) {
+      for (const body of [
+        '{',
+        'not json',
+        full.slice(0, full.length / 2),
+        '{"action": "completed",}',
+        '\u0000\u0001',
+        '',
+        '[1,2,3]',
+        '"text"',
+        'null',
+        '\uFEFF{}x',
+      ]) {
         const r = await sendDelivery(lanes.url, 'workflow_run', body);
         assert.equal(r.status, 400, `body ${JSON.stringify(body.slice(0, 40))}: ${r.status}`);
         assert.equal(await storedDelivery(store, r.guid), undefined, 'nothing stored');
@@ -100,10 +123,18 @@ describe('hostile input on the webhook endpoint', () => {
       const depth = 100_000;
       const deepObject = `{"action":"completed","workflow_run":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
       const deepArray = `${'['.repeat(depth)}${']'.repeat(depth)}`;
-      const hugeArray = JSON.stringify({ action: 'completed', workflow_run: { id: 1, pull_requests: new Array(1_000_000).fill(0) } });
-      const bigString = JSON.stringify({ action: 'completed', workflow_run: { id: 2, name: 'x'.repeat(20 * 1024 * 1024) } });
+      const hugeArray = JSON.stringify({
+        action: 'completed',
+        workflow_run: { id: 1, pull_requests: new Array(1_000_000).fill(0) },
+      });
+      const bigString = JSON.stringify({
+        action: 'completed',
+        workflow_run: { id: 2, name: 'x'.repeat(20 * 1024 * 1024) },
+      });
       const deepRun = validRun(700_003);
-      (deepRun.workflow_run as Record<string, unknown>).pull_requests = JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`);
+      (deepRun.workflow_run as Record<string, unknown>).pull_requests = JSON.parse(
+        `${'['.repeat(5000)}${']'.repeat(5000)}`,
+      );
       const cases: [string, string, number[]][] = [
         ['deep object', deepObject, [202]],
         ['deep array (not an object)', deepArray, [400]],
@@ -115,10 +146,14 @@ describe('hostile input on the webhook endpoint', () => {
           const r = await sendDelivery(lanes.url, event, body);
           assert.ok(expected.includes(r.status), `${what} as ${event}: ${r.status}`);
           if (r.status === 202) {
-            const d = await waitFor(async () => {
-              const x = await storedDelivery(store, r.guid);
-              return x && x.status !== 'pending' ? x : undefined;
-            }, `${what} processed`, 60_000);
+            const d = await waitFor(
+              async () => {
+                const x = await storedDelivery(store, r.guid);
+                return x && x.status !== 'pending' ? x : undefined;
+              },
+              `${what} processed`,
+              60_000,
+            );
             assert.ok(['ignored', 'processed', 'failed'].includes(d.status), `${what}: ${d.status}`);
           }
         }
@@ -170,7 +205,12 @@ describe('hostile input on the webhook endpoint', () => {
   it('refuses bodies over 25 MB with 413, with and without a content-length', async () => {
     await unchanged(async () => {
       const big = Buffer.alloc(26 * 1024 * 1024, 0x61);
-      const headers = { 'content-type': 'application/json', 'x-github-event': 'workflow_run', 'x-github-delivery': 'too-big-1', 'x-hub-signature-256': signBody(SECRET, big.toString('latin1')) };
+      const headers = {
+        'content-type': 'application/json',
+        'x-github-event': 'workflow_run',
+        'x-github-delivery': 'too-big-1',
+        'x-hub-signature-256': signBody(SECRET, big.toString('latin1')),
+      };
       const a = await rawPost(lanes.url, big, headers);
       assert.ok(a === 413 || a === -1, `declared length: ${a}`);
       const b = await rawPost(lanes.url, big, { ...headers, 'x-github-delivery': 'too-big-2' }, true);
@@ -208,7 +248,10 @@ describe('hostile input on the webhook endpoint', () => {
     }
     for (const [i, guid] of controlGuids.entries()) {
       const d = await storedDelivery(store, guid);
-      assert.ok(d && (d.status === 'ignored' || d.status === 'processed'), `control-character delivery ${guid}: ${d?.status}`);
+      assert.ok(
+        d && (d.status === 'ignored' || d.status === 'processed'),
+        `control-character delivery ${guid}: ${d?.status}`,
+      );
       const run = await store.getRun(700_020 + i);
       if (d.status === 'ignored') assert.equal(run, undefined, 'an ignored delivery made no run');
       else assert.ok(run?.headBranch === CONTROL || run?.workflowName === CONTROL, 'applied verbatim');
@@ -217,7 +260,10 @@ describe('hostile input on the webhook endpoint', () => {
     const res = await fetch(`${lanes.url}/api/v1/workflows/WF-04?limit=50`);
     assert.equal(res.status, 200);
     const text = await res.text();
-    assert.ok(text.includes('\\u003cscript') || text.includes('<script>'), 'the hostile name is served (encoded as JSON)');
+    assert.ok(
+      text.includes('\\u003cscript') || text.includes('<script>'),
+      'the hostile name is served (encoded as JSON)',
+    );
     assert.ok(!text.includes('\u001b') && !text.includes('\r'), 'API body has no raw ESC or CR');
     assert.ok(lanes.alive());
   });

@@ -22,9 +22,15 @@ function pgBinDir(): string {
   const root = '/usr/lib/postgresql';
   const fromEnv = process.env.LANES_PG_BIN;
   if (fromEnv) return fromEnv;
-  const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   const v = versions.find((x) => fs.existsSync(path.join(root, x, 'bin/pg_ctl')));
-  if (!v) throw new Error('no PostgreSQL binaries (initdb, pg_ctl) under /usr/lib/postgresql; set LANES_PG_BIN');
+  if (!v)
+    throw new Error('no PostgreSQL binaries (initdb, pg_ctl) under /usr/lib/postgresql; set LANES_PG_BIN');
   return path.join(root, v, 'bin');
 }
 
@@ -50,7 +56,8 @@ class PrivatePostgres {
 
   private run(cmd: string, args: string[]): void {
     const file = path.join(this.bin, cmd);
-    if (this.asRoot) execFileSync('runuser', ['-u', 'postgres', '--', file, ...args], { stdio: 'pipe', cwd: '/' });
+    if (this.asRoot)
+      execFileSync('runuser', ['-u', 'postgres', '--', file, ...args], { stdio: 'pipe', cwd: '/' });
     else execFileSync(file, args, { stdio: 'pipe' });
   }
 
@@ -61,7 +68,18 @@ class PrivatePostgres {
 
   start(): void {
     const opts = `-p ${this.port} -k ${this.root} -c listen_addresses=127.0.0.1 -c fsync=off`;
-    this.run('pg_ctl', ['-D', this.data, '-o', opts, '-l', path.join(this.root, 'log'), '-w', '-t', '60', 'start']);
+    this.run('pg_ctl', [
+      '-D',
+      this.data,
+      '-o',
+      opts,
+      '-l',
+      path.join(this.root, 'log'),
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
   }
 
   /** Immediate stop: like a crash of the database server (connections dropped, no clean shutdown). */
@@ -85,7 +103,15 @@ class PrivatePostgres {
 
 function run(runId: number): Record<string, unknown> {
   const t = new Date(Date.parse('2026-03-07T00:00:00Z') + runId * 1000).toISOString();
-  return workflowRunPayload({ runId, workflowFile: 'deploy-staging.yml', workflowName: 'deploy-staging', status: 'completed', conclusion: 'success', startedAt: t, updatedAt: t });
+  return workflowRunPayload({
+    runId,
+    workflowFile: 'deploy-staging.yml',
+    workflowName: 'deploy-staging',
+    status: 'completed',
+    conclusion: 'success',
+    startedAt: t,
+    updatedAt: t,
+  });
 }
 
 describe('PostgreSQL outage', () => {
@@ -112,7 +138,9 @@ describe('PostgreSQL outage', () => {
     const readyz: number[] = [];
     let k = 0;
     while (Date.now() - t0 < OUTAGE_MS) {
-      const r = await sendDelivery(l.url, 'workflow_run', run(100 + k), { guid: `outage-during-${k}` }).catch(() => ({ status: -1, guid: `outage-during-${k}` }));
+      const r = await sendDelivery(l.url, 'workflow_run', run(100 + k), { guid: `outage-during-${k}` }).catch(
+        () => ({ status: -1, guid: `outage-during-${k}` }),
+      );
       during.push({ guid: r.guid, status: r.status });
       const rz = await fetch(`${l.url}/readyz`).catch(() => undefined);
       readyz.push(rz?.status ?? -1);
@@ -120,35 +148,51 @@ describe('PostgreSQL outage', () => {
       k++;
       await sleep(500);
     }
-    console.log(`during the outage: ${during.length} deliveries answered ${[...new Set(during.map((d) => d.status))].join('/')}; /readyz ${[...new Set(readyz)].join('/')}`);
+    console.log(
+      `during the outage: ${during.length} deliveries answered ${[...new Set(during.map((d) => d.status))].join('/')}; /readyz ${[...new Set(readyz)].join('/')}`,
+    );
     assert.ok(during.length >= 5);
-    for (const d of during) assert.equal(d.status, 503, `${d.guid} answered ${d.status} while the database was down`);
+    for (const d of during)
+      assert.equal(d.status, 503, `${d.guid} answered ${d.status} while the database was down`);
     for (const s of readyz) assert.equal(s, 503);
     assert.ok(l.alive(), 'Lanes kept running through the outage');
 
     pg.start();
     const t1 = Date.now();
     await waitFor(async () => (await fetch(`${l.url}/readyz`)).status === 200, '/readyz ready again', 60_000);
-    const back = await waitFor(async () => {
-      const r = await sendDelivery(l.url, 'workflow_run', run(2), { guid: 'outage-after' });
-      return r.status === 202 ? r : undefined;
-    }, 'a delivery accepted again', 60_000);
+    const back = await waitFor(
+      async () => {
+        const r = await sendDelivery(l.url, 'workflow_run', run(2), { guid: 'outage-after' });
+        return r.status === 202 ? r : undefined;
+      },
+      'a delivery accepted again',
+      60_000,
+    );
     assert.equal(back.status, 202);
     console.log(`recovered ${Date.now() - t1} ms after PostgreSQL came back`);
 
     const store = await openStore({ databaseUrl: pg.url, dataDir: os.tmpdir() });
     try {
-      await waitFor(async () => (await storedDelivery(store, 'outage-after'))?.status === 'processed', 'delivery after the outage processed', 60_000);
+      await waitFor(
+        async () => (await storedDelivery(store, 'outage-after'))?.status === 'processed',
+        'delivery after the outage processed',
+        60_000,
+      );
       assert.equal((await storedDelivery(store, 'outage-before'))?.status, 'processed');
       assert.ok(await store.getRun(2), 'the run after the outage is in the store');
       // Answered 503 = not stored: GitHub's redelivery is the only copy, nothing half-written.
-      for (const d of during) assert.equal(await storedDelivery(store, d.guid), undefined, `${d.guid} (503) not stored`);
+      for (const d of during)
+        assert.equal(await storedDelivery(store, d.guid), undefined, `${d.guid} (503) not stored`);
       // GitHub redelivers one of the refused deliveries: accepted and processed.
       const first = during[0];
       if (first) {
         const r = await sendDelivery(l.url, 'workflow_run', run(100), { guid: first.guid });
         assert.equal(r.status, 202);
-        await waitFor(async () => (await storedDelivery(store, first.guid))?.status === 'processed', 'redelivery processed', 60_000);
+        await waitFor(
+          async () => (await storedDelivery(store, first.guid))?.status === 'processed',
+          'redelivery processed',
+          60_000,
+        );
       }
     } finally {
       await store.close();

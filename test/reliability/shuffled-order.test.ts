@@ -3,7 +3,13 @@
 // and attempts order the facts, not arrival). Long form: 5,000 runs, both stores.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sendDelivery, startTestLanes, waitFor, workflowRunPayload, type StoreKind } from '../helpers/lanes-harness.ts';
+import {
+  sendDelivery,
+  startTestLanes,
+  waitFor,
+  workflowRunPayload,
+  type StoreKind,
+} from '../helpers/lanes-harness.ts';
 import { LONG, inPool, runStates } from './reliability-helpers.ts';
 
 const RUNS = LONG ? 5000 : 1000;
@@ -35,7 +41,12 @@ function deliveriesFor(i: number): Delivery[] {
   if (i % 7 === 0) {
     steps.push({ status: 'requested', conclusion: null, updated: 300, attempt: 2 });
     steps.push({ status: 'in_progress', conclusion: null, updated: 305, attempt: 2 });
-    steps.push({ status: 'completed', conclusion: i % 14 === 0 ? 'success' : 'failure', updated: 420, attempt: 2 });
+    steps.push({
+      status: 'completed',
+      conclusion: i % 14 === 0 ? 'success' : 'failure',
+      updated: 420,
+      attempt: 2,
+    });
   }
   return steps.map((s, k) => ({
     guid: `shuffle-${i}-${k}`,
@@ -58,7 +69,7 @@ function deliveriesFor(i: number): Delivery[] {
 function shuffle<T>(xs: T[], seed: number): T[] {
   const out = [...xs];
   let s = seed >>> 0;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
     [out[i], out[j]] = [out[j] as T, out[i] as T];
@@ -78,13 +89,21 @@ for (const kind of KINDS) {
         // In order: one run's deliveries strictly one after another (runs interleave across workers).
         await Promise.all([
           inPool(all, 16, async (ds) => {
-            for (const d of ds) assert.equal((await sendDelivery(a.url, 'workflow_run', d.payload, { guid: d.guid })).status, 202);
+            for (const d of ds)
+              assert.equal(
+                (await sendDelivery(a.url, 'workflow_run', d.payload, { guid: d.guid })).status,
+                202,
+              );
           }),
           inPool(shuffled, 16, async (d) => {
-            assert.equal((await sendDelivery(b.url, 'workflow_run', d.payload, { guid: d.guid })).status, 202);
+            assert.equal(
+              (await sendDelivery(b.url, 'workflow_run', d.payload, { guid: d.guid })).status,
+              202,
+            );
           }),
         ]);
-        for (const l of [a, b]) await waitFor(async () => (await l.store.inboxStats()).pending === 0, 'inbox drained', 120_000);
+        for (const l of [a, b])
+          await waitFor(async () => (await l.store.inboxStats()).pending === 0, 'inbox drained', 120_000);
         const sa = await runStates(a.store);
         const sb = await runStates(b.store);
         assert.equal(sa.size, RUNS);
@@ -92,7 +111,10 @@ for (const kind of KINDS) {
         // And the final state is the last fact of each run, not just "the same".
         for (let i = 0; i < RUNS; i += 97) {
           const r = sa.get(800_000 + i);
-          const expected = i % 7 === 0 ? { attempt: 2, conclusion: i % 14 === 0 ? 'success' : 'failure' } : { attempt: 1, conclusion: 'success' };
+          const expected =
+            i % 7 === 0
+              ? { attempt: 2, conclusion: i % 14 === 0 ? 'success' : 'failure' }
+              : { attempt: 1, conclusion: 'success' };
           assert.equal(r?.status, 'completed', `run ${i} completed`);
           assert.equal(r.runAttempt, expected.attempt, `run ${i} attempt`);
           assert.equal(r.conclusion, expected.conclusion, `run ${i} conclusion`);

@@ -39,7 +39,15 @@ describe('slow clients', () => {
       const times: number[] = [];
       for (let k = 0; k < TRICKLE_SECONDS; k++) {
         const t = new Date(Date.parse('2026-03-06T00:00:00Z') + k * 1000).toISOString();
-        const payload = workflowRunPayload({ runId: 900_000 + k, workflowFile: 'deploy-staging.yml', workflowName: 'deploy-staging', status: 'completed', conclusion: 'success', startedAt: t, updatedAt: t });
+        const payload = workflowRunPayload({
+          runId: 900_000 + k,
+          workflowFile: 'deploy-staging.yml',
+          workflowName: 'deploy-staging',
+          status: 'completed',
+          conclusion: 'success',
+          startedAt: t,
+          updatedAt: t,
+        });
         const t0 = performance.now();
         const r = await sendDelivery(lanes.url, 'workflow_run', payload);
         times.push(performance.now() - t0);
@@ -48,7 +56,9 @@ describe('slow clients', () => {
       }
       const open = sockets.filter((s) => !s.destroyed).length;
       const max = Math.max(...times);
-      console.log(`slow clients: ${open}/${CLIENTS} still open; delivery acknowledged in ${times.map((x) => x.toFixed(0)).join(', ')} ms (max ${max.toFixed(0)} ms)`);
+      console.log(
+        `slow clients: ${open}/${CLIENTS} still open; delivery acknowledged in ${times.map((x) => x.toFixed(0)).join(', ')} ms (max ${max.toFixed(0)} ms)`,
+      );
       assert.ok(open >= CLIENTS * 0.9, `the slow clients were still connected (${open})`);
       assert.ok(max < 5000, `acknowledged within 5 s (max ${max.toFixed(0)} ms)`);
       assert.ok(lanes.alive());
