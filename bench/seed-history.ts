@@ -7,6 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { SQLITE_FILE } from '../src/store/sqlite-store.ts';
+import { JOB_COLS, RUN_COLS } from '../src/store/repos/runs-batch.ts';
 
 export const CATALOG_WORKFLOWS: {
   id: string;
@@ -76,40 +77,9 @@ export const CATALOG_WORKFLOWS: {
   },
 ];
 
-const RUN_COLUMNS = [
-  'run_id',
-  'run_attempt',
-  'repo',
-  'workflow_path',
-  'workflow_name',
-  'workflow_id',
-  'run_number',
-  'event',
-  'head_branch',
-  'head_sha',
-  'status',
-  'conclusion',
-  'environment',
-  'html_url',
-  'run_started_at',
-  'updated_at',
-  'actor',
-] as const;
-const JOB_COLUMNS = [
-  'job_id',
-  'run_id',
-  'run_attempt',
-  'repo',
-  'name',
-  'status',
-  'conclusion',
-  'started_at',
-  'completed_at',
-  'html_url',
-  'labels',
-  'runner_name',
-  'updated_at',
-] as const;
+// The store's own column lists; the seeder leaves `display_title` empty (NULL), as for runs of old deliveries.
+const RUN_COLUMNS = RUN_COLS.filter((c) => c !== 'display_title');
+const JOB_COLUMNS = JOB_COLS;
 const PG_RUN_TYPES = [
   'bigint',
   'int',

@@ -11,7 +11,8 @@ import { isNewerJobState, isNewerRunState, type JobRecord, type RunRecord } from
 import type { Upsert } from '../store.ts';
 import { INSERT_CHUNK, chunks, type Db, type Row, type TxCtx } from './shared.ts';
 
-const RUN_COLS = [
+/** The runs table's columns a run record fills (also the bench seeder's). */
+export const RUN_COLS = [
   'run_id',
   'run_attempt',
   'repo',
@@ -32,7 +33,8 @@ const RUN_COLS = [
   'display_title',
 ] as const satisfies readonly (keyof Row<'runs'>)[];
 
-const JOB_COLS = [
+/** The jobs table's columns a job record fills (also the bench seeder's). */
+export const JOB_COLS = [
   'job_id',
   'run_id',
   'run_attempt',
