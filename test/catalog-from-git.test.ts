@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { issueToken } from '../src/http/auth.ts';
 import type { AlertList, AuditList, CatalogVersionList, LaneList } from '../src/contract/results.ts';
-import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.ts';
-import { fakeGitRepo, type FakeGitRepo } from './helpers/fake-git-contents.ts';
-import { example, sendDelivery, startTestLanes, STORE_KINDS, waitFor } from './helpers/lanes-harness.ts';
+import type { FakeGitHub } from './helpers/fake-github.ts';
+import type { FakeGitRepo } from './helpers/fake-git-contents.ts';
+import { startCatalogFromGit } from './helpers/catalog-from-git-harness.ts';
+import { example, sendDelivery, STORE_KINDS, waitFor } from './helpers/lanes-harness.ts';
 import type { LanesProcess } from '../src/server.ts';
 
 const TOKEN = 'ghp_catalog_from_git_token';
@@ -67,21 +68,12 @@ for (const kind of STORE_KINDS) {
       gh.calls.filter((c) => c.method === 'POST' && c.path === `/repos/${REPO}/statuses/${sha}`);
 
     before(async () => {
-      gh = await startFakeGitHub({ token: TOKEN });
-      git = fakeGitRepo(REPO);
-      git.commit({ 'lanes.yaml': BASE });
-      gh.setResponder(git.responder);
-      lanes = await startTestLanes(kind, {
+      ({ gh, git, lanes, admin } = await startCatalogFromGit(kind, {
+        repo: REPO,
+        token: TOKEN,
         catalog: 'examples/multi-repo/lanes.yaml',
-        githubApiUrl: gh.url,
-        githubToken: TOKEN,
-        reconcileIntervalS: 0,
-        catalogRepo: REPO,
-        catalogPath: 'lanes.yaml',
-      });
-      admin = (
-        await issueToken(lanes.store, { personId: 'rita', name: 'a', scope: 'admin', now: new Date() })
-      ).token;
+        base: BASE,
+      }));
     });
     after(async () => {
       await lanes.close();

@@ -9,12 +9,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { issueToken } from '../src/http/auth.ts';
 import type { AlertList, CatalogVersionList } from '../src/contract/results.ts';
 import type { LanesProcess } from '../src/server.ts';
-import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.ts';
-import { fakeGitRepo, type FakeGitRepo } from './helpers/fake-git-contents.ts';
-import { example, sendDelivery, startTestLanes, STORE_KINDS, waitFor } from './helpers/lanes-harness.ts';
+import type { FakeGitHub } from './helpers/fake-github.ts';
+import type { FakeGitRepo } from './helpers/fake-git-contents.ts';
+import { startCatalogFromGit } from './helpers/catalog-from-git-harness.ts';
+import { example, sendDelivery, STORE_KINDS, waitFor } from './helpers/lanes-harness.ts';
 
 const TOKEN = 'ghp_catalog_rejection_alert';
 const REPO = 'acme/checkout';
@@ -93,21 +93,12 @@ for (const kind of STORE_KINDS) {
       base = `${readFileSync('examples/multi-repo/lanes.yaml', 'utf8').trimEnd()}\n\nalert_routes:\n  - id: test-hook\n    url: ${hook.url}\n    match: { severity: [critical] }\n`;
       const file = join(mkdtempSync(join(tmpdir(), 'lanes-cat-')), 'lanes.yaml');
       writeFileSync(file, base);
-      gh = await startFakeGitHub({ token: TOKEN });
-      git = fakeGitRepo(REPO);
-      git.commit({ 'lanes.yaml': base });
-      gh.setResponder(git.responder);
-      lanes = await startTestLanes(kind, {
+      ({ gh, git, lanes, admin } = await startCatalogFromGit(kind, {
+        repo: REPO,
+        token: TOKEN,
         catalog: file,
-        githubApiUrl: gh.url,
-        githubToken: TOKEN,
-        reconcileIntervalS: 0,
-        catalogRepo: REPO,
-        catalogPath: 'lanes.yaml',
-      });
-      admin = (
-        await issueToken(lanes.store, { personId: 'rita', name: 'a', scope: 'admin', now: new Date() })
-      ).token;
+        base,
+      }));
     });
     after(async () => {
       await lanes.close();
